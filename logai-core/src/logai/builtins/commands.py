@@ -1,0 +1,20 @@
+"""Core's own subcommands, registered through the ``register_commands`` hook like any plugin's.
+
+Command modules import only click and light parts of LogAI at top level; whatever is heavy
+(litellm, boto3, sqlalchemy) is imported inside the command when it runs.
+"""
+
+from __future__ import annotations
+
+import click
+
+from logai.hookspecs import hookimpl
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from logai.cli.config_cmd import config
+    from logai.cli.plugins_cmd import plugins
+
+    for command in (config, plugins):
+        cli.add_command(command)

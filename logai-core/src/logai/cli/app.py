@@ -1,0 +1,74 @@
+"""The ``logai`` click group.
+
+Subcommands come from the ``register_commands`` hook: core registers its own through a built-in
+plugin exactly as a third-party package would, so ``logai --help`` lists both alike. The hook is
+called the first time click asks for a command, not at import time.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from logai.plugins import PluginHost, get_host
+
+
+class LogAIGroup(click.Group):
+    """A group whose commands are filled in by plugins on first use."""
+
+    _commands_host: PluginHost | None = None
+    _own_commands: dict[str, click.Command] | None = None
+
+    def _ensure_plugin_commands(self) -> None:
+        """Fill in plugin commands once per plugin host (tests and embedders swap hosts)."""
+        host = get_host()
+        if self._commands_host is host:
+            return
+        if self._own_commands is None:
+            self._own_commands = dict(self.commands)
+        self.commands = dict(self._own_commands)
+        self._commands_host = host
+        host.call_each("register_commands", cli=self)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._ensure_plugin_commands()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._ensure_plugin_commands()
+        return super().get_command(ctx, cmd_name)
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from logai._distributions import version_report
+
+    click.echo(version_report())
+    ctx.exit(0)
+
+
+@click.group(cls=LogAIGroup, invoke_without_command=True)
+@click.option(
+    "--version",
+    "-V",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the installed LogAI distributions and their versions.",
+)
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Ask questions about your logs in plain language.
+
+    With no command, opens the default chat frontend (the TUI when logai-tui is installed).
+    Configuration comes from LOGAI_* environment variables and a .env file: see
+    `logai config show`.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from logai.cli.launch import launch_default_frontend
+
+    sys.exit(launch_default_frontend())

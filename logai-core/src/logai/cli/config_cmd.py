@@ -1,0 +1,57 @@
+"""``logai config show|check``: the effective settings and what is wrong with them."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from logai.config import ConfigError, describe_settings, find_problems, load_settings
+
+
+@click.group("config")
+def config() -> None:
+    """Show or check LogAI's configuration (environment variables and .env)."""
+
+
+@config.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+def show(as_json: bool) -> None:
+    """Print the effective settings, secrets masked, and where each value came from."""
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        click.echo(f"logai: {exc}", err=True)
+        sys.exit(2)
+    rows = describe_settings(settings)
+    if as_json:
+        click.echo(
+            json.dumps({row.variable: {"value": row.value, "source": row.source} for row in rows},
+                       indent=2)
+        )
+        return
+    width = max(len(row.variable) for row in rows)
+    value_width = min(40, max(len(row.value) for row in rows))
+    for row in rows:
+        click.echo(f"{row.variable:<{width}}  {row.value:<{value_width}}  ({row.source})")
+
+
+@config.command("check")
+def check() -> None:
+    """Report every configuration problem; exit 1 if there is an error."""
+    from logai.registries import data_sources
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        click.echo(f"logai: {exc}", err=True)
+        sys.exit(1)
+    problems = find_problems(settings, data_sources=set(data_sources()))
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
+        click.echo(str(problem), err=problem.severity == "error")
+    if errors:
+        click.echo(f"{len(errors)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo("Configuration OK.")

@@ -1,0 +1,405 @@
+"""LogAI's settings: environment variables (prefix ``LOGAI_``) and a ``.env`` file.
+
+Loading never fails on a *semantic* problem (a missing API key, say): the settings object is
+built and :func:`find_problems` lists what is wrong, so ``logai config check`` can report every
+problem at once and a frontend can open on a "here is what to set" screen instead of crashing.
+Only values that cannot be parsed at all (``LOGAI_CACHE_MAX_MB=lots``) raise :class:`ConfigError`.
+"""
+
+from __future__ import annotations
+
+import configparser
+import difflib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "LOGAI_"
+DEFAULT_ENV_FILE = ".env"
+
+#: Default model per provider, used when ``LOGAI_LLM_MODEL`` is not set.
+DEFAULT_MODELS: dict[str, str] = {
+    "anthropic": "anthropic/claude-sonnet-4-5",
+    "openai": "openai/gpt-4.1",
+}
+
+#: Providers whose API key LogAI manages itself, and the variable that holds it.
+API_KEY_VARIABLES: dict[str, str] = {
+    "anthropic": "LOGAI_ANTHROPIC_API_KEY",
+    "openai": "LOGAI_OPENAI_API_KEY",
+}
+
+#: LiteLLM provider prefixes (litellm 1.110 ``provider_list``, a subset kept here so that
+#: ``logai config`` does not import litellm; a test checks it against litellm itself).
+KNOWN_PROVIDERS: frozenset[str] = frozenset(
+    {
+        "anthropic", "openai", "azure", "azure_ai", "bedrock", "vertex_ai", "gemini", "mistral",
+        "cohere", "groq", "ollama", "ollama_chat", "openrouter", "together_ai", "fireworks_ai",
+        "deepseek", "xai", "perplexity", "huggingface", "hosted_vllm", "vllm", "lm_studio",
+        "databricks", "sagemaker", "watsonx", "cerebras", "sambanova", "deepinfra",
+        "cloudflare", "replicate", "nvidia_nim", "text-completion-openai", "custom_openai",
+        "litellm_proxy", "github", "llamafile", "openai_like",
+    }
+)  # fmt: skip
+
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+
+class ConfigError(Exception):
+    """Settings could not be parsed. ``str()`` lists every bad variable and what it expects."""
+
+
+def _split_csv(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class LogAISettings(BaseSettings):
+    """Every setting LogAI reads. Field docstrings double as ``logai config show`` help."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=DEFAULT_ENV_FILE,
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+        use_attribute_docstrings=True,
+    )
+
+    llm_provider: str = "anthropic"
+    """LLM provider: anthropic, openai, or any LiteLLM provider prefix (ollama, bedrock, ...)."""
+
+    llm_model: str | None = None
+    """LiteLLM model string; defaults per provider (anthropic/claude-sonnet-4-5, openai/gpt-4.1)."""
+
+    anthropic_api_key: SecretStr | None = None
+    """API key for Anthropic (used when the provider is anthropic)."""
+
+    openai_api_key: SecretStr | None = None
+    """API key for OpenAI (used when the provider is openai)."""
+
+    llm_api_base: str | None = None
+    """Base URL of an OpenAI- or Anthropic-compatible endpoint (proxy, vLLM, Ollama)."""
+
+    llm_timeout: float = Field(default=120.0, gt=0)
+    """Seconds to wait for the LLM before giving up on one request."""
+
+    llm_max_retries: int = Field(default=4, ge=0, le=20)
+    """Retries on 429 and 5xx answers from the LLM, with backoff honouring Retry-After."""
+
+    data_source: str = "cloudwatch"
+    """Data source used by default (``--source`` overrides): cloudwatch, files, or a plugin's."""
+
+    pii_sanitization_enabled: bool = True
+    """Scrub PII and secrets from every log line before it reaches the LLM."""
+
+    sanitizer_disabled_rules: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Comma-separated names of sanitizer rules to switch off (see ``docs/sanitization.md``)."""
+
+    cache_enabled: bool = True
+    """Cache fetched logs locally so follow-up questions cost no new API calls."""
+
+    cache_dir: Path = Path("~/.logai/cache")
+    """Directory of the cache database (created 0700)."""
+
+    cache_max_mb: int = Field(default=500, ge=1)
+    """Size cap of the cache in MB; least recently used entries are evicted beyond it."""
+
+    tool_result_max_tokens: int = Field(default=8000, ge=500)
+    """Token budget of one tool result; larger results are grouped into templates."""
+
+    history_file: Path = Path("~/.logai/history")
+    """Where interactive frontends keep the input history."""
+
+    aws_profile: str | None = Field(default=None, validation_alias=AliasChoices("AWS_PROFILE"))
+    """AWS profile (AWS_PROFILE), read exactly as boto3 reads it."""
+
+    aws_region: str | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
+    )
+    """AWS region (AWS_REGION or AWS_DEFAULT_REGION); the profile's region otherwise."""
+
+    aws_endpoint_url_cloudwatch_logs: str | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS")
+    )
+    """Custom CloudWatch Logs endpoint (moto server, LocalStack)."""
+
+    @field_validator("sanitizer_disabled_rules", mode="before")
+    @classmethod
+    def _parse_rule_list(cls, value: Any) -> Any:
+        return _split_csv(value)
+
+    @field_validator("llm_provider")
+    @classmethod
+    def _normalise_provider(cls, value: str) -> str:
+        return value.strip().lower()
+
+    @field_validator("cache_dir", "history_file")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @field_validator("anthropic_api_key", "openai_api_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @property
+    def model(self) -> str:
+        """The LiteLLM model string to use, with its provider prefix."""
+        model = (self.llm_model or "").strip()
+        if not model:
+            return DEFAULT_MODELS.get(self.llm_provider, f"{self.llm_provider}/default")
+        if "/" in model:
+            return model
+        return f"{self.llm_provider}/{model}"
+
+    def api_key(self) -> SecretStr | None:
+        """The API key of the chosen provider, when LogAI manages one for it."""
+        if self.llm_provider == "anthropic":
+            return self.anthropic_api_key
+        if self.llm_provider == "openai":
+            return self.openai_api_key
+        return None
+
+    def effective_region(self) -> str | None:
+        """The AWS region boto3 would use: the variable, else the profile's ``region``."""
+        return self.aws_region or _region_from_aws_config(self.aws_profile)
+
+
+def _region_from_aws_config(profile: str | None) -> str | None:
+    """Read ``region`` of a profile from the AWS config file without importing botocore."""
+    path = Path(os.environ.get("AWS_CONFIG_FILE", "~/.aws/config")).expanduser()
+    if not path.is_file():
+        return None
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return None
+    name = profile or "default"
+    section = "default" if name == "default" else f"profile {name}"
+    if parser.has_section(section):
+        region = parser.get(section, "region", fallback=None)
+        return region.strip() if region else None
+    return None
+
+
+def load_settings(env_file: str | Path | None = None, **overrides: Any) -> LogAISettings:
+    """Build settings from the environment, the ``.env`` file and explicit overrides.
+
+    The ``.env`` file is ``LOGAI_ENV_FILE`` when set, else ``.env`` in the current directory.
+    Raises :class:`ConfigError` with one line per unparseable variable.
+    """
+    chosen = (
+        env_file if env_file is not None else os.environ.get("LOGAI_ENV_FILE", DEFAULT_ENV_FILE)
+    )
+    try:
+        return LogAISettings(_env_file=chosen, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc)) from None
+
+
+def _variable_for(field_name: str) -> str:
+    field = LogAISettings.model_fields.get(field_name)
+    alias = field.validation_alias if field is not None else None
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"{ENV_PREFIX}{field_name.upper()}"
+
+
+def _format_validation_error(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        field_name = str(error["loc"][0]) if error["loc"] else "?"
+        variable = _variable_for(field_name)
+        # The raw input is deliberately not echoed: it may be a secret.
+        lines.append(f"{variable}: {error['msg']}")
+    return "Invalid configuration:\n" + "\n".join(f"  - {line}" for line in lines)
+
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the configuration, phrased as what to do about it."""
+
+    severity: Severity
+    variable: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.variable}: {self.message}"
+
+
+def _first_missing_ancestor_problem(path: Path) -> str | None:
+    """Why ``path`` could not be created as a directory, or None if it can."""
+    candidate = path
+    while not candidate.exists():
+        if candidate.parent == candidate:
+            return f"no existing parent directory for {path}"
+        candidate = candidate.parent
+    if not candidate.is_dir():
+        return f"{candidate} exists and is not a directory"
+    if candidate == path:
+        if not os.access(path, os.W_OK | os.X_OK):
+            return f"{path} is not writable by this user"
+        return None
+    if not os.access(candidate, os.W_OK | os.X_OK):
+        return f"cannot create {path}: {candidate} is not writable by this user"
+    return None
+
+
+def find_problems(
+    settings: LogAISettings, *, data_sources: set[str] | None = None
+) -> list[Problem]:
+    """Everything that would stop LogAI from answering a question, with how to fix it.
+
+    ``data_sources`` are the names registered by plugins; when given, an unknown
+    ``LOGAI_DATA_SOURCE`` is reported too.
+    """
+    problems: list[Problem] = []
+    provider = settings.llm_provider
+    if provider not in KNOWN_PROVIDERS:
+        close = difflib.get_close_matches(provider, sorted(KNOWN_PROVIDERS), n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        problems.append(
+            Problem(
+                "error",
+                "LOGAI_LLM_PROVIDER",
+                f"unknown provider '{provider}'.{hint} Use anthropic, openai or a LiteLLM "
+                "provider prefix such as ollama or bedrock.",
+            )
+        )
+    key_variable = API_KEY_VARIABLES.get(provider)
+    if key_variable and settings.api_key() is None and not settings.llm_api_base:
+        problems.append(
+            Problem(
+                "error",
+                key_variable,
+                f"not set, and the provider is {provider}. Set {key_variable} in the environment "
+                f"or in .env (or set LOGAI_LLM_API_BASE for a server that needs no key).",
+            )
+        )
+    if settings.llm_api_base and not re.match(r"^https?://", settings.llm_api_base):
+        problems.append(
+            Problem(
+                "error",
+                "LOGAI_LLM_API_BASE",
+                "must be an http:// or https:// URL, e.g. http://localhost:11434 for Ollama.",
+            )
+        )
+    region = settings.effective_region()
+    if region is not None and not _REGION_RE.match(region):
+        problems.append(
+            Problem(
+                "error",
+                "AWS_REGION",
+                f"'{region}' is not an AWS region name; expected something like us-east-1.",
+            )
+        )
+    if settings.data_source == "cloudwatch" and region is None:
+        problems.append(
+            Problem(
+                "error",
+                "AWS_REGION",
+                "no AWS region: set AWS_REGION (e.g. us-east-1) or a region in your AWS profile "
+                "(aws configure set region us-east-1).",
+            )
+        )
+    if data_sources is not None and settings.data_source not in data_sources:
+        known = ", ".join(sorted(data_sources)) or "none installed"
+        hint = " (pip install logai-cloudwatch)" if settings.data_source == "cloudwatch" else ""
+        problems.append(
+            Problem(
+                "error",
+                "LOGAI_DATA_SOURCE",
+                f"no data source named '{settings.data_source}'{hint}; available: {known}.",
+            )
+        )
+    if settings.cache_enabled:
+        reason = _first_missing_ancestor_problem(settings.cache_dir)
+        if reason:
+            problems.append(
+                Problem(
+                    "error",
+                    "LOGAI_CACHE_DIR",
+                    f"cache directory not creatable: {reason}. Point LOGAI_CACHE_DIR elsewhere "
+                    "or set LOGAI_CACHE_ENABLED=false.",
+                )
+            )
+    if not settings.pii_sanitization_enabled:
+        problems.append(
+            Problem(
+                "warning",
+                "LOGAI_PII_SANITIZATION_ENABLED",
+                "false: raw log lines, including any PII or secrets, will be sent to the LLM.",
+            )
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    """One line of ``logai config show``."""
+
+    variable: str
+    value: str
+    source: str
+    help: str
+
+
+def describe_settings(
+    settings: LogAISettings, env_file: str | Path | None = None
+) -> list[SettingRow]:
+    """Effective settings with secrets masked, and where each value came from."""
+    from dotenv import dotenv_values
+
+    chosen = (
+        env_file if env_file is not None else os.environ.get("LOGAI_ENV_FILE", DEFAULT_ENV_FILE)
+    )
+    file_values = (
+        {k.upper(): v for k, v in dotenv_values(chosen).items()} if Path(chosen).is_file() else {}
+    )
+    rows = []
+    for name, field in LogAISettings.model_fields.items():
+        alias = field.validation_alias
+        variables = (
+            [str(choice) for choice in alias.choices]
+            if isinstance(alias, AliasChoices)
+            else [f"{ENV_PREFIX}{name.upper()}"]
+        )
+        source = "default"
+        for variable in variables:
+            if variable in os.environ:
+                source = "environment"
+                break
+            if variable in file_values:
+                source = str(chosen)
+                break
+        value = getattr(settings, name)
+        rows.append(
+            SettingRow(variables[0], _display(value), source, (field.description or "").strip())
+        )
+    return rows
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, SecretStr):
+        return "********" if value.get_secret_value() else "(empty)"
+    if value is None:
+        return "(not set)"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value) or "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,286 @@
+"""The plugin host: loads built-in and installed plugins through one pluggy manager.
+
+Built-in plugins are modules of this package listed in :data:`BUILTIN_PLUGINS`; installed ones
+are found through the ``logai`` entry-point group. Both go through the same manager, so the rest
+of LogAI cannot tell them apart. A plugin that fails to import, registers an unknown hook or
+raises inside a hook is recorded as failed, reported with one line on stderr and skipped: a
+broken third-party package must never stop LogAI from starting.
+
+Environment switches (read here, before settings exist, because settings come from plugins too):
+
+* ``LOGAI_PLUGINS`` - comma-separated allow-list of installed plugins to load ("" loads none).
+* ``LOGAI_DISABLE_PLUGINS`` - comma-separated block-list, applies to built-ins too.
+* ``LOGAI_TRACE_PLUGINS`` - when true, every hook call is traced on stderr.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any, Literal
+
+import pluggy
+
+from logai import hookspecs
+
+BUILTIN_DISTRIBUTION = "logai-core"
+
+#: Core's own plugins, loaded through the same manager as installed ones.
+BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
+    ("core-commands", "logai.builtins.commands"),
+)
+
+PluginStatus = Literal["ok", "failed", "disabled"]
+Warn = Callable[[str], None]
+
+
+def _stderr_warning(message: str) -> None:
+    print(f"logai: warning: {message}", file=sys.stderr)
+
+
+def _split_names(value: str) -> set[str]:
+    return {part.strip() for part in value.split(",") if part.strip()}
+
+
+def _is_true(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass
+class PluginInfo:
+    """What ``logai plugins`` shows about one plugin."""
+
+    name: str
+    module: str
+    distribution: str
+    version: str
+    builtin: bool
+    hooks: list[str] = field(default_factory=list)
+    status: PluginStatus = "ok"
+    error: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "module": self.module,
+            "distribution": self.distribution,
+            "version": self.version,
+            "builtin": self.builtin,
+            "hooks": self.hooks,
+            "status": self.status,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One thing a plugin registered through a ``register`` callback."""
+
+    plugin: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+
+
+def _describe_exception(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class PluginHost:
+    """Owns the pluggy manager and the record of every plugin's fate."""
+
+    def __init__(
+        self,
+        *,
+        builtins: Iterable[tuple[str, str]] = BUILTIN_PLUGINS,
+        load_entry_points: bool = True,
+        environ: Mapping[str, str] | None = None,
+        warn: Warn = _stderr_warning,
+    ) -> None:
+        self._environ = os.environ if environ is None else environ
+        self._warn = warn
+        self.manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self.manager.add_hookspecs(hookspecs)
+        self._infos: dict[str, PluginInfo] = {}
+        self._trace = _is_true(self._environ.get("LOGAI_TRACE_PLUGINS"))
+        self._blocked = _split_names(self._environ.get("LOGAI_DISABLE_PLUGINS", ""))
+        allow = self._environ.get("LOGAI_PLUGINS")
+        self._allowed = None if allow is None else _split_names(allow)
+        for name, module_path in builtins:
+            self._load_builtin(name, module_path)
+        if load_entry_points:
+            self._load_entry_points()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @property
+    def plugins(self) -> list[PluginInfo]:
+        """Every plugin seen, loaded or not, built-ins first."""
+        return list(self._infos.values())
+
+    def _load_builtin(self, name: str, module_path: str) -> None:
+        from logai import __version__
+
+        info = PluginInfo(name, module_path, BUILTIN_DISTRIBUTION, __version__, builtin=True)
+        self._load(info, lambda: import_module(module_path))
+
+    def _load_entry_points(self) -> None:
+        from importlib.metadata import entry_points
+
+        for ep in sorted(entry_points(group=hookspecs.PROJECT_NAME), key=lambda e: e.name):
+            dist = getattr(ep, "dist", None)
+            info = PluginInfo(
+                name=ep.name,
+                module=ep.value,
+                distribution=dist.name if dist is not None else "?",
+                version=dist.version if dist is not None else "?",
+                builtin=False,
+            )
+            if self._allowed is not None and ep.name not in self._allowed:
+                info.status = "disabled"
+                info.error = "not in LOGAI_PLUGINS"
+                self._infos.setdefault(ep.name, info)
+                continue
+            self._load(info, ep.load)
+
+    def register_plugin(
+        self,
+        name: str,
+        plugin: object,
+        *,
+        distribution: str = "(inline)",
+        version: str = "",
+    ) -> PluginInfo:
+        """Register an already imported plugin object (tests and embedding applications)."""
+        module = getattr(plugin, "__name__", type(plugin).__name__)
+        info = PluginInfo(name, module, distribution, version, builtin=False)
+        self._load(info, lambda: plugin)
+        return info
+
+    def _load(self, info: PluginInfo, loader: Callable[[], object]) -> None:
+        if info.name in self._infos:
+            other = self._infos[info.name]
+            info.status, info.error = "failed", f"name already used by {other.distribution}"
+            self._warn(f"plugin '{info.name}' from {info.distribution} skipped: {info.error}")
+            self._infos[f"{info.name} ({info.distribution})"] = info
+            return
+        self._infos[info.name] = info
+        if info.name in self._blocked:
+            info.status, info.error = "disabled", "in LOGAI_DISABLE_PLUGINS"
+            return
+        try:
+            plugin = loader()
+        except (Exception, SystemExit) as exc:
+            self._fail(info, f"failed to import: {_describe_exception(exc)}")
+            return
+        try:
+            self.manager.register(plugin, name=info.name)
+        except Exception as exc:
+            self._fail(info, f"invalid hook implementation: {_describe_exception(exc)}")
+            return
+        unknown = [
+            caller.name
+            for caller in self.manager.get_hookcallers(plugin) or []
+            if not caller.has_spec()
+        ]
+        if unknown:
+            self.manager.unregister(plugin)
+            hint = difflib.get_close_matches(unknown[0], self.hook_names(), n=1)
+            suggestion = f" (did you mean {hint[0]}?)" if hint else ""
+            self._fail(info, f"unknown hook {unknown[0]}{suggestion}")
+            return
+        info.hooks = sorted(c.name for c in self.manager.get_hookcallers(plugin) or [])
+
+    def _fail(self, info: PluginInfo, reason: str) -> None:
+        info.status, info.error = "failed", reason
+        self._warn(f"plugin '{info.name}' ({info.distribution}) skipped: {reason}")
+
+    def hook_names(self) -> list[str]:
+        """Names of every hook LogAI defines."""
+        return sorted(
+            name for name in dir(hookspecs) if name.startswith("register_")
+        )
+
+    # -- calling ---------------------------------------------------------------------------
+
+    def _healthy_impls(self, hook_name: str) -> list[Any]:
+        """Implementations of a hook in registration order, skipping failed plugins.
+
+        pluggy calls the most recently registered implementation first; registration order
+        lets built-ins run before the installed plugins that might extend them.
+        """
+        caller = getattr(self.manager.hook, hook_name)
+        impls = []
+        for impl in reversed(caller.get_hookimpls()):
+            info = self._infos.get(impl.plugin_name)
+            if info is None or info.status == "ok":
+                impls.append(impl)
+        return impls
+
+    def _invoke(self, hook_name: str, impl: Any, kwargs: dict[str, Any]) -> bool:
+        """Call one implementation; on an exception disable its plugin and return False.
+
+        Calling implementations one by one (instead of pluggy's all-at-once hook call) is what
+        keeps every healthy plugin working when one raises.
+        """
+        started = time.perf_counter()
+        try:
+            impl.function(**{arg: kwargs[arg] for arg in impl.argnames if arg in kwargs})
+            return True
+        except Exception as exc:
+            info = self._infos.get(impl.plugin_name)
+            if info is not None:
+                self._fail(info, f"raised in {hook_name}: {_describe_exception(exc)}")
+                self.manager.unregister(name=impl.plugin_name)
+            return False
+        finally:
+            if self._trace:
+                elapsed = (time.perf_counter() - started) * 1000
+                print(
+                    f"logai: trace: {hook_name} -> {impl.plugin_name} ({elapsed:.1f} ms)",
+                    file=sys.stderr,
+                )
+
+    def call_each(self, hook_name: str, **kwargs: Any) -> None:
+        """Call a hook on every healthy plugin; one that raises is reported and disabled."""
+        for impl in self._healthy_impls(hook_name):
+            self._invoke(hook_name, impl, kwargs)
+
+    def collect(self, hook_name: str, **kwargs: Any) -> list[Registration]:
+        """Call a ``register``-style hook and return what each plugin registered.
+
+        Registrations of a plugin that raises part-way are dropped along with the plugin.
+        """
+        results: list[Registration] = []
+        for impl in self._healthy_impls(hook_name):
+            pending: list[Registration] = []
+
+            def register(*args: Any, _plugin: str = impl.plugin_name, **kw: Any) -> None:
+                pending.append(Registration(_plugin, args, kw))
+
+            if self._invoke(hook_name, impl, {**kwargs, "register": register}):
+                results.extend(pending)
+        return results
+
+
+_host: PluginHost | None = None
+
+
+def get_host() -> PluginHost:
+    """The process-wide plugin host, loaded on first use."""
+    global _host
+    if _host is None:
+        _host = PluginHost()
+    return _host
+
+
+def set_host(host: PluginHost | None) -> None:
+    """Replace the process-wide host (tests, embedding applications). ``None`` resets it."""
+    global _host
+    _host = host
+

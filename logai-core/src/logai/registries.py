@@ -1,0 +1,101 @@
+"""Typed views over what plugins registered: data sources, LLM providers, frontends.
+
+Each accessor calls its ``register_*`` hook through the plugin host, so a plugin that raises is
+reported and skipped, and returns name → :class:`Registered` with the plugin that supplied it.
+The factories are called only when the thing is used: registering must stay cheap because it
+happens on every start.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from logai.plugins import PluginHost, get_host
+
+if TYPE_CHECKING:
+    from logai.config import LogAISettings
+    from logai.sources.base import DataSource
+
+    DataSourceFactory = Callable[[LogAISettings], DataSource]
+    ProviderFactory = Callable[[LogAISettings], Any]
+    FrontendLauncher = Callable[["FrontendContext"], int | None]
+
+T = TypeVar("T")
+
+
+class UnknownComponent(LookupError):
+    """A source, provider or frontend name that no installed plugin registered."""
+
+
+@dataclass(frozen=True)
+class Registered(Generic[T]):
+    """A factory and the plugin that registered it."""
+
+    name: str
+    factory: T
+    plugin: str
+    priority: int = 0
+
+
+@dataclass
+class FrontendContext:
+    """What a frontend receives when launched."""
+
+    settings: LogAISettings
+    host: PluginHost
+
+
+def _by_name(hook: str, host: PluginHost | None) -> dict[str, Registered[Any]]:
+    found: dict[str, Registered[Any]] = {}
+    for reg in (host or get_host()).collect(hook):
+        name, factory = reg.args[0], reg.args[1]
+        priority = int(reg.kwargs.get("priority", reg.args[2] if len(reg.args) > 2 else 0))
+        # First registration wins: built-ins load first, and a plugin cannot silently
+        # replace them by reusing a name.
+        found.setdefault(str(name), Registered(str(name), factory, reg.plugin, priority))
+    return found
+
+
+def data_sources(host: PluginHost | None = None) -> dict[str, Registered[DataSourceFactory]]:
+    """Every registered data source."""
+    return _by_name("register_data_sources", host)
+
+
+def llm_providers(host: PluginHost | None = None) -> dict[str, Registered[ProviderFactory]]:
+    """Every registered LLM provider implementation."""
+    return _by_name("register_llm_providers", host)
+
+
+def frontends(host: PluginHost | None = None) -> dict[str, Registered[FrontendLauncher]]:
+    """Every registered frontend."""
+    return _by_name("register_frontends", host)
+
+
+def default_frontend(host: PluginHost | None = None) -> Registered[FrontendLauncher] | None:
+    """The registered frontend with the highest priority, if any."""
+    found = frontends(host)
+    if not found:
+        return None
+    return max(found.values(), key=lambda reg: reg.priority)
+
+
+def lookup(kind: str, name: str, registry: dict[str, Registered[T]]) -> Registered[T]:
+    """One registration by name, or :class:`UnknownComponent` naming the close matches."""
+    if name in registry:
+        return registry[name]
+    close = difflib.get_close_matches(name, list(registry), n=3)
+    available = ", ".join(sorted(registry)) or "none installed"
+    hint = f" Did you mean {' or '.join(close)}?" if close else ""
+    raise UnknownComponent(f"No {kind} named '{name}'.{hint} Available: {available}.")
+
+
+def create_data_source(
+    settings: LogAISettings, name: str | None = None, host: PluginHost | None = None
+) -> DataSource:
+    """Instantiate the data source ``name`` (default: ``settings.data_source``)."""
+    chosen = name or settings.data_source
+    registration = lookup("data source", chosen, data_sources(host))
+    return registration.factory(settings)

@@ -1,0 +1,210 @@
+"""Types shared by every data source: events, groups, the abstract source and its errors.
+
+A data source plugin (CloudWatch, local files, a future Loki) implements :class:`DataSource`; the
+log tools the LLM sees, the cache and the CLI are written once against this interface.
+Errors are typed so that callers can turn them into actionable messages without knowing which
+backend raised them. Every error message must already be fit for a human (and, once sanitized,
+for the LLM): no tracebacks, no secrets.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class LogEvent:
+    """One log line as a source returned it.
+
+    ``timestamp`` is always timezone-aware UTC. ``event_id`` is unique within the source when the
+    backend provides one (CloudWatch does); otherwise the source derives a stable one.
+    """
+
+    timestamp: datetime
+    message: str
+    group: str
+    stream: str = ""
+    event_id: str = ""
+
+    @property
+    def timestamp_ms(self) -> int:
+        """Milliseconds since the epoch, the unit most log backends speak."""
+        return int(self.timestamp.timestamp() * 1000)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly form (ISO 8601 timestamp with ``Z``)."""
+        return {
+            "timestamp": self.timestamp.astimezone(UTC).isoformat(timespec="milliseconds").replace(
+                "+00:00", "Z"
+            ),
+            "message": self.message,
+            "group": self.group,
+            "stream": self.stream,
+            "event_id": self.event_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LogEvent:
+        """Inverse of :meth:`to_dict`."""
+        raw = str(data["timestamp"]).replace("Z", "+00:00")
+        return cls(
+            timestamp=datetime.fromisoformat(raw).astimezone(UTC),
+            message=str(data["message"]),
+            group=str(data.get("group", "")),
+            stream=str(data.get("stream", "")),
+            event_id=str(data.get("event_id", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LogGroup:
+    """A named collection of events: a CloudWatch log group, a file or glob, an index."""
+
+    name: str
+    stored_bytes: int | None = None
+    created: datetime | None = None
+    retention_days: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "stored_bytes": self.stored_bytes,
+            "created": self.created.isoformat() if self.created else None,
+            "retention_days": self.retention_days,
+            **({"extra": self.extra} if self.extra else {}),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """Rows of a server-side query (CloudWatch Logs Insights and the like)."""
+
+    rows: list[dict[str, str]]
+    status: str = "Complete"
+    statistics: dict[str, float] = field(default_factory=dict)
+
+
+class DataSourceError(Exception):
+    """Base of every error a data source raises. ``str(error)`` is a complete, actionable message."""
+
+    retryable: ClassVar[bool] = False
+
+
+class SourceNotFound(DataSourceError):
+    """The log group (or other named object) does not exist. ``suggestions`` holds close names."""
+
+    def __init__(self, message: str, *, name: str = "", suggestions: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.name = name
+        self.suggestions = list(suggestions)
+
+
+class SourceAccessDenied(DataSourceError):
+    """Credentials are valid but not allowed to do this. ``action`` names the missing permission."""
+
+    def __init__(self, message: str, *, action: str = "") -> None:
+        super().__init__(message)
+        self.action = action
+
+
+class SourceAuthError(DataSourceError):
+    """Credentials are missing, invalid or expired."""
+
+
+class SourceValidationError(DataSourceError):
+    """The request itself is wrong (bad filter pattern, bad query, bad time range)."""
+
+
+class SourceThrottled(DataSourceError):
+    """The backend is rate-limiting us and retries ran out."""
+
+    retryable = True
+
+
+class SourceUnavailable(DataSourceError):
+    """The backend could not be reached or answered with a server error, after retries."""
+
+    retryable = True
+
+
+class SourceTimeout(DataSourceError):
+    """An operation (a server-side query, say) did not finish in time."""
+
+
+class DataSource(abc.ABC):
+    """A read-only log backend.
+
+    Implementations are async because every frontend runs them next to an event loop that must
+    stay responsive; a blocking SDK is wrapped with ``asyncio.to_thread``. All times are
+    timezone-aware UTC datetimes; parsing user input into them is the caller's job
+    (:mod:`logai.timeparse`).
+    """
+
+    #: Registry name, as used by ``--source`` and ``LOGAI_DATA_SOURCE``.
+    name: ClassVar[str] = ""
+    #: How long after an event happens it becomes visible to queries. Time ranges that end
+    #: more recently than this are treated as still changing (short cache TTL).
+    ingestion_delay_seconds: ClassVar[float] = 0.0
+    #: Whether :meth:`run_query` is implemented (a server-side query language).
+    supports_query: ClassVar[bool] = False
+    #: One line describing the query language, shown to the LLM when ``supports_query`` is true.
+    query_language: ClassVar[str] = ""
+
+    @abc.abstractmethod
+    async def list_log_groups(self, prefix: str | None = None, limit: int = 50) -> list[LogGroup]:
+        """Groups whose name starts with ``prefix``, at most ``limit`` of them, sorted by name."""
+
+    @abc.abstractmethod
+    async def fetch_logs(
+        self,
+        group: str,
+        start: datetime,
+        end: datetime,
+        filter_pattern: str | None = None,
+        limit: int = 1000,
+    ) -> list[LogEvent]:
+        """Events of one group in ``[start, end]``, oldest first, at most ``limit``.
+
+        Raises :class:`SourceNotFound` for an unknown group. Never loads more than ``limit``
+        events into memory.
+        """
+
+    @abc.abstractmethod
+    async def search_logs(
+        self,
+        groups: Sequence[str],
+        pattern: str,
+        start: datetime,
+        end: datetime,
+        limit: int = 1000,
+        *,
+        prefixes: Sequence[str] = (),
+    ) -> list[LogEvent]:
+        """Events matching ``pattern`` across ``groups`` and every group under ``prefixes``.
+
+        Oldest first, at most ``limit`` in total.
+        """
+
+    async def run_query(
+        self,
+        query: str,
+        groups: Sequence[str],
+        start: datetime,
+        end: datetime,
+        limit: int = 1000,
+        timeout: float = 60.0,
+    ) -> QueryResult:
+        """Run a server-side query. Only sources with ``supports_query`` implement it."""
+        raise SourceValidationError(f"The {self.name or 'selected'} data source has no query language.")
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook, most sources hold nothing
+        """Release connections. Safe to call more than once."""
+
+    def describe(self) -> str:
+        """One line for status bars and ``config show``: which account, region or folder."""
+        return self.name

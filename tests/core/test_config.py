@@ -176,3 +176,27 @@ def test_known_providers_are_real_litellm_providers() -> None:
     import litellm
 
     assert set(KNOWN_PROVIDERS) <= {str(getattr(p, "value", p)) for p in litellm.provider_list}
+
+
+def test_env_example_documents_every_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from logai.config import LogAISettings, describe_settings
+
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    text = example.read_text()
+    variables = {row.variable for row in describe_settings(load_settings())}
+    assert variables == {
+        line.split("=")[0].lstrip("# ").strip()
+        for line in text.splitlines()
+        if "=" in line and line.lstrip("# ").split("=")[0].isupper()
+        and line.lstrip("# ").split("=")[0].startswith(("LOGAI_", "AWS_"))
+        and line.lstrip("# ").split("=")[0] not in {"LOGAI_PLUGINS", "LOGAI_DISABLE_PLUGINS",
+                                                    "LOGAI_TRACE_PLUGINS", "LOGAI_ENV_FILE"}
+    }
+    for line in text.splitlines():
+        if line.startswith(("LOGAI_", "AWS_")):
+            assert text.splitlines()[text.splitlines().index(line) - 1].startswith("#"), line
+    # The example itself loads cleanly: blank values mean "not set".
+    monkeypatch.setenv("LOGAI_ENV_FILE", str(example))
+    settings = load_settings()
+    assert settings.aws_profile is None and settings.llm_model is None
+    assert isinstance(settings, LogAISettings)

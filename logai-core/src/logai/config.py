@@ -111,6 +111,21 @@ class LogAISettings(BaseSettings):
     cache_max_mb: int = Field(default=500, ge=1)
     """Size cap of the cache in MB; least recently used entries are evicted beyond it."""
 
+    cache_ttl_live_seconds: float = Field(default=60.0, gt=0)
+    """How long logs of a range touching "now" (still gaining events) stay cached."""
+
+    cache_ttl_immutable_seconds: float = Field(default=604800.0, gt=0)
+    """How long logs of a range that ended beyond the source's ingestion delay stay cached."""
+
+    cache_ttl_listing_seconds: float = Field(default=600.0, gt=0)
+    """How long log group listings stay cached."""
+
+    cache_bucket_seconds: float = Field(default=60.0, ge=0)
+    """Ranges touching "now" are rounded out to this many seconds so repeats can hit (0: off)."""
+
+    cache_cleanup_interval_seconds: float = Field(default=300.0, gt=0)
+    """Least time between background sweeps of expired entries and size-cap eviction."""
+
     tool_result_max_tokens: int = Field(default=8000, ge=500)
     """Token budget of one tool result; larger results are grouped into templates."""
 
@@ -145,9 +160,19 @@ class LogAISettings(BaseSettings):
     def _expand_home(cls, value: Path) -> Path:
         return value.expanduser()
 
-    @field_validator("anthropic_api_key", "openai_api_key", mode="before")
+    @field_validator(
+        "anthropic_api_key",
+        "openai_api_key",
+        "llm_model",
+        "llm_api_base",
+        "aws_profile",
+        "aws_region",
+        "aws_endpoint_url_cloudwatch_logs",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
+        """``VAR=`` in a .env file means "not set", as in the shell."""
         if isinstance(value, str) and not value.strip():
             return None
         return value

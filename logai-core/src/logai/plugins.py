@@ -33,6 +33,8 @@ BUILTIN_DISTRIBUTION = "logai-core"
 #: Core's own plugins, loaded through the same manager as installed ones.
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("core-commands", "logai.builtins.commands"),
+    ("litellm", "logai.builtins.litellm_provider"),
+    ("plain-chat", "logai.builtins.plain_frontend"),
 )
 
 PluginStatus = Literal["ok", "failed", "disabled"]
@@ -202,9 +204,7 @@ class PluginHost:
 
     def hook_names(self) -> list[str]:
         """Names of every hook LogAI defines."""
-        return sorted(
-            name for name in dir(hookspecs) if name.startswith("register_")
-        )
+        return sorted(name for name in dir(hookspecs) if name.startswith("register_"))
 
     # -- calling ---------------------------------------------------------------------------
 
@@ -283,4 +283,3 @@ def set_host(host: PluginHost | None) -> None:
     """Replace the process-wide host (tests, embedding applications). ``None`` resets it."""
     global _host
     _host = host
-

@@ -13,8 +13,10 @@ from logai.hookspecs import hookimpl
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
+    from logai.cli.ask_cmd import ask
+    from logai.cli.chat_cmd import chat
     from logai.cli.config_cmd import config
     from logai.cli.plugins_cmd import plugins
 
-    for command in (config, plugins):
+    for command in (ask, chat, config, plugins):
         cli.add_command(command)

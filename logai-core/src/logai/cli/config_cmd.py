@@ -7,8 +7,6 @@ import sys
 
 import click
 
-from logai.config import ConfigError, describe_settings, find_problems, load_settings
-
 
 @click.group("config")
 def config() -> None:
@@ -19,6 +17,8 @@ def config() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
 def show(as_json: bool) -> None:
     """Print the effective settings, secrets masked, and where each value came from."""
+    from logai.config import ConfigError, describe_settings, load_settings
+
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -27,8 +27,9 @@ def show(as_json: bool) -> None:
     rows = describe_settings(settings)
     if as_json:
         click.echo(
-            json.dumps({row.variable: {"value": row.value, "source": row.source} for row in rows},
-                       indent=2)
+            json.dumps(
+                {row.variable: {"value": row.value, "source": row.source} for row in rows}, indent=2
+            )
         )
         return
     width = max(len(row.variable) for row in rows)
@@ -40,6 +41,7 @@ def show(as_json: bool) -> None:
 @config.command("check")
 def check() -> None:
     """Report every configuration problem; exit 1 if there is an error."""
+    from logai.config import ConfigError, find_problems, load_settings
     from logai.registries import data_sources
 
     try:

@@ -1,18 +1,22 @@
-"""Start the default frontend when ``logai`` runs without a command."""
+"""Start a frontend: the default one when ``logai`` runs without a command."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from logai.config import ConfigError, load_settings
 from logai.plugins import get_host
-from logai.registries import FrontendContext, default_frontend
+from logai.registries import FrontendContext, default_frontend, frontends, lookup
+
+if TYPE_CHECKING:
+    from logai.config import LogAISettings
 
 
-def launch_default_frontend() -> int:
-    """Run the highest-priority registered frontend; explain what to install when there is none."""
+def launch_frontend(settings: LogAISettings, name: str | None = None) -> int:
+    """Run the frontend ``name`` (default: the highest-priority one)."""
     host = get_host()
-    chosen = default_frontend(host)
+    chosen = lookup("frontend", name, frontends(host)) if name else default_frontend(host)
     if chosen is None:
         click.echo(
             "No LogAI frontend is installed. Install the chat UI with:\n"
@@ -21,10 +25,12 @@ def launch_default_frontend() -> int:
             err=True,
         )
         return 1
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        click.echo(f"logai: {exc}", err=True)
-        return 2
     result = chosen.factory(FrontendContext(settings=settings, host=host))
     return int(result or 0)
+
+
+def launch_default_frontend() -> int:
+    """``logai`` with no command."""
+    from logai.cli._common import load_settings_or_exit
+
+    return launch_frontend(load_settings_or_exit())

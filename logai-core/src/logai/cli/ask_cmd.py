@@ -1,0 +1,69 @@
+"""``logai ask "QUESTION"``: one question, the answer streamed to stdout.
+
+Tool activity and the redaction summary go to stderr, so ``logai ask ... > answer.md`` keeps
+only the answer. ``--json`` prints the orchestrator's event stream as JSON lines instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+import click
+
+
+@click.command("ask")
+@click.argument("question", nargs=-1, required=True)
+@click.option("--model", help="LiteLLM model string for this question (overrides LOGAI_LLM_MODEL).")
+@click.option("--source", "source_name", help="Data source to use (overrides LOGAI_DATA_SOURCE).")
+@click.option("--json", "as_json", is_flag=True, help="Print the event stream as JSON lines.")
+def ask(
+    question: tuple[str, ...], model: str | None, source_name: str | None, as_json: bool
+) -> None:
+    """Ask one question about your logs and stream the answer."""
+    from logai.cli._common import load_settings_or_exit, require_ready
+
+    overrides = {"llm_model": model} if model else {}
+    if source_name:
+        overrides["data_source"] = source_name
+    settings = load_settings_or_exit(**overrides)
+    require_ready(settings, for_llm=True)
+    text = " ".join(question).strip()
+    if not text:
+        raise click.UsageError("The question is empty.")
+    ok = asyncio.run(_run(settings, text, as_json))
+    sys.exit(0 if ok else 1)
+
+
+async def _run(settings: object, question: str, as_json: bool) -> bool:
+    from logai.config import LogAISettings
+    from logai.frontends.render import PlaceholderStreamRestorer, activity_line
+    from logai.llm.events import Done, TextDelta
+    from logai.llm.orchestrator import Orchestrator
+
+    assert isinstance(settings, LogAISettings)
+    orchestrator = Orchestrator(settings)
+    restorer = PlaceholderStreamRestorer(orchestrator.restore)
+    ok = False
+    wrote_text = False
+    async for event in orchestrator.ask(question):
+        if as_json:
+            sys.stdout.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        elif isinstance(event, TextDelta):
+            sys.stdout.write(restorer.feed(event.text))
+            sys.stdout.flush()
+            wrote_text = True
+        else:
+            line = activity_line(event)
+            if line:
+                sys.stderr.write(line + "\n")
+                sys.stderr.flush()
+        if isinstance(event, Done):
+            ok = event.ok
+    if not as_json:
+        tail = restorer.flush()
+        sys.stdout.write(tail + ("\n" if wrote_text or tail else ""))
+        sys.stdout.flush()
+    return ok

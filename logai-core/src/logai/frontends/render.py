@@ -1,0 +1,63 @@
+"""Turn orchestrator events into terminal lines: shared by ``logai ask`` and the plain chat."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from logai.llm.events import Event, Failed, Notice, Redacted, ToolCallFinished, ToolCallStarted
+
+
+def _short_arguments(arguments: dict[str, Any], width: int = 90) -> str:
+    parts = [f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in arguments.items()]
+    text = ", ".join(parts)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def activity_line(event: Event) -> str | None:
+    """One line of tool activity for stderr, or None for events that are not activity."""
+    if isinstance(event, ToolCallStarted):
+        return f"→ {event.name}({_short_arguments(event.arguments)})"
+    if isinstance(event, ToolCallFinished):
+        details = [event.summary] if event.ok else [f"failed: {event.summary}"]
+        if event.cache:
+            details.append(f"cache {event.cache}")
+        details.append(f"{event.duration_s:.1f}s")
+        if event.redactions:
+            details.append(event.redactions)
+        mark = "✓" if event.ok else "✗"
+        return f"{mark} {event.name}: " + ", ".join(details)
+    if isinstance(event, Redacted):
+        return f"🔒 {event.summary} before anything reached the LLM"
+    if isinstance(event, Notice):
+        return f"note: {event.message}"
+    if isinstance(event, Failed):
+        return f"error: {event.message}"
+    return None
+
+
+class PlaceholderStreamRestorer:
+    """Restore ``<EMAIL_1>``-style placeholders in streamed text, even when split across deltas.
+
+    Text after an unclosed ``<`` is held back (at most a short window) until it can be decided.
+    """
+
+    _WINDOW = 48
+
+    def __init__(self, restore: Any) -> None:
+        self._restore = restore
+        self._pending = ""
+
+    def feed(self, text: str) -> str:
+        buffer = self._pending + text
+        cut = buffer.rfind("<")
+        if cut != -1 and ">" not in buffer[cut:] and len(buffer) - cut < self._WINDOW:
+            self._pending = buffer[cut:]
+            buffer = buffer[:cut]
+        else:
+            self._pending = ""
+        return str(self._restore(buffer))
+
+    def flush(self) -> str:
+        rest, self._pending = self._pending, ""
+        return str(self._restore(rest))

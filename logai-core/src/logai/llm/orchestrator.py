@@ -1,0 +1,343 @@
+"""One user message in, an async stream of events out: the LLM tool loop.
+
+The orchestrator owns the conversation, runs the tool calls the LLM asks for (several at once
+when it asks for several), fits each result into the context budget and — at one choke point,
+:meth:`Orchestrator._admit` — sanitizes every piece of text before it enters the conversation.
+Nothing else in LogAI appends to the message list, so nothing can bypass the sanitizer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from logai.llm.events import (
+    Done,
+    Event,
+    Failed,
+    Redacted,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+)
+from logai.llm.provider import (
+    LLMAuthError,
+    LLMBadRequest,
+    LLMError,
+    LLMProvider,
+    LLMRateLimited,
+    LLMTimeout,
+    ToolCallRequest,
+    ToolCallsReady,
+)
+from logai.llm.provider import TextDelta as StreamText
+from logai.tools.base import ToolContext, ToolError, ToolResult
+from logai.tools.registry import ToolRegistry
+
+if TYPE_CHECKING:
+    from logai.config import LogAISettings
+    from logai.plugins import PluginHost
+    from logai.sanitize import SanitizeStats, Sanitizer
+    from logai.sources.base import DataSource
+
+MAX_ITERATIONS = 10
+
+_ERROR_KINDS: tuple[tuple[type[LLMError], str], ...] = (
+    (LLMAuthError, "llm_auth"),
+    (LLMRateLimited, "llm_rate_limited"),
+    (LLMTimeout, "llm_timeout"),
+    (LLMBadRequest, "llm_bad_request"),
+)
+
+
+def _error_kind(error: LLMError) -> str:
+    return next((kind for cls, kind in _ERROR_KINDS if isinstance(error, cls)), "llm_error")
+
+
+class Orchestrator:
+    """A conversation with the LLM about logs. Keep one per chat session."""
+
+    def __init__(
+        self,
+        settings: LogAISettings,
+        *,
+        host: PluginHost | None = None,
+        provider: LLMProvider | None = None,
+        source: DataSource | None = None,
+        source_name: str | None = None,
+        sanitizer: Sanitizer | None = None,
+        now: Callable[[], datetime] | None = None,
+        max_iterations: int = MAX_ITERATIONS,
+    ) -> None:
+        self.settings = settings
+        self._host = host
+        self._provider = provider
+        self._sanitizer = sanitizer
+        self._now = now or (lambda: datetime.now(UTC))
+        self._max_iterations = max_iterations
+        self._context = ToolContext(
+            settings, source=source, source_name=source_name, host=host, now=self._now
+        )
+        self._registry: ToolRegistry | None = None
+        self.messages: list[dict[str, Any]] = []
+
+    # -- lazily built parts -----------------------------------------------------------------
+
+    @property
+    def model(self) -> str:
+        return self._provider.model if self._provider is not None else self.settings.model
+
+    def provider(self) -> LLMProvider:
+        """The LLM client: a plugin's provider named by LOGAI_LLM_PROVIDER, else LiteLLM."""
+        if self._provider is None:
+            from logai.registries import llm_providers, lookup
+
+            registered = llm_providers(self._host)
+            name = (
+                self.settings.llm_provider
+                if self.settings.llm_provider in registered
+                else "litellm"
+            )
+            self._provider = lookup("LLM provider", name, registered).factory(self.settings)
+        return self._provider
+
+    def sanitizer(self) -> Sanitizer:
+        if self._sanitizer is None:
+            from logai.sanitize import Sanitizer
+
+            self._sanitizer = Sanitizer.from_plugins(
+                enabled=self.settings.pii_sanitization_enabled,
+                disabled_rules=self.settings.sanitizer_disabled_rules,
+            )
+        return self._sanitizer
+
+    async def _tools(self) -> ToolRegistry:
+        if self._registry is None:
+            self._registry = await ToolRegistry.build(self._context, self._host)
+        return self._registry
+
+    async def warm_up(self) -> None:
+        """Import litellm and create the data source now, in worker threads.
+
+        A frontend calls this right after its first paint, so the first question does not wait
+        ~3 s for imports. Failures are left for the first question to report properly.
+        """
+        with contextlib.suppress(Exception):
+            await asyncio.gather(self.provider().warm_up(), self._tools())
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(self.sanitizer)
+
+    def clear(self) -> None:
+        """Forget the conversation (placeholder numbering carries on, so nothing is reused)."""
+        self.messages.clear()
+
+    def restore(self, text: str) -> str:
+        """Placeholders back to the original values, for display to the local user only."""
+        return self.sanitizer().restore(text)
+
+    # -- the choke point ---------------------------------------------------------------------
+
+    def _admit(self, text: str, totals: dict[str, int]) -> tuple[str, SanitizeStats]:
+        """THE sanitization choke point: every text entering the conversation passes here."""
+        clean, stats = self.sanitizer().sanitize_text(text)
+        for kind, count in stats.to_dict().items():
+            totals[kind] = totals.get(kind, 0) + count
+        return clean, stats
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    async def ask(self, question: str) -> AsyncIterator[Event]:
+        """Answer one user message. Always ends with :class:`Done`.
+
+        On failure or cancellation the conversation is rolled back to before the question, so
+        a retry starts clean and history never holds half a turn.
+        """
+        checkpoint = len(self.messages)
+        totals: dict[str, int] = {}
+        answer: list[str] = []
+        try:
+            async for event in self._ask(question, totals, answer):
+                yield event
+        except LLMError as exc:
+            del self.messages[checkpoint:]
+            yield Failed(str(exc), kind=_error_kind(exc))
+            yield Done("".join(answer), iterations=0, ok=False)
+        except (asyncio.CancelledError, GeneratorExit):
+            del self.messages[checkpoint:]
+            raise
+        except Exception as exc:
+            del self.messages[checkpoint:]
+            message = self._safe_error_text(f"{type(exc).__name__}: {exc}", totals)
+            yield Failed(f"Internal error while answering: {message}", kind="internal")
+            yield Done("".join(answer), iterations=0, ok=False)
+
+    def _safe_error_text(self, text: str, totals: dict[str, int]) -> str:
+        try:
+            return self._admit(text, totals)[0]
+        except Exception:
+            return "details withheld (the sanitizer could not process them)"
+
+    async def _ask(
+        self, question: str, totals: dict[str, int], answer: list[str]
+    ) -> AsyncIterator[Event]:
+        from logai.llm.prompts import system_prompt
+
+        registry = await self._tools()
+        source = await self._context.source()
+        provider = self.provider()
+        prompt = system_prompt(self._now(), registry.names, source.describe())
+        if self.messages and self.messages[0].get("role") == "system":
+            self.messages[0] = {"role": "system", "content": prompt}
+        else:
+            self.messages.insert(0, {"role": "system", "content": prompt})
+        self.messages.append({"role": "user", "content": self._admit(question, totals)[0]})
+        specs = registry.specs()
+
+        for iteration in range(1, self._max_iterations + 1):
+            text: list[str] = []
+            calls: list[ToolCallRequest] = []
+            async with contextlib.aclosing(provider.stream(self.messages, specs)) as stream:
+                async for item in stream:
+                    if isinstance(item, StreamText):
+                        text.append(item.text)
+                        answer.append(item.text)
+                        yield TextDelta(item.text)
+                    elif isinstance(item, ToolCallsReady):
+                        calls = list(item.calls)
+            assistant: dict[str, Any] = {"role": "assistant", "content": "".join(text) or None}
+            if calls:
+                assistant["tool_calls"] = [
+                    {
+                        "id": call.id,
+                        "type": "function",
+                        "function": {"name": call.name, "arguments": call.arguments or "{}"},
+                    }
+                    for call in calls
+                ]
+            self.messages.append(assistant)
+            if not calls:
+                if totals:
+                    yield Redacted(_render_totals(totals), dict(totals))
+                yield Done("".join(answer), iterations=iteration)
+                return
+            async for event in self._run_calls(registry, calls, totals):
+                yield event
+
+        message = (
+            f"Stopped after {self._max_iterations} rounds of tool calls without a final answer. "
+            "Ask a narrower question (one log group, a shorter time range), or say 'continue'."
+        )
+        self.messages.append({"role": "assistant", "content": message})
+        if totals:
+            yield Redacted(_render_totals(totals), dict(totals))
+        yield Failed(message, kind="iteration_limit")
+        yield Done("".join(answer), iterations=self._max_iterations, ok=False)
+
+    async def _run_calls(
+        self, registry: ToolRegistry, calls: list[ToolCallRequest], totals: dict[str, int]
+    ) -> AsyncIterator[Event]:
+        """Run this turn's calls concurrently, reporting each as it finishes."""
+        for call in calls:
+            yield ToolCallStarted(
+                call.id, call.name, registry.parse_arguments(call.name, call.arguments)
+            )
+        tasks = [asyncio.create_task(self._run_one(registry, call, totals)) for call in calls]
+        contents: dict[str, str] = {}
+        try:
+            for next_done in asyncio.as_completed(tasks):
+                call_id, content, finished = await next_done
+                contents[call_id] = content
+                yield finished
+        finally:
+            for task in tasks:
+                task.cancel()
+        for call in calls:
+            self.messages.append(
+                {"role": "tool", "tool_call_id": call.id, "content": contents[call.id]}
+            )
+
+    async def _run_one(
+        self, registry: ToolRegistry, call: ToolCallRequest, totals: dict[str, int]
+    ) -> tuple[str, str, ToolCallFinished]:
+        from logai.cache import cache_outcome
+
+        arguments = registry.parse_arguments(call.name, call.arguments)
+        started = time.perf_counter()
+        cache_outcome.set(None)
+        events_count: int | None = None
+        try:
+            result = await registry.execute(
+                call.name, call.arguments, self._context, restore=self.sanitizer().restore
+            )
+            ok = True
+            raw, summary = self._render(result)
+            if result.events is not None:
+                events_count = len(result.events)
+        except ToolError as exc:
+            ok = False
+            raw = f"Error: {exc}"
+            summary = str(exc)
+        content, stats = self._admit(raw, totals)
+        finished = ToolCallFinished(
+            call_id=call.id,
+            name=call.name,
+            arguments=arguments,
+            duration_s=round(time.perf_counter() - started, 3),
+            ok=ok,
+            summary=summary if ok else self._admit(summary, {})[0],
+            events=events_count,
+            cache=cache_outcome.get(),
+            redactions=str(stats) if stats else "",
+            redaction_counts=stats.to_dict(),
+        )
+        return call.id, content, finished
+
+    def _render(self, result: ToolResult) -> tuple[str, str]:
+        """The text the LLM reads for a result, within the token budget, and a summary line."""
+        from logai.reduce import count_tokens, reduce_events
+
+        budget = self.settings.tool_result_max_tokens
+        if result.events is None:
+            return _fit_text(result.text, budget, count_tokens), result.summary
+        if not result.events:
+            return f"{result.header}\nNo events in this range.", result.summary or "0 events"
+        header_tokens = count_tokens(result.header) + 8
+        reduction = reduce_events(
+            list(result.events),
+            budget_tokens=max(budget - header_tokens, 200),
+            count_tokens=count_tokens,
+            force=result.summarize,
+        )
+        summary = reduction.summary() if reduction.reduced else result.summary
+        return f"{result.header}\n{reduction.render()}", summary
+
+
+def _fit_text(text: str, budget: int, count_tokens: Callable[[str], int]) -> str:
+    """Keep a non-event result inside the budget, saying exactly what was left out."""
+    if count_tokens(text) <= budget:
+        return text
+    lines = text.splitlines()
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        cost = count_tokens(line) + 1
+        if used + cost > budget - 60:
+            break
+        kept.append(line)
+        used += cost
+    omitted = len(lines) - len(kept)
+    kept.append(
+        f"[{omitted} of {len(lines)} lines omitted to fit the context budget; "
+        "narrow the request to see them]"
+    )
+    return "\n".join(kept)
+
+
+def _render_totals(totals: dict[str, int]) -> str:
+    from logai.sanitize import SanitizeStats
+
+    return str(SanitizeStats.from_counts(totals))

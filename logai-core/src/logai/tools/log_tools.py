@@ -1,0 +1,197 @@
+"""The log tools every data source gets for free: list, fetch, search, and a query tool.
+
+They are written once over :class:`logai.sources.DataSource`; a new backend plugin implements
+the interface and the LLM can use it at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from logai.tools.base import Tool, ToolContext, ToolError, ToolResult, tool
+
+TimeArg = str | int | None
+
+TIME_HELP = (
+    "ISO 8601 (2026-11-25T14:00:00Z), epoch milliseconds, or relative: "
+    "'1h ago', '30m', '2 days ago', 'yesterday', 'today', 'now'."
+)
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ListLogGroupsArgs(_Args):
+    prefix: str | None = Field(None, description="Only groups whose name starts with this.")
+    limit: int = Field(50, ge=1, le=1000, description="Maximum number of groups to return.")
+
+
+class FetchLogsArgs(_Args):
+    log_group: str = Field(min_length=1, description="Exact log group name.")
+    start_time: TimeArg = Field(
+        None, description=f"Start of the range (default 1h ago). {TIME_HELP}"
+    )
+    end_time: TimeArg = Field(None, description=f"End of the range (default now). {TIME_HELP}")
+    filter_pattern: str | None = Field(
+        None, description="Source filter pattern, e.g. ERROR or '?timeout ?Exception'."
+    )
+    limit: int = Field(1000, ge=1, le=10000, description="Maximum number of events.")
+    summarize: bool = Field(
+        False, description="Group events into templates with counts instead of exact lines."
+    )
+
+
+class SearchLogsArgs(_Args):
+    pattern: str = Field(min_length=1, description="Filter pattern to search for.")
+    log_groups: list[str] = Field(default_factory=list, description="Exact group names.")
+    log_group_prefixes: list[str] = Field(
+        default_factory=list, description="Search every group starting with these prefixes."
+    )
+    start_time: TimeArg = Field(
+        None, description=f"Start of the range (default 1h ago). {TIME_HELP}"
+    )
+    end_time: TimeArg = Field(None, description=f"End of the range (default now). {TIME_HELP}")
+    limit: int = Field(1000, ge=1, le=10000, description="Maximum number of events in total.")
+    summarize: bool = Field(
+        False, description="Group events into templates with counts instead of exact lines."
+    )
+
+    @model_validator(mode="after")
+    def _needs_a_target(self) -> SearchLogsArgs:
+        if not self.log_groups and not self.log_group_prefixes:
+            raise ValueError("give log_groups or log_group_prefixes (or both)")
+        return self
+
+
+class QueryLogsArgs(_Args):
+    query: str = Field(min_length=1, description="Query in the source's query language.")
+    log_groups: list[str] = Field(min_length=1, description="Log groups to query.")
+    start_time: TimeArg = Field(
+        None, description=f"Start of the range (default 1h ago). {TIME_HELP}"
+    )
+    end_time: TimeArg = Field(None, description=f"End of the range (default now). {TIME_HELP}")
+    limit: int = Field(1000, ge=1, le=10000, description="Maximum number of result rows.")
+
+
+def _range(context: ToolContext, start: TimeArg, end: TimeArg) -> tuple[datetime, datetime]:
+    from logai.timeparse import TimeParseError, resolve_range
+
+    try:
+        return resolve_range(start, end, now=context.now())
+    except TimeParseError as exc:
+        raise ToolError(str(exc)) from None
+
+
+def _span(start: datetime, end: datetime) -> str:
+    from logai.timeparse import format_time
+
+    return f"{format_time(start)} to {format_time(end)}"
+
+
+@tool(
+    "list_log_groups",
+    "List log groups (names, stored bytes, retention). Use first when unsure of a group name.",
+    ListLogGroupsArgs,
+)
+async def list_log_groups(args: ListLogGroupsArgs, context: ToolContext) -> ToolResult:
+    source = await context.source()
+    groups = await source.list_log_groups(args.prefix or None, args.limit)
+    where = f" starting with '{args.prefix}'" if args.prefix else ""
+    if not groups:
+        return ToolResult(text=f"No log groups{where}.", summary="0 log groups")
+    lines = [
+        f"{len(groups)} log groups{where}"
+        + (" (limit reached)" if len(groups) >= args.limit else "")
+        + ":"
+    ]
+    for group in groups:
+        details = []
+        if group.stored_bytes is not None:
+            details.append(f"{group.stored_bytes} bytes")
+        if group.retention_days is not None:
+            details.append(f"retention {group.retention_days}d")
+        lines.append(group.name + (f" ({', '.join(details)})" if details else ""))
+    return ToolResult(text="\n".join(lines), summary=f"{len(groups)} log groups")
+
+
+@tool(
+    "fetch_logs",
+    "Fetch log events of one log group in a time range, optionally filtered. Results over the "
+    "context budget come back grouped into templates with counts and samples.",
+    FetchLogsArgs,
+)
+async def fetch_logs(args: FetchLogsArgs, context: ToolContext) -> ToolResult:
+    start, end = _range(context, args.start_time, args.end_time)
+    source = await context.source()
+    events = await source.fetch_logs(args.log_group, start, end, args.filter_pattern, args.limit)
+    filtered = f", filter {args.filter_pattern!r}" if args.filter_pattern else ""
+    header = f"{args.log_group}, {_span(start, end)}{filtered}: {len(events)} events"
+    if len(events) >= args.limit:
+        header += f" (limit {args.limit} reached: there may be more; narrow the range or filter)"
+    return ToolResult(
+        events=events, header=header, summary=f"{len(events)} events", summarize=args.summarize
+    )
+
+
+@tool(
+    "search_logs",
+    "Search many log groups at once (exact names and/or name prefixes) for a filter pattern.",
+    SearchLogsArgs,
+)
+async def search_logs(args: SearchLogsArgs, context: ToolContext) -> ToolResult:
+    start, end = _range(context, args.start_time, args.end_time)
+    source = await context.source()
+    events = await source.search_logs(
+        args.log_groups, args.pattern, start, end, args.limit, prefixes=args.log_group_prefixes
+    )
+    targets = ", ".join([*args.log_groups, *(f"{p}*" for p in args.log_group_prefixes)])
+    groups_hit = len({event.group for event in events})
+    header = (
+        f"search {args.pattern!r} in {targets}, {_span(start, end)}: "
+        f"{len(events)} events in {groups_hit} groups"
+    )
+    if len(events) >= args.limit:
+        header += f" (limit {args.limit} reached: there may be more)"
+    return ToolResult(
+        events=events,
+        header=header,
+        summary=f"{len(events)} events in {groups_hit} groups",
+        summarize=args.summarize,
+    )
+
+
+def query_tool(query_language: str) -> Tool:
+    """The server-side query tool, described with the source's own query language."""
+
+    async def run_query(args: QueryLogsArgs, context: ToolContext) -> ToolResult:
+        start, end = _range(context, args.start_time, args.end_time)
+        source = await context.source()
+        result = await source.run_query(args.query, args.log_groups, start, end, args.limit)
+        if not result.rows:
+            return ToolResult(
+                text=f"Query returned no rows ({_span(start, end)}, status {result.status}).",
+                summary="0 rows",
+            )
+        columns = list(dict.fromkeys(key for row in result.rows for key in row))
+        lines = [
+            f"{len(result.rows)} rows ({_span(start, end)}, status {result.status}):",
+            " | ".join(columns),
+        ]
+        lines += [" | ".join(row.get(column, "") for column in columns) for row in result.rows]
+        return ToolResult(text="\n".join(lines), summary=f"{len(result.rows)} rows")
+
+    return Tool(
+        name="query_logs",
+        description=(
+            "Run a server-side aggregate query (counts, stats, top-N) without pulling the "
+            f"events: best for large volumes. Language: {query_language}"
+        ),
+        parameters=QueryLogsArgs,
+        body=run_query,
+    )
+
+
+CORE_TOOLS: tuple[Tool, ...] = (list_log_groups, fetch_logs, search_logs)

@@ -57,4 +57,3 @@ def register_tools(register: Callable[[Tool], None]) -> None:
 @hookspec
 def register_commands(cli: click.Group) -> None:
     """Add subcommands to the ``logai`` command line: ``cli.add_command(...)``."""
-

@@ -38,9 +38,9 @@ class LogEvent:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly form (ISO 8601 timestamp with ``Z``)."""
         return {
-            "timestamp": self.timestamp.astimezone(UTC).isoformat(timespec="milliseconds").replace(
-                "+00:00", "Z"
-            ),
+            "timestamp": self.timestamp.astimezone(UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
             "message": self.message,
             "group": self.group,
             "stream": self.stream,
@@ -200,7 +200,9 @@ class DataSource(abc.ABC):
         timeout: float = 60.0,
     ) -> QueryResult:
         """Run a server-side query. Only sources with ``supports_query`` implement it."""
-        raise SourceValidationError(f"The {self.name or 'selected'} data source has no query language.")
+        raise SourceValidationError(
+            f"The {self.name or 'selected'} data source has no query language."
+        )
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook, most sources hold nothing
         """Release connections. Safe to call more than once."""

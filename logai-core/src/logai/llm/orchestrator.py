@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -160,8 +161,11 @@ class Orchestrator:
         totals: dict[str, int] = {}
         answer: list[str] = []
         try:
-            async for event in self._ask(question, totals, answer):
-                yield event
+            # aclosing: when the consumer stops early, the inner generators (and the tool tasks
+            # they own) are closed now, not whenever the garbage collector gets to them.
+            async with contextlib.aclosing(self._ask(question, totals, answer)) as events:
+                async for event in events:
+                    yield event
         except LLMError as exc:
             del self.messages[checkpoint:]
             yield Failed(str(exc), kind=_error_kind(exc))
@@ -170,20 +174,14 @@ class Orchestrator:
             del self.messages[checkpoint:]
             raise
         except Exception as exc:
+            # Shown to the local user only; it never enters the conversation.
             del self.messages[checkpoint:]
-            message = self._safe_error_text(f"{type(exc).__name__}: {exc}", totals)
-            yield Failed(f"Internal error while answering: {message}", kind="internal")
+            yield Failed(f"Internal error while answering: {type(exc).__name__}: {exc}", "internal")
             yield Done("".join(answer), iterations=0, ok=False)
-
-    def _safe_error_text(self, text: str, totals: dict[str, int]) -> str:
-        try:
-            return self._admit(text, totals)[0]
-        except Exception:
-            return "details withheld (the sanitizer could not process them)"
 
     async def _ask(
         self, question: str, totals: dict[str, int], answer: list[str]
-    ) -> AsyncIterator[Event]:
+    ) -> AsyncGenerator[Event, None]:
         from logai.llm.prompts import system_prompt
 
         registry = await self._tools()
@@ -224,8 +222,9 @@ class Orchestrator:
                     yield Redacted(_render_totals(totals), dict(totals))
                 yield Done("".join(answer), iterations=iteration)
                 return
-            async for event in self._run_calls(registry, calls, totals):
-                yield event
+            async with contextlib.aclosing(self._run_calls(registry, calls, totals)) as events:
+                async for event in events:
+                    yield event
 
         message = (
             f"Stopped after {self._max_iterations} rounds of tool calls without a final answer. "
@@ -239,7 +238,7 @@ class Orchestrator:
 
     async def _run_calls(
         self, registry: ToolRegistry, calls: list[ToolCallRequest], totals: dict[str, int]
-    ) -> AsyncIterator[Event]:
+    ) -> AsyncGenerator[Event, None]:
         """Run this turn's calls concurrently, reporting each as it finishes."""
         for call in calls:
             yield ToolCallStarted(
@@ -255,6 +254,7 @@ class Orchestrator:
         finally:
             for task in tasks:
                 task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         for call in calls:
             self.messages.append(
                 {"role": "tool", "tool_call_id": call.id, "content": contents[call.id]}
@@ -310,8 +310,9 @@ class Orchestrator:
             list(result.events),
             budget_tokens=max(budget - header_tokens, 200),
             count_tokens=count_tokens,
-            force=result.summarize,
         )
+        if result.summarize and not reduction.reduced:
+            reduction = dataclasses.replace(reduction, reduced=True)
         summary = reduction.summary() if reduction.reduced else result.summary
         return f"{result.header}\n{reduction.render()}", summary
 
@@ -340,4 +341,4 @@ def _fit_text(text: str, budget: int, count_tokens: Callable[[str], int]) -> str
 def _render_totals(totals: dict[str, int]) -> str:
     from logai.sanitize import SanitizeStats
 
-    return str(SanitizeStats.from_counts(totals))
+    return str(SanitizeStats(counts=dict(totals)))

@@ -96,6 +96,9 @@ class LogAISettings(BaseSettings):
     data_source: str = "cloudwatch"
     """Data source used by default (``--source`` overrides): cloudwatch, files, or a plugin's."""
 
+    files_root: Path | None = None
+    """Folder the ``files`` data source lists and resolves relative names in (default: cwd)."""
+
     pii_sanitization_enabled: bool = True
     """Scrub PII and secrets from every log line before it reaches the LLM."""
 
@@ -168,6 +171,7 @@ class LogAISettings(BaseSettings):
         "aws_profile",
         "aws_region",
         "aws_endpoint_url_cloudwatch_logs",
+        "files_root",
         mode="before",
     )
     @classmethod

@@ -95,7 +95,9 @@ def lookup(kind: str, name: str, registry: dict[str, Registered[T]]) -> Register
 def create_data_source(
     settings: LogAISettings, name: str | None = None, host: PluginHost | None = None
 ) -> DataSource:
-    """Instantiate the data source ``name`` (default: ``settings.data_source``)."""
+    """Instantiate the data source ``name`` (default: ``settings.data_source``), cached."""
+    from logai.cache import wrap_with_cache
+
     chosen = name or settings.data_source
     registration = lookup("data source", chosen, data_sources(host))
-    return registration.factory(settings)
+    return wrap_with_cache(registration.factory(settings), settings)

@@ -1,0 +1,233 @@
+"""Cache benchmark: ``get`` latency of a 10k-event entry, ``set`` throughput, compression ratio.
+
+Events look like CloudWatch application logs: request lines with ids, latencies and IPs, JSON
+lines, a few stack traces, random request ids (which do not compress) - about 170 bytes each.
+
+Figures (wall clock, real SQLite file in a temporary directory, WAL mode; on a shared machine
+the CPU time per lookup, which other load does not inflate, is printed next to the latencies):
+
+- **get**: p50/p95 over repeated lookups of one 10k-event entry, twice: ``LogCache.get`` alone
+  (SQLite read + zlib decompress) and ``CachedDataSource.fetch_logs`` on a hit (that plus
+  decoding into ``LogEvent`` objects: what a tool call waits for).
+- **set**: entries/s and MB/s (uncompressed bytes) for 10k-event entries and for 100-event
+  entries, ``LogCache.set`` alone (compress + write) and with encoding the events first.
+- **size**: compressed bytes against the compact JSON the codec writes, and against the naive
+  ``LogEvent.to_dict`` JSON; plus the ratio at other zlib levels, to justify the default.
+
+Run: ``python benchmarks/bench_cache.py`` (``--help`` for sizes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from logai.cache import CachedDataSource, LogCache
+from logai.cache.codec import encode_events
+from logai.sources import DataSource, LogEvent, LogGroup
+
+MB = 1024 * 1024
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def make_events(count: int, seed: int = 7) -> list[LogEvent]:
+    """Application-log-like events, deterministic for a given seed."""
+    rng = random.Random(seed)
+    paths = ["/api/orders", "/api/users/{id}", "/health", "/api/cart", "/login", "/api/search"]
+    levels = ["INFO"] * 12 + ["WARN"] * 3 + ["ERROR"]
+    events = []
+    for index in range(count):
+        request_id = f"{rng.getrandbits(128):032x}"
+        kind = rng.random()
+        if kind < 0.6:
+            path = rng.choice(paths).replace("{id}", str(rng.randint(1, 99999)))
+            message = (
+                f"{rng.choice(levels)} [{request_id}] {rng.choice(['GET', 'POST'])} {path} "
+                f"{rng.choice([200, 200, 200, 201, 404, 500])} {rng.randint(1, 2500)}ms "
+                f"ip=10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+            )
+        elif kind < 0.95:
+            message = json.dumps(
+                {
+                    "level": rng.choice(levels).lower(),
+                    "msg": rng.choice(["cache refresh", "job finished", "retrying upstream"]),
+                    "requestId": request_id,
+                    "durationMs": round(rng.uniform(0.5, 900.0), 2),
+                    "attempt": rng.randint(1, 3),
+                }
+            )
+        else:
+            message = (
+                f"ERROR [{request_id}] Unhandled exception\nTraceback (most recent call last):\n"
+                '  File "/app/handlers.py", line 88, in handle\n'
+                f"KeyError: 'item-{rng.randint(1, 10**6)}'"
+            )
+        events.append(
+            LogEvent(
+                timestamp=START + timedelta(milliseconds=index * 37 + rng.randint(0, 30)),
+                message=message,
+                group="/ecs/orders-service",
+                stream=f"orders/web/{rng.randint(1, 6):04x}",
+                event_id=f"{rng.getrandbits(160):040d}"[:56],
+            )
+        )
+    return events
+
+
+class FixedSource(DataSource):
+    """Returns the same events for any fetch, so every fetch after the first is a hit."""
+
+    name = "bench"
+
+    def __init__(self, events: Sequence[LogEvent]) -> None:
+        self.events = list(events)
+
+    async def list_log_groups(self, prefix: str | None = None, limit: int = 50) -> list[LogGroup]:
+        return [LogGroup("/ecs/orders-service")]
+
+    async def fetch_logs(
+        self,
+        group: str,
+        start: datetime,
+        end: datetime,
+        filter_pattern: str | None = None,
+        limit: int = 1000,
+    ) -> list[LogEvent]:
+        return self.events[:limit]
+
+    async def search_logs(
+        self,
+        groups: Sequence[str],
+        pattern: str,
+        start: datetime,
+        end: datetime,
+        limit: int = 1000,
+        *,
+        prefixes: Sequence[str] = (),
+    ) -> list[LogEvent]:
+        return self.events[:limit]
+
+
+def percentile(samples: Sequence[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.2f} ms"
+
+
+def latency_row(label: str, samples: Sequence[float], cpu: Sequence[float]) -> str:
+    p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
+    return f"  {label:<38} p50 {ms(p50)}   p95 {ms(p95)}   (CPU p50 {ms(percentile(cpu, 0.5))})"
+
+
+def throughput_row(label: str, entries: int, megabytes: float, elapsed: float) -> str:
+    return f"  {label:<38} {entries / elapsed:8.1f} entries/s  {megabytes / elapsed:7.1f} MB/s"
+
+
+async def bench_get(folder: Path, events: list[LogEvent], rounds: int) -> None:
+    payload = encode_events(events)
+    cache = LogCache(folder / "get.sqlite3")
+    await cache.set("big", payload, source="bench", kind="fetch_logs", ttl=3600)
+    store_times: list[float] = []
+    store_cpu: list[float] = []
+    for _ in range(rounds):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        found = await cache.get("big")
+        store_times.append(time.perf_counter() - started)
+        store_cpu.append(time.process_time() - cpu_started)
+        assert found == payload
+    await cache.aclose()
+
+    source = FixedSource(events)
+    cached = CachedDataSource(source, LogCache(folder / "source.sqlite3"))
+    window = (START - timedelta(days=2), START - timedelta(days=1))  # settled: immutable TTL
+    await cached.fetch_logs("/ecs/orders-service", *window, None, len(events))  # the miss
+    decoded_times: list[float] = []
+    decoded_cpu: list[float] = []
+    for _ in range(rounds):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        answer = await cached.fetch_logs("/ecs/orders-service", *window, None, len(events))
+        decoded_times.append(time.perf_counter() - started)
+        decoded_cpu.append(time.process_time() - cpu_started)
+        assert len(answer) == len(events)
+    await cached.aclose()
+
+    size = f"{len(payload) / MB:.2f} MB raw"
+    print(f"get, one entry of {len(events):,} events ({size}), {rounds} runs")
+    print(latency_row("LogCache.get (read + decompress)", store_times, store_cpu))
+    print(latency_row("fetch_logs hit (+ decode to events)", decoded_times, decoded_cpu))
+
+
+async def bench_set(folder: Path, events: list[LogEvent], entries: int, label: str) -> None:
+    cache = LogCache(folder / f"set-{label}.sqlite3", max_bytes=4096 * MB)
+    payload = encode_events(events)
+    started = time.perf_counter()
+    for index in range(entries):
+        await cache.set(f"k{index}", payload, source="bench", kind="fetch_logs", ttl=3600)
+    store_elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    for index in range(entries):
+        encoded = encode_events(events)
+        await cache.set(f"e{index}", encoded, source="bench", kind="fetch_logs", ttl=3600)
+    full_elapsed = time.perf_counter() - started
+    await cache.janitor.wait()
+    await cache.aclose()
+    raw_mb = len(payload) * entries / MB
+    size = f"{len(payload) / 1024:.0f} KB raw each"
+    print(f"set, {entries} entries of {len(events):,} events ({size})")
+    print(throughput_row("LogCache.set (compress + write)", entries, raw_mb, store_elapsed))
+    print(throughput_row("encode + LogCache.set", entries, raw_mb, full_elapsed))
+
+
+def bench_size(events: list[LogEvent]) -> None:
+    compact = encode_events(events)
+    naive = json.dumps([event.to_dict() for event in events]).encode()
+    print(f"size of {len(events):,} events")
+    print(
+        f"  naive to_dict JSON {len(naive) / MB:.2f} MB, codec JSON {len(compact) / MB:.2f} MB"
+        f" ({len(naive) / len(compact):.2f}x smaller before compression)"
+    )
+    for level in (1, 3, 6, 9):
+        started = time.perf_counter()
+        packed = zlib.compress(compact, level)
+        elapsed = time.perf_counter() - started
+        print(
+            f"  zlib level {level}: {len(packed) / MB:.3f} MB stored,"
+            f" {len(compact) / len(packed):.2f}x vs codec JSON,"
+            f" {len(naive) / len(packed):.2f}x vs naive JSON,"
+            f" {elapsed * 1000:5.1f} ms to compress{'  <- default' if level == 6 else ''}"
+        )
+
+
+async def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000, help="events in the big entry")
+    parser.add_argument("--gets", type=int, default=60, help="timed lookups")
+    parser.add_argument("--sets", type=int, default=30, help="big entries written")
+    args = parser.parse_args(argv)
+    events = make_events(args.events)
+    small = events[:100]
+    with tempfile.TemporaryDirectory(prefix="logai-bench-cache-") as tmp:
+        folder = Path(tmp)
+        bench_size(events)
+        print()
+        await bench_get(folder, events, args.gets)
+        print()
+        await bench_set(folder, events, args.sets, "big")
+        await bench_set(folder, small, args.sets * 20, "small")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -1,0 +1,514 @@
+"""The cache store: compressed entries with a TTL and LRU eviction in one SQLite file.
+
+:class:`LogCache` never raises for a cache problem. A file that is not a database, or is
+malformed, is moved aside and rebuilt once; any other failure (locked past the busy timeout,
+disk full, read-only, unreadable) switches this cache off with one warning, and from then on
+every read is a miss and every write a no-op, so the question is answered from the source.
+
+SQLAlchemy is imported when the cache is first used, not when this module is imported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import zlib
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from logai.cache import _files
+from logai.cache._errors import describe_failure, is_corruption
+from logai.cache._warn import Warn, emit_warning
+from logai.cache.clock import Clock, from_ms, to_ms, utc_now
+from logai.cache.janitor import Janitor
+from logai.cache.stats import CacheStats
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+__all__ = ["DB_FILENAME", "CacheHit", "LogCache"]
+
+T = TypeVar("T")
+
+#: Name of the database file inside the cache directory.
+DB_FILENAME = "cache.sqlite3"
+DEFAULT_MAX_BYTES = 500 * 1024 * 1024
+#: Payloads larger than this are (de)compressed in a worker thread to keep the event loop free.
+_OFF_LOOP_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class CacheHit:
+    """An entry found by :meth:`LogCache.lookup`: which key matched, its metadata, its payload."""
+
+    key: str
+    meta: dict[str, Any]
+    payload: bytes
+
+
+async def _maybe_in_thread(function: Callable[..., bytes], data: bytes, *args: Any) -> bytes:
+    if len(data) > _OFF_LOOP_BYTES:
+        return await asyncio.to_thread(function, data, *args)
+    return function(data, *args)
+
+
+def _parse_meta(text: str) -> dict[str, Any]:
+    try:
+        meta = json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+class LogCache:
+    """A size-capped, TTL'd key → bytes store shared safely by several LogAI processes.
+
+    ``now`` is the clock every expiry and LRU decision uses (tests move it by hand); ``warn``
+    receives the one-line warnings (default: the process-wide handler, stderr).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        now: Clock = utc_now,
+        warn: Warn | None = None,
+        busy_timeout: float = 3.0,
+        cleanup_interval: float = 300.0,
+        compression_level: int = 6,
+    ) -> None:
+        self.path = Path(path)
+        self.max_bytes = max_bytes
+        self._now = now
+        self._warn = warn
+        self._busy_timeout = busy_timeout
+        self._level = compression_level
+        self._engine: AsyncEngine | None = None
+        self._engine_loop: asyncio.AbstractEventLoop | None = None
+        self._open_lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+        self._schema_ready = False
+        self._recovered = False
+        self._problem: str | None = None
+        self.janitor = Janitor(
+            self.cleanup,
+            interval=cleanup_interval,
+            clock=now,
+            byte_budget=max(max_bytes // 10, 1),
+        )
+
+    # -- state -----------------------------------------------------------------------------
+
+    @property
+    def available(self) -> bool:
+        """False once a failure has switched this cache off."""
+        return self._problem is None
+
+    @property
+    def problem(self) -> str | None:
+        """Why the cache is off, or None."""
+        return self._problem
+
+    def _say(self, message: str) -> None:
+        # A broken warning sink must not break a question.
+        with contextlib.suppress(Exception):
+            (self._warn or emit_warning)(message)
+
+    def _disable(self, exc: BaseException) -> None:
+        if self._problem is not None:
+            return
+        self._problem = describe_failure(exc)
+        self._say(
+            f"log cache turned off for this session ({self._problem}); questions still work "
+            f"but every fetch goes to the source. Cache file: {self.path}"
+        )
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _lock_for(self, loop: asyncio.AbstractEventLoop) -> asyncio.Lock:
+        # asyncio locks belong to one event loop; a CLI may run several loops in a row.
+        if self._open_lock is None or self._lock_loop is not loop:
+            self._open_lock, self._lock_loop = asyncio.Lock(), loop
+        return self._open_lock
+
+    def _move_aside(self, reason: str) -> None:
+        self._recovered = True
+        self._schema_ready = False
+        aside = _files.move_aside(self.path, self._now())
+        self._say(
+            f"log cache file was damaged ({reason}); moved it to {aside.name} and started a new one"
+        )
+
+    def _prepare_files(self) -> None:
+        _files.ensure_private_dir(self.path.parent)
+        if _files.has_foreign_header(self.path):
+            self._move_aside("not an SQLite database")
+        _files.ensure_private_file(self.path)
+
+    async def _engine_for_loop(self) -> AsyncEngine:
+        loop = asyncio.get_running_loop()
+        if self._engine is not None and self._engine_loop is loop:
+            return self._engine
+        async with self._lock_for(loop):
+            if self._engine is not None and self._engine_loop is loop:
+                return self._engine
+            await self._dispose()
+            from logai.cache._engine import create_cache_engine
+            from logai.cache._schema import prepare_schema
+
+            self._prepare_files()
+            engine = create_cache_engine(self.path, busy_timeout=self._busy_timeout)
+            try:
+                if not self._schema_ready:
+                    async with engine.begin() as connection:
+                        await connection.run_sync(prepare_schema)
+                    self._schema_ready = True
+            except BaseException:
+                await engine.dispose()
+                raise
+            self._engine, self._engine_loop = engine, loop
+            return engine
+
+    async def _dispose(self) -> None:
+        engine, self._engine, self._engine_loop = self._engine, None, None
+        if engine is not None:
+            # Connections of an event loop that is gone: nothing to save if closing fails.
+            with contextlib.suppress(Exception):
+                await engine.dispose()
+
+    async def open(self) -> bool:
+        """Create or upgrade the file now rather than on first use; True when usable."""
+
+        async def nothing(_connection: AsyncConnection) -> None:
+            return None
+
+        await self._run(nothing, None)
+        return self.available
+
+    # -- running one unit of work ----------------------------------------------------------
+
+    async def _run(self, work: Callable[[AsyncConnection], Awaitable[T]], fallback: T) -> T:
+        """Run ``work`` in one write transaction; on failure recover or switch off."""
+        for attempt in range(2):
+            if self._problem is not None:
+                return fallback
+            try:
+                engine = await self._engine_for_loop()
+                async with engine.begin() as connection:
+                    return await work(connection)
+            except Exception as exc:
+                if attempt == 0 and not self._recovered and is_corruption(exc):
+                    await self._dispose()
+                    try:
+                        self._move_aside(describe_failure(exc))
+                    except OSError as move_error:
+                        self._disable(move_error)
+                        return fallback
+                    continue
+                self._disable(exc)
+                return fallback
+        return fallback
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def lookup(
+        self,
+        keys: Sequence[str],
+        accept: Callable[[Mapping[str, Any]], bool] | None = None,
+    ) -> CacheHit | None:
+        """The first fresh entry among ``keys`` whose metadata ``accept`` approves.
+
+        Counts one hit or one miss however many keys were tried, and marks the entry used
+        (LRU). A payload that no longer decompresses is deleted and reported as a miss.
+        """
+        from sqlalchemy import select, update
+
+        from logai.cache._schema import entries
+
+        now_ms = to_ms(self._now())
+
+        async def work(connection: AsyncConnection) -> CacheHit | None:
+            for key in keys:
+                found = await connection.execute(
+                    select(entries.c.meta).where(
+                        entries.c.key == key, entries.c.expires_ms > now_ms
+                    )
+                )
+                row = found.first()
+                if row is None:
+                    continue
+                meta = _parse_meta(row[0])
+                if accept is not None and not accept(meta):
+                    continue
+                payload = await connection.scalar(
+                    select(entries.c.payload).where(entries.c.key == key)
+                )
+                await connection.execute(
+                    update(entries)
+                    .where(entries.c.key == key)
+                    .values(accessed_ms=now_ms, hits=entries.c.hits + 1)
+                )
+                await _bump(connection, "hits")
+                return CacheHit(key, meta, bytes(payload or b""))
+            await _bump(connection, "misses")
+            return None
+
+        hit = await self._run(work, None)
+        if hit is None:
+            return None
+        try:
+            raw = await _maybe_in_thread(zlib.decompress, hit.payload)
+        except zlib.error:
+            await self.delete(hit.key)
+            return None
+        return CacheHit(hit.key, hit.meta, raw)
+
+    async def get(self, key: str) -> bytes | None:
+        """The payload stored under ``key`` if present and not expired."""
+        hit = await self.lookup([key])
+        return None if hit is None else hit.payload
+
+    # -- writing ---------------------------------------------------------------------------
+
+    async def set(
+        self,
+        key: str,
+        payload: bytes,
+        *,
+        source: str,
+        kind: str,
+        ttl: float,
+        meta: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """Store ``payload`` (compressed) for ``ttl`` seconds; False when not stored.
+
+        An entry larger than the whole size cap is not stored at all: it would evict
+        everything else and then itself.
+        """
+        if self._problem is not None:
+            return False
+        from sqlalchemy.dialects.sqlite import insert
+
+        from logai.cache._schema import entries
+
+        compressed = await _maybe_in_thread(zlib.compress, payload, self._level)
+        if len(compressed) > self.max_bytes:
+            return False
+        now_ms = to_ms(self._now())
+        values = {
+            "source": source,
+            "kind": kind,
+            "size": len(compressed),
+            "raw_size": len(payload),
+            "created_ms": now_ms,
+            "expires_ms": now_ms + int(ttl * 1000),
+            "accessed_ms": now_ms,
+            "hits": 0,
+            "meta": json.dumps(dict(meta or {}), separators=(",", ":")),
+            "payload": compressed,
+        }
+        statement = (
+            insert(entries)
+            .values(key=key, **values)
+            .on_conflict_do_update(index_elements=[entries.c.key], set_=values)
+        )
+
+        async def work(connection: AsyncConnection) -> bool:
+            await connection.execute(statement)
+            return True
+
+        stored = await self._run(work, False)
+        if stored:
+            self.janitor.note_write(len(compressed))
+        return stored
+
+    async def delete(self, key: str) -> bool:
+        """Remove one entry; True when it existed."""
+        from sqlalchemy import delete
+
+        from logai.cache._schema import entries
+
+        async def work(connection: AsyncConnection) -> bool:
+            result = await connection.execute(delete(entries).where(entries.c.key == key))
+            return bool(result.rowcount)
+
+        return await self._run(work, False)
+
+    async def delete_expired(self) -> int:
+        """Remove every entry past its expiry; returns how many."""
+        from sqlalchemy import delete
+
+        from logai.cache._schema import entries
+
+        now_ms = to_ms(self._now())
+
+        async def work(connection: AsyncConnection) -> int:
+            result = await connection.execute(delete(entries).where(entries.c.expires_ms <= now_ms))
+            return int(result.rowcount or 0)
+
+        return await self._run(work, 0)
+
+    async def evict(self, max_bytes: int | None = None) -> int:
+        """Remove least recently used entries until the rest fit in ``max_bytes``.
+
+        One statement: a running total of sizes from the most recently used entry down, and
+        every entry whose running total passes the cap goes.
+        """
+        from sqlalchemy import delete, func, select
+
+        from logai.cache._schema import entries
+
+        cap = self.max_bytes if max_bytes is None else max_bytes
+        running = (
+            func.sum(entries.c.size)
+            .over(order_by=(entries.c.accessed_ms.desc(), entries.c.key.desc()))
+            .label("running")
+        )
+        ranked = select(entries.c.key, running).subquery()
+        doomed = select(ranked.c.key).where(ranked.c.running > cap)
+
+        async def work(connection: AsyncConnection) -> int:
+            result = await connection.execute(delete(entries).where(entries.c.key.in_(doomed)))
+            return int(result.rowcount or 0)
+
+        return await self._run(work, 0)
+
+    async def cleanup(self) -> tuple[int, int]:
+        """Delete expired entries, then evict down to the cap: ``(expired, evicted)``."""
+        expired = await self.delete_expired()
+        evicted = await self.evict()
+        return expired, evicted
+
+    async def clear(self) -> int:
+        """Remove every entry and reset the hit counters; returns how many entries went.
+
+        Also shrinks the file (VACUUM, best effort: another process may be using it) and
+        deletes damaged files moved aside earlier.
+        """
+        from sqlalchemy import delete
+
+        from logai.cache._schema import counters, entries
+
+        async def work(connection: AsyncConnection) -> int:
+            result = await connection.execute(delete(entries))
+            await connection.execute(delete(counters))
+            return int(result.rowcount or 0)
+
+        removed = await self._run(work, 0)
+        if self._problem is None:
+            await self._vacuum()
+        for leftover in self.path.parent.glob(f"{self.path.name}.corrupt-*"):
+            leftover.unlink(missing_ok=True)
+        return removed
+
+    async def _vacuum(self) -> None:
+        from logai.cache._engine import NO_BEGIN
+
+        try:
+            engine = await self._engine_for_loop()
+            async with engine.connect() as connection:
+                unmanaged = await connection.execution_options(**{NO_BEGIN: True})
+                await unmanaged.exec_driver_sql("VACUUM")
+        except Exception:  # shrinking the file is a nicety; the entries are gone already
+            return
+
+    # -- measuring -------------------------------------------------------------------------
+
+    async def size(self) -> int:
+        """Compressed bytes of every stored entry, expired or not."""
+        from sqlalchemy import func, select
+
+        from logai.cache._schema import entries
+
+        async def work(connection: AsyncConnection) -> int:
+            total = await connection.scalar(select(func.coalesce(func.sum(entries.c.size), 0)))
+            return int(total or 0)
+
+        return await self._run(work, 0)
+
+    async def count(self) -> int:
+        """Number of stored entries, expired or not."""
+        from sqlalchemy import func, select
+
+        from logai.cache._schema import entries
+
+        async def work(connection: AsyncConnection) -> int:
+            total = await connection.scalar(select(func.count()).select_from(entries))
+            return int(total or 0)
+
+        return await self._run(work, 0)
+
+    async def stats(self) -> CacheStats:
+        """Entries, bytes, hit rate, oldest and newest entry."""
+        from sqlalchemy import case, func, select
+
+        from logai.cache._schema import counters, entries
+
+        now_ms = to_ms(self._now())
+        summary = select(
+            func.count(),
+            func.coalesce(func.sum(case((entries.c.expires_ms <= now_ms, 1), else_=0)), 0),
+            func.coalesce(func.sum(entries.c.size), 0),
+            func.coalesce(func.sum(entries.c.raw_size), 0),
+            func.min(entries.c.created_ms),
+            func.max(entries.c.created_ms),
+        )
+
+        async def work(connection: AsyncConnection) -> CacheStats:
+            row = (await connection.execute(summary)).one()
+            found = await connection.execute(select(counters.c.name, counters.c.value))
+            tallies = {str(name): int(value) for name, value in found}
+            return CacheStats(
+                path=self.path,
+                entries=int(row[0]),
+                expired=int(row[1]),
+                bytes=int(row[2]),
+                raw_bytes=int(row[3]),
+                max_bytes=self.max_bytes,
+                file_bytes=self._file_bytes(),
+                hits=int(tallies.get("hits", 0)),
+                misses=int(tallies.get("misses", 0)),
+                oldest=None if row[4] is None else from_ms(int(row[4])),
+                newest=None if row[5] is None else from_ms(int(row[5])),
+            )
+
+        fallback = CacheStats(path=self.path, max_bytes=self.max_bytes)
+        result = await self._run(work, fallback)
+        if self._problem is not None:
+            return CacheStats(path=self.path, max_bytes=self.max_bytes, problem=self._problem)
+        return result
+
+    def _file_bytes(self) -> int:
+        total = 0
+        for member in _files.companions(self.path):
+            try:
+                total += member.stat().st_size
+            except OSError:
+                continue
+        return total
+
+    # -- shutting down ---------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Finish a running sweep and close the connections. Safe to call more than once."""
+        await self.janitor.aclose()
+        await self._dispose()
+
+
+async def _bump(connection: AsyncConnection, name: str) -> None:
+    from sqlalchemy.dialects.sqlite import insert
+
+    from logai.cache._schema import counters
+
+    statement = (
+        insert(counters)
+        .values(name=name, value=1)
+        .on_conflict_do_update(
+            index_elements=[counters.c.name], set_={"value": counters.c.value + 1}
+        )
+    )
+    await connection.execute(statement)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +53,7 @@ class ScriptedProvider:
 
     async def stream(
         self, messages: list[dict[str, Any]], tools: list[ToolSpec]
-    ) -> AsyncIterator[StreamEvent]:
+    ) -> AsyncGenerator[StreamEvent, None]:
         self.requests.append(copy.deepcopy(messages))
         self.tools.append(list(tools))
         if not self.turns:

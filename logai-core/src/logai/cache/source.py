@@ -55,15 +55,8 @@ Meta = Mapping[str, Any]
 
 
 def default_namespace(source: DataSource) -> str:
-    """What separates this source's entries from other sources' in a shared cache file.
-
-    A source can define ``cache_identity() -> str`` (account, region, endpoint...) to be
-    precise; otherwise its name and ``describe()`` line are used.
-    """
-    identity = getattr(source, "cache_identity", None)
-    if callable(identity):
-        return f"{source.name}|{identity()}"
-    return f"{source.name}|{source.describe()}"
+    """What separates this source's entries from other sources' in a shared cache file."""
+    return f"{source.name}|{source.cache_identity()}"
 
 
 def _covers(limit: int) -> Callable[[Meta], bool]:

@@ -33,21 +33,8 @@ def open_cache(
 
 
 def source_namespace(source: DataSource, settings: LogAISettings) -> str:
-    """The cache namespace of ``source``: its identity, plus the AWS target for CloudWatch.
-
-    Two regions, profiles or endpoints (real AWS and a moto server, say) can hold log groups
-    with the same name and different events; their entries must never answer for each other.
-    A source that defines ``cache_identity()`` is trusted to include that itself.
-    """
-    namespace = default_namespace(source)
-    if source.name == "cloudwatch" and not callable(getattr(source, "cache_identity", None)):
-        target = (
-            settings.aws_profile or "",
-            settings.effective_region() or "",
-            settings.aws_endpoint_url_cloudwatch_logs or "",
-        )
-        namespace += "|" + "|".join(target)
-    return namespace
+    """The cache namespace of ``source``: its type and its :meth:`DataSource.cache_identity`."""
+    return default_namespace(source)
 
 
 def wrap_with_cache(
@@ -58,7 +45,7 @@ def wrap_with_cache(
     warn: Warn | None = None,
 ) -> DataSource:
     """``source`` behind the local cache, or unchanged when ``LOGAI_CACHE_ENABLED=false``."""
-    if not settings.cache_enabled or isinstance(source, CachedDataSource):
+    if not settings.cache_enabled or not source.cacheable or isinstance(source, CachedDataSource):
         return source
     return CachedDataSource(
         source,

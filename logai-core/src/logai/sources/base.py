@@ -154,6 +154,9 @@ class DataSource(abc.ABC):
     supports_query: ClassVar[bool] = False
     #: One line describing the query language, shown to the LLM when ``supports_query`` is true.
     query_language: ClassVar[str] = ""
+    #: Whether LogAI's local cache may keep this source's results. A source that reads local
+    #: files says no: they are already local, and they change under us.
+    cacheable: ClassVar[bool] = True
 
     @abc.abstractmethod
     async def list_log_groups(self, prefix: str | None = None, limit: int = 50) -> list[LogGroup]:
@@ -209,4 +212,13 @@ class DataSource(abc.ABC):
 
     def describe(self) -> str:
         """One line for status bars and ``config show``: which account, region or folder."""
+        return self.name
+
+    def cache_identity(self) -> str:
+        """What tells this source's data apart from another instance's, for cache keys.
+
+        Two CloudWatch regions (or a moto server and real AWS) can hold log groups with the
+        same name and different events; their cache entries must never answer for each other.
+        Include every such dimension (account, region, endpoint, cluster URL).
+        """
         return self.name

@@ -1,0 +1,277 @@
+"""Classify botocore failures (retry or not) and turn them into LogAI's typed source errors.
+
+Every message says what happened *and what to do*, because it is shown verbatim to the user or
+handed to the LLM as a tool error. AWS's own message is quoted when it adds something (it names
+the IAM principal and action on access denied); tracebacks never leave this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botocore.exceptions import (  # type: ignore[import-untyped]
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    CredentialRetrievalError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+    SSOError,
+    TokenRetrievalError,
+)
+
+from logai.sources.base import (
+    DataSourceError,
+    SourceAccessDenied,
+    SourceAuthError,
+    SourceNotFound,
+    SourceThrottled,
+    SourceUnavailable,
+    SourceValidationError,
+)
+
+#: Error codes that mean "slow down": retried, then :class:`SourceThrottled`.
+THROTTLING_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "LimitExceededException",  # StartQuery: too many concurrent Insights queries
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "ProvisionedThroughputExceededException",
+    }
+)
+#: Error codes of a struggling service: retried, then :class:`SourceUnavailable`.
+UNAVAILABLE_CODES = frozenset(
+    {
+        "ServiceUnavailableException",
+        "ServiceUnavailable",
+        "InternalFailure",
+        "InternalServerError",
+        "InternalServiceError",
+        "InternalServiceException",
+        "RequestTimeout",
+        "RequestTimeoutException",
+    }
+)
+_AUTH_CODES = frozenset(
+    {
+        "ExpiredTokenException",
+        "ExpiredToken",
+        "RequestExpired",
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "MissingAuthenticationToken",
+        "AuthFailure",
+    }
+)
+_ACCESS_CODES = frozenset({"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"})
+_NOT_FOUND_CODES = frozenset({"ResourceNotFoundException"})
+_VALIDATION_CODES = frozenset(
+    {
+        "InvalidParameterException",
+        "ValidationException",
+        "MalformedQueryException",
+        "InvalidOperationException",
+        "InvalidSequenceTokenException",
+    }
+)
+#: Transport failures worth another attempt: the network may recover.
+_RETRYABLE_TRANSPORT = (
+    EndpointConnectionError,
+    ConnectionClosedError,
+    ReadTimeoutError,
+    ConnectTimeoutError,
+)
+
+
+@dataclass(frozen=True)
+class ErrorContext:
+    """What the failing call was about, so messages can name the action, group and profile."""
+
+    action: str
+    """IAM action of the call, e.g. ``logs:FilterLogEvents``."""
+
+    group: str = ""
+    """Log group the call was about, when there was one."""
+
+    profile: str = ""
+    """AWS profile in use (empty: the default credential chain)."""
+
+    target: str = ""
+    """Profile, region and endpoint, as :func:`logai_cloudwatch.client.describe_target` says."""
+
+    attempts: int = 1
+    """How many attempts were made before giving up."""
+
+
+def error_code(exc: BaseException) -> str:
+    """The AWS error code of a ``ClientError``; empty for anything else."""
+    if isinstance(exc, ClientError):
+        return str(exc.response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def _http_status(exc: ClientError) -> int:
+    return int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+
+
+def _aws_message(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Message", "")).strip()
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True for throttling, 5xx and transient connection failures; never for the caller's fault."""
+    if isinstance(exc, _RETRYABLE_TRANSPORT):
+        return True
+    if isinstance(exc, ClientError):
+        code = error_code(exc)
+        if code in THROTTLING_CODES or code in UNAVAILABLE_CODES:
+            return True
+        status = _http_status(exc)
+        known_client_fault = code in _AUTH_CODES | _ACCESS_CODES | _NOT_FOUND_CODES
+        return not known_client_fault and (status == 429 or status >= 500)
+    return False
+
+
+def _login_hint(profile: str) -> str:
+    if profile:
+        return (
+            f"run `aws sso login --profile {profile}` (SSO) or refresh the keys of "
+            f"profile '{profile}'"
+        )
+    return (
+        "set AWS_PROFILE to a working profile and run `aws sso login --profile NAME` (SSO), "
+        "or set fresh AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN"
+    )
+
+
+def _auth_error(exc: BaseException, ctx: ErrorContext) -> SourceAuthError | None:
+    """Credential and configuration problems: the user has to fix their AWS setup."""
+    profile = ctx.profile
+    if isinstance(exc, ProfileNotFound):
+        return SourceAuthError(
+            f"AWS profile '{profile or exc.kwargs.get('profile', '')}' is not in ~/.aws/config or "
+            "~/.aws/credentials. Check AWS_PROFILE (`aws configure list-profiles` lists them), "
+            "or create it with `aws configure --profile NAME` or `aws configure sso`."
+        )
+    if isinstance(exc, NoRegionError):
+        return SourceAuthError(
+            "No AWS region is configured. Set AWS_REGION (e.g. AWS_REGION=us-east-1) or a region "
+            "in your profile (`aws configure set region us-east-1`)."
+        )
+    if isinstance(exc, SSOError | TokenRetrievalError):
+        return SourceAuthError(
+            f"The AWS SSO session has expired or was never started: {_login_hint(profile)}."
+        )
+    if isinstance(exc, NoCredentialsError):
+        return SourceAuthError(
+            "No AWS credentials found. Set AWS_PROFILE to a configured profile (then "
+            "`aws sso login --profile NAME` if it uses SSO), or set AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY."
+        )
+    if isinstance(exc, PartialCredentialsError):
+        return SourceAuthError(
+            f"Incomplete AWS credentials ({exc.kwargs.get('cred_var', 'a value')} is missing). "
+            "Set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use a profile."
+        )
+    if isinstance(exc, CredentialRetrievalError):
+        return SourceAuthError(
+            f"Could not obtain AWS credentials from {exc.kwargs.get('provider', 'the provider')}: "
+            f"{_login_hint(profile)}."
+        )
+    code = error_code(exc)
+    if code not in _AUTH_CODES:
+        return None
+    if code in {"ExpiredTokenException", "ExpiredToken", "RequestExpired"}:
+        return SourceAuthError(f"The AWS credentials have expired: {_login_hint(profile)}.")
+    if code in {"InvalidSignatureException", "SignatureDoesNotMatch", "IncompleteSignature"}:
+        return SourceAuthError(
+            "AWS rejected the request signature: the secret access key is wrong, or this "
+            "machine's clock is off by more than 5 minutes. Check AWS_SECRET_ACCESS_KEY or the "
+            "profile's keys, and the system time."
+        )
+    return SourceAuthError(
+        "AWS does not recognise these credentials (the access key or session token is invalid "
+        "or from another partition). Check AWS_ACCESS_KEY_ID / AWS_PROFILE, or "
+        f"{_login_hint(profile)}."
+    )
+
+
+def _retry_exhausted(exc: BaseException, ctx: ErrorContext) -> DataSourceError | None:
+    tries = f"{ctx.attempts} attempt{'s' if ctx.attempts != 1 else ''}"
+    if isinstance(exc, _RETRYABLE_TRANSPORT):
+        kind = "timed out" if isinstance(exc, ReadTimeoutError | ConnectTimeoutError) else "failed"
+        return SourceUnavailable(
+            f"Connecting to CloudWatch Logs {kind} after {tries} ({ctx.target}). Check the network "
+            "connection, the region, and AWS_ENDPOINT_URL_CLOUDWATCH_LOGS if you set one."
+        )
+    if not isinstance(exc, ClientError) or not is_retryable(exc):
+        return None
+    code = error_code(exc)
+    if code in THROTTLING_CODES or _http_status(exc) == 429:
+        what = (
+            "too many Logs Insights queries are running"
+            if code == "LimitExceededException"
+            else "CloudWatch Logs is throttling requests"
+        )
+        return SourceThrottled(
+            f"{what} ({code or 'HTTP 429'} on {ctx.action}); gave up after {tries}. Wait a "
+            "minute and try again, search fewer log groups at once "
+            "(LOGAI_CLOUDWATCH_MAX_CONCURRENCY), or ask AWS for a higher quota."
+        )
+    status = _http_status(exc)
+    label = " ".join(part for part in (code, f"HTTP {status}" if status else "") if part)
+    return SourceUnavailable(
+        f"CloudWatch Logs answered with a server error ({label}) on {ctx.action}, {tries} in a "
+        "row. AWS may be having trouble; try again shortly."
+    )
+
+
+def map_error(exc: BaseException, ctx: ErrorContext) -> DataSourceError:
+    """The LogAI error for a botocore failure (after retries, if it was retryable)."""
+    if isinstance(exc, DataSourceError):
+        return exc
+    auth = _auth_error(exc, ctx)
+    if auth is not None:
+        return auth
+    exhausted = _retry_exhausted(exc, ctx)
+    if exhausted is not None:
+        return exhausted
+    if isinstance(exc, ParamValidationError):
+        return SourceValidationError(
+            f"Invalid request for {ctx.action}: {' '.join(str(exc).split())}"
+        )
+    if not isinstance(exc, ClientError):
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        return SourceUnavailable(f"CloudWatch Logs request failed ({ctx.action}): {detail}")
+    code, message = error_code(exc), _aws_message(exc)
+    if code in _ACCESS_CODES:
+        where = f" on log group '{ctx.group}'" if ctx.group else ""
+        aws_says = f" AWS said: {message}" if message else ""
+        return SourceAccessDenied(
+            f"Access denied: this AWS identity may not call {ctx.action}{where}. Ask for an IAM "
+            f"policy that allows {ctx.action} (see the read-only policy in docs/cloudwatch.md), "
+            f"or switch AWS_PROFILE.{aws_says}",
+            action=ctx.action,
+        )
+    if code in _NOT_FOUND_CODES:
+        name = ctx.group
+        what = f"Log group '{name}' does not exist" if name else "The log group does not exist"
+        return SourceNotFound(f"{what} ({ctx.target}).", name=name)
+    if code in _VALIDATION_CODES:
+        return SourceValidationError(
+            f"CloudWatch Logs rejected the request ({code} on {ctx.action}): {message}"
+        )
+    return DataSourceError(f"CloudWatch Logs error {code} on {ctx.action}: {message}")

@@ -1,0 +1,31 @@
+"""Entry point of the ``logai-cloudwatch`` plugin: registers the ``cloudwatch`` data source.
+
+This module is imported on every ``logai`` start, so its top level imports nothing but
+:mod:`logai`; boto3 and the source are imported by the factory, only when CloudWatch is used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from logai import hookimpl
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from logai.config import LogAISettings
+    from logai.registries import DataSourceFactory
+    from logai.sources.base import DataSource
+
+
+def _create(settings: LogAISettings) -> DataSource:
+    """Build the source lazily: this is where boto3 gets imported, not at startup."""
+    from logai_cloudwatch.source import CloudWatchSource
+
+    return CloudWatchSource.from_settings(settings)
+
+
+@hookimpl
+def register_data_sources(register: Callable[[str, DataSourceFactory], None]) -> None:
+    """Offer CloudWatch Logs as the data source ``cloudwatch``."""
+    register("cloudwatch", _create)

@@ -1,0 +1,467 @@
+"""``CloudWatchSource``: LogAI's data-source interface over the CloudWatch Logs API.
+
+Only read-only actions are called: DescribeLogGroups, FilterLogEvents, StartQuery,
+GetQueryResults and StopQuery (which only stops our own query).
+
+Importing this module stays cheap (no boto3, botocore or tenacity): they are imported on the
+first call, so a frontend can create the source at startup without a pause.
+
+boto3 blocks, so every call runs in a thread pool owned by the source and sized to its
+concurrency bound (the event loop's default pool has only ``cpu + 4`` threads, which would
+silently cap a multi-group search). The client is created lazily, in that pool, on first use:
+constructing the source costs nothing, which keeps ``logai --help`` fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from logai.sources.base import (
+    DataSource,
+    DataSourceError,
+    LogEvent,
+    LogGroup,
+    QueryResult,
+    SourceNotFound,
+    SourceValidationError,
+)
+from logai_cloudwatch import client as client_module
+from logai_cloudwatch._collect import EventSink, FirstEvents, OldestEvents
+from logai_cloudwatch._convert import to_log_event, to_log_group, to_millis
+from logai_cloudwatch._suggest import closest_names
+from logai_cloudwatch.insights import PollPolicy, run_insights_query
+from logai_cloudwatch.retry import RetryPolicy, call_with_retry
+
+if TYPE_CHECKING:
+    from mypy_boto3_logs import CloudWatchLogsClient
+
+    from logai.config import LogAISettings
+    from logai_cloudwatch.errors import ErrorContext
+
+T = TypeVar("T")
+
+ClientFactory = Callable[["LogAISettings", client_module.ClientOptions], "CloudWatchLogsClient"]
+
+#: Environment variable bounding how many log groups are fetched at once.
+CONCURRENCY_VARIABLE = "LOGAI_CLOUDWATCH_MAX_CONCURRENCY"
+DEFAULT_CONCURRENCY = 8
+#: FilterLogEvents returns at most this many events per page.
+MAX_PAGE_SIZE = 10_000
+#: DescribeLogGroups returns at most this many groups per page.
+GROUPS_PAGE_SIZE = 50
+
+
+class CloudWatchSource(DataSource):
+    """AWS CloudWatch Logs as a LogAI data source."""
+
+    name: ClassVar[str] = "cloudwatch"
+    #: CloudWatch usually makes an event searchable within seconds, but under load ingestion can
+    #: lag by a few minutes; ranges ending less than 5 minutes ago are treated as still changing.
+    ingestion_delay_seconds: ClassVar[float] = 300.0
+    supports_query: ClassVar[bool] = True
+    query_language: ClassVar[str] = (
+        "CloudWatch Logs Insights, e.g. `fields @timestamp, @message | filter @message like "
+        "/ERROR/ | stats count(*) by bin(5m)`; commands: fields, filter, stats, sort, limit, "
+        "parse, dedup; at most 50 log groups per query."
+    )
+
+    def __init__(
+        self,
+        settings: LogAISettings,
+        *,
+        client: CloudWatchLogsClient | None = None,
+        client_factory: ClientFactory | None = None,
+        max_concurrency: int = DEFAULT_CONCURRENCY,
+        retry: RetryPolicy | None = None,
+        poll: PollPolicy | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+        max_search_groups: int = 100,
+        suggestion_scan_limit: int = 250,
+    ) -> None:
+        """Configure the source; nothing is imported or connected until the first call.
+
+        ``client`` injects a ready client (tests use botocore's Stubber on one);
+        ``client_factory`` replaces :func:`logai_cloudwatch.client.make_client`.
+        ``max_search_groups`` bounds how many groups one search may cover (a prefix matching
+        more is an error, not a silent cut). ``suggestion_scan_limit`` bounds how many group
+        names are listed to suggest a fix for a misspelt one.
+        """
+        if max_concurrency < 1:
+            raise SourceValidationError(
+                f"max_concurrency must be at least 1, not {max_concurrency}."
+            )
+        self._settings = settings
+        self._client = client
+        self._owns_client = client is None
+        self._client_factory = client_factory
+        self._max_concurrency = max_concurrency
+        self._retry = retry or RetryPolicy()
+        self._poll = poll or PollPolicy()
+        self._page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+        self._max_search_groups = max_search_groups
+        self._suggestion_scan_limit = suggestion_scan_limit
+        self._executor: ThreadPoolExecutor | None = None
+        # A thread lock, not an asyncio one: the source may be used from more than one loop.
+        self._client_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(
+        cls, settings: LogAISettings, environ: Mapping[str, str] | None = None
+    ) -> CloudWatchSource:
+        """The source as the plugin builds it: settings plus ``LOGAI_CLOUDWATCH_*`` variables."""
+        env = os.environ if environ is None else environ
+        raw = env.get(CONCURRENCY_VARIABLE, "").strip()
+        concurrency = DEFAULT_CONCURRENCY
+        if raw:
+            try:
+                concurrency = int(raw)
+            except ValueError:
+                concurrency = 0
+            if not 1 <= concurrency <= 64:
+                raise SourceValidationError(
+                    f"{CONCURRENCY_VARIABLE} must be a whole number from 1 to 64, not '{raw}'."
+                )
+        return cls(settings, max_concurrency=concurrency)
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(
+                max_workers=self._max_concurrency, thread_name_prefix="logai-cloudwatch"
+            )
+        return self._executor
+
+    def _context(self, action: str, group: str = "", attempts: int = 1) -> ErrorContext:
+        from logai_cloudwatch.errors import ErrorContext
+
+        return ErrorContext(
+            action=action,
+            group=group,
+            profile=self._settings.aws_profile or "",
+            target=client_module.describe_target(self._settings, self._client),
+            attempts=attempts,
+        )
+
+    def _make_client(self) -> CloudWatchLogsClient:
+        """Create the client once, in a worker thread (boto3 loads models from disk)."""
+        with self._client_lock:
+            if self._client is None:
+                factory = self._client_factory or client_module.make_client
+                options = client_module.ClientOptions(
+                    max_pool_connections=max(10, self._max_concurrency)
+                )
+                self._client = factory(self._settings, options)
+            return self._client
+
+    async def _ensure_client(self) -> CloudWatchLogsClient:
+        if self._client is not None:
+            return self._client
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool(), self._make_client)
+        except Exception as exc:
+            from logai_cloudwatch.errors import map_error
+
+            raise map_error(exc, self._context("client setup")) from exc
+
+    async def _call(
+        self,
+        action: str,
+        method: Callable[[CloudWatchLogsClient], Callable[..., T]],
+        params: Mapping[str, Any],
+        *,
+        group: str = "",
+        retry: bool = True,
+    ) -> T:
+        """Call one client method in the pool, with retries, mapping failures to LogAI errors."""
+        client = await self._ensure_client()
+        loop = asyncio.get_running_loop()
+        bound = functools.partial(method(client), **params)
+        policy = self._retry if retry else RetryPolicy(max_attempts=1)
+
+        async def attempt() -> T:
+            return await loop.run_in_executor(self._pool(), bound)
+
+        try:
+            return await call_with_retry(attempt, policy)
+        except DataSourceError:
+            raise
+        except Exception as exc:
+            from logai_cloudwatch.errors import map_error
+
+            raise map_error(exc, self._context(action, group, policy.max_attempts)) from exc
+
+    # -- listing -----------------------------------------------------------------------------
+
+    async def list_log_groups(self, prefix: str | None = None, limit: int = 50) -> list[LogGroup]:
+        """Groups whose name starts with ``prefix`` (case-sensitive, as in AWS), sorted by name.
+
+        Follows ``nextToken`` page by page (50 per page, the API maximum) and stops at ``limit``.
+        """
+        groups: list[LogGroup] = []
+        token: str | None = None
+        while len(groups) < limit:
+            params: dict[str, Any] = {"limit": min(GROUPS_PAGE_SIZE, limit - len(groups))}
+            if prefix:
+                params["logGroupNamePrefix"] = prefix
+            if token:
+                params["nextToken"] = token
+            page = await self._call(
+                "logs:DescribeLogGroups", lambda client: client.describe_log_groups, params
+            )
+            groups.extend(to_log_group(raw) for raw in page.get("logGroups", []))
+            next_token = page.get("nextToken")
+            if not next_token or next_token == token:
+                break
+            token = next_token
+        return sorted(groups[:limit], key=lambda group: group.name)
+
+    async def _group_names(self, prefix: str | None, limit: int) -> list[str]:
+        return [group.name for group in await self.list_log_groups(prefix, limit)]
+
+    async def _suggest(self, name: str) -> list[str]:
+        """Up to three existing group names close to ``name``, from a bounded listing.
+
+        Looks first among the siblings (same path up to the last ``/``), then at the start of
+        the account's list; a failure to list (no DescribeLogGroups permission) means no hints.
+        """
+        budget = self._suggestion_scan_limit
+        parent = name[: name.rstrip("/").rfind("/") + 1] if "/" in name.rstrip("/") else ""
+        candidates: list[str] = []
+        try:
+            if parent:
+                candidates = await self._group_names(parent, budget)
+            if len(candidates) < budget:
+                candidates += await self._group_names(None, budget - len(candidates))
+        except DataSourceError:
+            return []
+        return closest_names(name, candidates)
+
+    async def _not_found(self, name: str, error: SourceNotFound) -> SourceNotFound:
+        suggestions = await self._suggest(name)
+        hint = f" Did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        return SourceNotFound(f"{error}{hint}", name=name, suggestions=suggestions)
+
+    # -- fetching ----------------------------------------------------------------------------
+
+    async def _fetch_into(
+        self,
+        group: str,
+        start_ms: int,
+        end_ms: int,
+        filter_pattern: str | None,
+        sink: EventSink,
+        limit: int,
+    ) -> None:
+        """Page through FilterLogEvents for one group into ``sink``.
+
+        Stops when this group has contributed ``limit`` events, when there is no next page, or
+        when the sink is full and this group's pages have moved past its cutoff (later events
+        cannot make the cut). Each page asks for at most what is still needed, so a fetch never
+        holds more than ``limit`` events plus one page.
+        """
+        seen: set[str] = set()
+        streams: dict[str, str] = {}
+        taken = 0
+        token: str | None = None
+        while taken < limit:
+            params: dict[str, Any] = {
+                "logGroupName": group,
+                "startTime": start_ms,
+                "endTime": end_ms,
+                "limit": min(limit - taken, self._page_size),
+                # Deprecated and ignored by AWS (always interleaved there), but moto honours it:
+                # without it moto returns stream by stream instead of in time order.
+                "interleaved": True,
+            }
+            if filter_pattern:
+                params["filterPattern"] = filter_pattern
+            if token:
+                params["nextToken"] = token
+            page = await self._call(
+                "logs:FilterLogEvents", lambda client: client.filter_log_events, params, group=group
+            )
+            newest_ms: int | None = None
+            for raw in page.get("events", []):
+                event_id = raw.get("eventId", "")
+                # Pages can overlap (awslogs saw this too): the event id settles it.
+                if event_id:
+                    if event_id in seen:
+                        continue
+                    seen.add(event_id)
+                timestamp_ms = int(raw.get("timestamp", 0))
+                sink.offer(to_log_event(raw, group, streams), timestamp_ms)
+                newest_ms = timestamp_ms if newest_ms is None else max(newest_ms, timestamp_ms)
+                taken += 1
+            next_token = page.get("nextToken")
+            if not next_token or next_token == token:
+                return
+            token = next_token
+            cutoff = sink.cutoff_ms
+            if cutoff is not None and newest_ms is not None and newest_ms > cutoff:
+                return
+
+    async def fetch_logs(
+        self,
+        group: str,
+        start: datetime,
+        end: datetime,
+        filter_pattern: str | None = None,
+        limit: int = 1000,
+    ) -> list[LogEvent]:
+        """Events of ``group`` in ``[start, end]`` (inclusive, millisecond precision), oldest first.
+
+        ``filter_pattern`` is CloudWatch's filter syntax (``ERROR``, ``"exact phrase"``,
+        ``{ $.level = "error" }``). Raises :class:`SourceNotFound` with close names for an
+        unknown group.
+        """
+        if limit < 1:
+            return []
+        sink = FirstEvents(limit)
+        try:
+            await self._fetch_into(
+                group, to_millis(start), to_millis(end), filter_pattern, sink, limit
+            )
+        except SourceNotFound as error:
+            raise await self._not_found(group, error) from None
+        return sink.events()
+
+    async def _resolve_groups(self, groups: Sequence[str], prefixes: Sequence[str]) -> list[str]:
+        """Explicit groups first, then every group under each prefix; duplicates dropped."""
+        if not groups and not prefixes:
+            raise SourceValidationError(
+                "Name at least one log group or log group prefix to search."
+            )
+        names = list(dict.fromkeys(g for g in groups if g))
+        bound = self._max_search_groups
+        for prefix in dict.fromkeys(p for p in prefixes if p):
+            found = await self._group_names(prefix, bound + 1)
+            names.extend(found)
+            names = list(dict.fromkeys(names))
+            if len(names) > bound:
+                raise SourceValidationError(
+                    f"The search would cover more than {bound} log groups (prefix '{prefix}' "
+                    "matches many). Use a longer prefix or name the groups."
+                )
+        if not names:
+            first = next(p for p in prefixes if p)
+            suggestions = await self._suggest(first)
+            hint = f" Close names: {', '.join(suggestions)}." if suggestions else ""
+            raise SourceNotFound(
+                f"No log group starts with '{first}'.{hint}", name=first, suggestions=suggestions
+            )
+        return names
+
+    async def search_logs(
+        self,
+        groups: Sequence[str],
+        pattern: str,
+        start: datetime,
+        end: datetime,
+        limit: int = 1000,
+        *,
+        prefixes: Sequence[str] = (),
+    ) -> list[LogEvent]:
+        """Events matching ``pattern`` across groups, fetched concurrently, oldest first.
+
+        At most ``max_concurrency`` groups are fetched at once. The result is the oldest
+        ``limit`` events of the union; memory stays near ``limit`` events plus one page per
+        group in flight. One failing group fails the search (the others are cancelled) with that
+        group's error, e.g. :class:`SourceNotFound` naming the misspelt group.
+        """
+        if limit < 1:
+            return []
+        names = await self._resolve_groups(groups, prefixes)
+        sink = OldestEvents(limit)
+        gate = asyncio.Semaphore(self._max_concurrency)
+        start_ms, end_ms = to_millis(start), to_millis(end)
+
+        async def one(group: str) -> None:
+            async with gate:
+                try:
+                    await self._fetch_into(group, start_ms, end_ms, pattern or None, sink, limit)
+                except SourceNotFound as error:
+                    if group in groups:
+                        raise await self._not_found(group, error) from None
+                    # A group found under a prefix and deleted since: nothing to search.
+
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                for name in names:
+                    tasks.create_task(one(name))
+        except BaseExceptionGroup as failure:
+            raise _first_error(failure) from None
+        return sink.events()
+
+    # -- Logs Insights -----------------------------------------------------------------------
+
+    async def run_query(
+        self,
+        query: str,
+        groups: Sequence[str],
+        start: datetime,
+        end: datetime,
+        limit: int = 1000,
+        timeout: float = 60.0,  # noqa: ASYNC109 - DataSource.run_query's signature
+    ) -> QueryResult:
+        """Run a Logs Insights query; see :mod:`logai_cloudwatch.insights`."""
+        try:
+            return await run_insights_query(
+                self._call, query, groups, start, end, limit=limit, timeout=timeout, poll=self._poll
+            )
+        except SourceNotFound:
+            for group in groups:
+                found = await self._group_names(group, 1)
+                if group not in found:
+                    raise await self._not_found(
+                        group, SourceNotFound(f"Log group '{group}' does not exist.")
+                    ) from None
+            raise
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections and the thread pool. Safe to call more than once."""
+        client, self._client = self._client, None
+        executor, self._executor = self._executor, None
+        if client is not None and self._owns_client:
+            close = getattr(client, "close", None)  # factories in tests may return doubles
+            if callable(close):
+                close()
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+    def cache_identity(self) -> str:
+        """What separates this source's cached answers from another account's or region's.
+
+        Read by LogAI's cache; stable from construction on (no client needed).
+        """
+        return client_module.describe_target(self._settings)
+
+    def describe(self) -> str:
+        """``cloudwatch (profile …, region …, endpoint …)``."""
+        return f"cloudwatch ({client_module.describe_target(self._settings, self._client)})"
+
+
+def _first_error(failure: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The error to report from a failed search: the first data-source error, else the first."""
+    leaves: list[BaseException] = []
+    pending: list[BaseException] = [failure]
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, BaseExceptionGroup):
+            pending[:0] = list(current.exceptions)
+        else:
+            leaves.append(current)
+    for leaf in leaves:
+        if isinstance(leaf, DataSourceError):
+            return leaf
+    return leaves[0]

@@ -1,0 +1,245 @@
+"""``logai logs GROUP``: fetch events of one log group without an LLM, ready for a pipe.
+
+stdout carries only events, one per line, timestamp first (ISO 8601 UTC), so ``| grep``,
+``| head`` and ``| jq`` (with ``--json``) work; notes, progress and errors go to stderr. Lines are
+sanitized by the same engine that guards the LLM unless ``--raw`` is given.
+
+Exit status: 0 success (an empty result included), 1 the data source failed, 2 bad
+configuration or arguments, 130 interrupted. The small helpers at the bottom (running a source
+call, writing lines to a pipe) are shared with ``logai groups``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, NoReturn, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from logai.config import LogAISettings
+    from logai.sanitize import Sanitizer
+    from logai.sources.base import DataSource, LogEvent
+
+T = TypeVar("T")
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+RAW_WARNING = (
+    "logai: warning: --raw: printing log lines unsanitized; they may contain PII or secrets."
+)
+
+
+@click.command("logs")
+@click.argument("group")
+@click.option(
+    "--since",
+    default="1h",
+    show_default=True,
+    metavar="TIME",
+    help="Start of the range: 30m, 2h ago, 2 days ago, yesterday, 2024-05-01T12:00Z, epoch s/ms.",
+)
+@click.option(
+    "--until",
+    default="now",
+    show_default=True,
+    metavar="TIME",
+    help="End of the range, in the same forms.",
+)
+@click.option(
+    "--filter",
+    "-f",
+    "filter_pattern",
+    metavar="PATTERN",
+    help='Source filter pattern; for CloudWatch: ERROR, "exact phrase", { $.level = "error" }.',
+)
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="At most this many events (the oldest in the range).",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per event and line.")
+@click.option("--raw", is_flag=True, help="Do not redact PII and secrets (warns on stderr).")
+@click.option("--show-stream", is_flag=True, help="Print the log stream after the timestamp.")
+@click.option(
+    "--source",
+    "source_name",
+    metavar="NAME",
+    help="Data source to read (default: LOGAI_DATA_SOURCE, i.e. cloudwatch).",
+)
+def logs(
+    group: str,
+    since: str,
+    until: str,
+    filter_pattern: str | None,
+    limit: int,
+    as_json: bool,
+    raw: bool,
+    show_stream: bool,
+    source_name: str | None,
+) -> None:
+    """Print events of log group GROUP from --since to --until, oldest first."""
+    from logai.cli._common import load_settings_or_exit
+    from logai.timeparse import TimeParseError, format_time, resolve_range
+
+    settings = load_settings_or_exit()
+    try:
+        start, end = resolve_range(since, until)
+    except TimeParseError as exc:
+        fail(str(exc), EXIT_USAGE)
+    # Built before fetching, so a sanitizer misconfiguration fails fast, not after a long fetch.
+    sanitizer = None if raw else make_sanitizer(settings)
+    source = open_source(settings, source_name)
+    span = f"from {format_time(start)} to {format_time(end)}"
+    note(f"Fetching {group} {span} ({source.describe()})...", only_on_tty=True)
+    events = run_with_source(
+        source, lambda src: src.fetch_logs(group, start, end, filter_pattern or None, limit)
+    )
+    if not events:
+        matching = f" matching {filter_pattern!r}" if filter_pattern else ""
+        note(f"No events in {group}{matching} {span}.")
+        return
+    if sanitizer is None:
+        note(RAW_WARNING)
+    else:
+        events = sanitize(sanitizer, settings, events)
+    tty = sys.stdout.isatty()
+    render = _json_line if as_json else _text_renderer(tty=tty, show_stream=show_stream)
+    write_lines(render(event) for event in events)
+    if len(events) >= limit:
+        note(
+            f"Stopped at the limit of {limit} events; narrow the range, add --filter or raise "
+            "--limit to see more."
+        )
+
+
+def make_sanitizer(settings: LogAISettings) -> Sanitizer:
+    """The configured sanitizer, or a clear exit when it cannot be built."""
+    try:
+        from logai.sanitize import Sanitizer
+    except ImportError as exc:
+        fail(f"the sanitizer is not available ({exc}); use --raw to print unsanitized lines.")
+    try:
+        return Sanitizer.from_plugins(
+            enabled=settings.pii_sanitization_enabled,
+            disabled_rules=settings.sanitizer_disabled_rules,
+        )
+    except ValueError as exc:  # an unknown rule name in LOGAI_SANITIZER_DISABLED_RULES
+        fail(f"LOGAI_SANITIZER_DISABLED_RULES: {exc}", EXIT_USAGE)
+
+
+def sanitize(
+    sanitizer: Sanitizer, settings: LogAISettings, events: list[LogEvent]
+) -> list[LogEvent]:
+    """Redact events; the summary ("Redacted 3 emails, 2 IPs") goes to stderr."""
+    clean, stats = sanitizer.sanitize_logs(events)
+    if not settings.pii_sanitization_enabled:
+        note("logai: warning: LOGAI_PII_SANITIZATION_ENABLED=false: lines are not redacted.")
+    elif stats:
+        note(str(stats))
+    return list(clean)
+
+
+def _json_line(event: LogEvent) -> str:
+    return json.dumps(event.to_dict(), ensure_ascii=False)
+
+
+def _text_renderer(*, tty: bool, show_stream: bool) -> Callable[[LogEvent], str]:
+    """Plain lines when piped; a dim timestamp and indented continuation lines on a terminal."""
+    from logai.timeparse import format_time
+
+    def render(event: LogEvent) -> str:
+        stamp = format_time(event.timestamp)
+        message = event.message.rstrip("\r\n").replace("\r\n", "\n")
+        if tty:
+            message = message.replace("\n", "\n    ")
+            stamp = click.style(stamp, dim=True)
+        else:
+            # One event per line, always: a stack trace must not turn into many "events".
+            message = message.replace("\r", "\\r").replace("\n", "\\n")
+        if show_stream:
+            stream = click.style(event.stream, fg="cyan") if tty else event.stream
+            return f"{stamp} {stream} {message}"
+        return f"{stamp} {message}"
+
+    return render
+
+
+# -- shared with ``logai groups`` --------------------------------------------------------------
+
+
+def fail(message: str, status: int = EXIT_FAILED) -> NoReturn:
+    """One line on stderr and exit: no tracebacks for anything a user can cause."""
+    click.echo(f"logai: error: {message}", err=True)
+    sys.exit(status)
+
+
+def note(message: str, *, only_on_tty: bool = False) -> None:
+    """A message for the human on stderr (progress only when someone is watching)."""
+    if only_on_tty and not sys.stderr.isatty():
+        return
+    click.echo(message, err=True)
+
+
+def open_source(settings: LogAISettings, name: str | None) -> DataSource:
+    """The data source ``name`` (default: the configured one), or a clear exit status 2."""
+    from logai.registries import UnknownComponent, create_data_source
+    from logai.sources.base import DataSourceError
+
+    try:
+        return create_data_source(settings, name or None)
+    except UnknownComponent as exc:
+        fail(str(exc), EXIT_USAGE)
+    except DataSourceError as exc:
+        fail(str(exc), EXIT_USAGE)
+
+
+def run_with_source(source: DataSource, work: Callable[[DataSource], Awaitable[T]]) -> T:
+    """Run one async call on ``source`` to completion, close it, and turn failures into exits."""
+    import asyncio
+
+    from logai.sources.base import DataSourceError
+
+    async def main() -> T:
+        try:
+            return await work(source)
+        finally:
+            await source.aclose()
+
+    try:
+        return asyncio.run(main())
+    except DataSourceError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted.", EXIT_INTERRUPTED)
+    except Exception as exc:  # a bug, but the user still gets one line, not a traceback
+        detail = " ".join(str(exc).split()) or "no details"
+        fail(f"unexpected {type(exc).__name__}: {detail}")
+
+
+def write_lines(lines: Iterable[str]) -> None:
+    """Print lines to stdout; a reader that goes away (``| head``) ends the command quietly."""
+    try:
+        for line in lines:
+            click.echo(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(0)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return

@@ -281,6 +281,10 @@ class Orchestrator:
             ok = False
             raw = f"Error: {exc}"
             summary = str(exc)
+        except Exception as exc:  # rendering or a bug: report it as this call's failure
+            ok = False
+            summary = f"{call.name} failed: {type(exc).__name__}: {exc}"
+            raw = f"Error: {summary}"
         content, stats = self._admit(raw, totals)
         finished = ToolCallFinished(
             call_id=call.id,

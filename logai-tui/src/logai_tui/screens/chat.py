@@ -1,0 +1,316 @@
+"""The chat: conversation above, prompt below, status bar at the bottom.
+
+Everything slow runs in workers so the screen never freezes: the orchestrator is created
+(in a thread: its module pulls in the tool registry) and warmed up (litellm, the data source)
+right after the first paint; each answer is one exclusive worker, which Escape cancels —
+cancelling the task closes the orchestrator's event generator, and with it the LLM stream
+and any running fetch; cache figures are read in a worker too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from logai_tui import formatting
+from logai_tui.commands import is_command, run_command
+from logai_tui.messages import (
+    BackendReady,
+    BackendUnavailable,
+    CacheWarning,
+    PromptSubmitted,
+)
+from logai_tui.widgets import ErrorMessage, NoticeMessage, PromptInput, StatusBar, UserMessage
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+    from textual.widget import Widget
+    from textual.worker import Worker
+
+    from logai.config import LogAISettings, Problem
+    from logai.llm.events import Event
+    from logai.plugins import PluginHost
+    from logai_tui.backend import ChatBackend, OrchestratorFactory
+    from logai_tui.cache_access import CacheAccess
+    from logai_tui.history import InputHistory
+    from logai_tui.widgets.answer import AnswerView
+
+WELCOME = (
+    "[b]LogAI[/b] — ask about your logs in plain language, e.g. "
+    "[i]which lambdas logged errors in the last hour?[/i]\n"
+    "[dim]{privacy} Type /help for commands.[/dim]"
+)
+SCRUBBED = "Log text is scrubbed of PII and secrets before it reaches the model."
+NOT_SCRUBBED = "[b]Sanitization is off:[/b] raw log text goes to the model."
+
+
+class ChatScreen(Screen[None]):
+    """One chat session with the orchestrator."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel_answer", "Cancel answer", show=False),
+    ]
+
+    def __init__(
+        self,
+        settings: LogAISettings,
+        *,
+        orchestrator_factory: OrchestratorFactory,
+        cache: CacheAccess,
+        history: InputHistory,
+        host: PluginHost | None = None,
+        warnings: list[Problem] | None = None,
+        frozen: bool = False,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self._factory = orchestrator_factory
+        self._cache = cache
+        self._history = history
+        self._host = host
+        self._warnings = warnings or []
+        self._frozen = frozen
+        self.backend: ChatBackend | None = None
+        self._backend_error: str | None = None
+        self._backend_settled = asyncio.Event()
+        self._answer_worker: Worker[None] | None = None
+        self._running_tools: set[str] = set()
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="conversation"):
+            yield self._welcome()
+        yield PromptInput(self._history, blink=not self._frozen, id="prompt")
+        yield StatusBar(spin=not self._frozen, id="status")
+
+    def _welcome(self) -> Static:
+        privacy = SCRUBBED if self.settings.pii_sanitization_enabled else NOT_SCRUBBED
+        return Static(Content.from_markup(WELCOME.format(privacy=privacy)), id="welcome")
+
+    @property
+    def conversation(self) -> VerticalScroll:
+        return self.query_one("#conversation", VerticalScroll)
+
+    @property
+    def prompt(self) -> PromptInput:
+        return self.query_one("#prompt", PromptInput)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one("#status", StatusBar)
+
+    async def on_mount(self) -> None:
+        status = self.status
+        status.provider = self.settings.llm_provider
+        status.model = self.settings.model
+        status.aws_profile = self.settings.aws_profile or "default"
+        status.aws_region = self.settings.effective_region() or ""
+        status.cache = "cache off" if not self._cache.enabled else "cache …"
+        for problem in self._warnings:
+            await self.conversation.mount(NoticeMessage(f"{problem.variable}: {problem.message}"))
+        self.conversation.anchor()
+        self.prompt.focus()
+        # Only once the first frame is on screen: the slow parts must never delay it.
+        self.call_after_refresh(self._start_background_work)
+
+    def _start_background_work(self) -> None:
+        self._prepare_backend()
+        self._load_cache_status()
+
+    def on_unmount(self) -> None:
+        self._route_cache_warnings(install=False)
+
+    def _route_cache_warnings(self, *, install: bool) -> None:
+        """Show the cache's warnings in the chat: a stderr line would be drawn over the UI.
+
+        Called in a worker thread on install (importing the cache package takes ~0.1 s).
+        """
+        if not install and "logai.cache" not in sys.modules:
+            return
+        from logai.cache import set_warning_handler
+
+        # post_message is thread-safe, and the cache may warn from a worker thread.
+        set_warning_handler(self._post_cache_warning if install else None)
+
+    def _post_cache_warning(self, text: str) -> None:
+        self.post_message(CacheWarning(text))
+
+    async def on_cache_warning(self, message: CacheWarning) -> None:
+        await self._append(NoticeMessage(f"Cache: {message.text}"))
+
+    # -- the backend -------------------------------------------------------------------------
+
+    @work(group="backend", exit_on_error=False)
+    async def _prepare_backend(self) -> None:
+        """Create the orchestrator off the event loop, then warm it up."""
+        try:
+            await asyncio.to_thread(self._route_cache_warnings, install=True)
+            backend = await asyncio.to_thread(self._factory, self.settings, self._host)
+        except Exception as exc:
+            self._backend_error = f"LogAI could not start its orchestrator: {exc}"
+            self._backend_settled.set()
+            self.post_message(BackendUnavailable(self._backend_error))
+            return
+        self.backend = backend
+        with contextlib.suppress(Exception):
+            # A failure here is reported by the first question, with its context.
+            await backend.warm_up()
+        self._backend_settled.set()
+        self.post_message(BackendReady(self._model_of(backend)))
+
+    @staticmethod
+    def _model_of(backend: ChatBackend) -> str:
+        try:
+            return backend.model
+        except Exception:
+            return ""
+
+    def on_backend_ready(self, message: BackendReady) -> None:
+        if message.model:
+            self.status.model = message.model
+
+    async def on_backend_unavailable(self, message: BackendUnavailable) -> None:
+        await self._append(ErrorMessage(message.reason))
+
+    def restore(self, text: str) -> str:
+        """Placeholders back to original values; unchanged text if that is impossible."""
+        if self.backend is None:
+            return text
+        try:
+            return self.backend.restore(text)
+        except Exception:
+            return text
+
+    # -- input -------------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """Whether an answer is running."""
+        return self._answer_worker is not None and self._answer_worker.is_running
+
+    @on(PromptSubmitted)
+    async def _on_prompt_submitted(self, message: PromptSubmitted) -> None:
+        text = message.text
+        if is_command(text):
+            await run_command(self, text)
+            return
+        if self.busy:
+            self.notify("Still answering — press Escape to cancel it first.", severity="warning")
+            self.prompt.load_text(text)
+            return
+        self.conversation.anchor()
+        self._answer_worker = self._answer(text)
+
+    def action_cancel_answer(self) -> None:
+        """Escape: stop the running answer (no-op when idle)."""
+        if self._answer_worker is not None and self._answer_worker.is_running:
+            self._answer_worker.cancel()
+
+    # -- answering ---------------------------------------------------------------------------
+
+    @work(group="answer", exclusive=True, exit_on_error=False)
+    async def _answer(self, question: str) -> None:
+        """Stream one answer into the conversation."""
+        from logai_tui.widgets.answer import AnswerView
+
+        await self._append(UserMessage(question))
+        view = AnswerView(self.restore)
+        await self._append(view)
+        self._running_tools.clear()
+        self.status.activity = "thinking"
+        try:
+            if not self._backend_settled.is_set():
+                self.status.activity = "starting"
+                await self._backend_settled.wait()
+                self.status.activity = "thinking"
+            if self.backend is None:
+                await view.mount(ErrorMessage(self._backend_error or "No orchestrator."))
+                return
+            await self._consume(view, self.backend.ask(question))
+        except asyncio.CancelledError:
+            await view.stop(cancelled=True)
+            raise
+        except Exception as exc:
+            await view.stop(cancelled=False)
+            await view.mount(ErrorMessage(f"Internal error while answering: {exc}"))
+        finally:
+            self.status.activity = ""
+            self._load_cache_status()
+
+    async def _consume(self, view: AnswerView, events: AsyncIterator[Event]) -> None:
+        from logai_tui.widgets.answer import activity_for
+
+        try:
+            async for event in events:
+                activity = activity_for(event, self._running_tools)
+                if activity is not None:
+                    self.status.activity = activity
+                await view.show(event)
+        finally:
+            # Closing the generator is what stops the LLM stream and any fetch when the
+            # worker is cancelled between two events.
+            close = getattr(events, "aclose", None)
+            if close is not None:
+                await close()
+
+    async def _append(self, widget: Widget) -> None:
+        await self.conversation.mount(widget)
+
+    # -- cache figures -----------------------------------------------------------------------
+
+    @work(group="cache", exclusive=True, exit_on_error=False)
+    async def _load_cache_status(self) -> None:
+        if not self._cache.enabled:
+            self.status.cache = "cache off"
+            return
+        try:
+            stats = await self._cache.stats()
+        except Exception:
+            stats = None
+        if stats is None or stats.problem:
+            self.status.cache = "cache unusable"
+            return
+        self.status.cache = (
+            f"cache {formatting.count(stats.entries, 'entry', 'entries')}"
+            f" · {formatting.percent(stats.hit_rate)} hits"
+        )
+
+    # -- CommandHost -------------------------------------------------------------------------
+
+    @property
+    def cache(self) -> CacheAccess:
+        return self._cache
+
+    async def show_info(self, markdown: str) -> None:
+        from logai_tui.widgets.answer import InfoMessage
+
+        self.conversation.anchor()
+        await self._append(InfoMessage(markdown))
+
+    async def show_error(self, message: str) -> None:
+        self.conversation.anchor()
+        await self._append(ErrorMessage(message))
+
+    async def clear_conversation(self) -> None:
+        await self.conversation.remove_children()
+        await self._append(self._welcome())
+        if self.backend is not None:
+            self.backend.clear()
+        self.notify("Conversation cleared: the next question starts afresh.")
+
+    async def refresh_cache_status(self) -> None:
+        self._load_cache_status()
+
+    def quit(self) -> None:
+        self.app.exit(0)

@@ -1,0 +1,35 @@
+"""The light widgets of the conversation: the user's message, errors and notices.
+
+They are plain ``Static`` widgets, so the first paint does not pay for the markdown parser;
+the answer and command-output widgets live in :mod:`logai_tui.widgets.answer`, loaded when
+the first one is needed.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+
+class UserMessage(Static):
+    """What the user asked, shown verbatim (never parsed as markup or markdown)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(Content(text), classes="user-message")
+        self.text = text
+
+
+class ErrorMessage(Static):
+    """Something failed; says what and, where possible, what to do. The session continues."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(Content.assemble(("✖ ", "bold"), message), classes="error-message")
+        self.message = message
+
+
+class NoticeMessage(Static):
+    """Worth knowing, not an error: a result was reduced, a setting is risky, an answer stopped."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(Content.assemble(("! ", "bold"), message), classes="notice-message")
+        self.message = message

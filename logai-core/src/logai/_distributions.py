@@ -30,7 +30,7 @@ def installed_logai_distributions() -> list[tuple[str, str]]:
         if not entry or not os.path.isdir(entry):  # noqa: PTH112 - fast path
             continue
         try:
-            names = os.listdir(entry)
+            names = os.listdir(entry)  # noqa: PTH208 - fast path
         except OSError:
             continue
         for folder in names:

@@ -31,12 +31,12 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 @hookspec
 def register_data_sources(register: Callable[[str, DataSourceFactory], None]) -> None:
-    """Register log backends: ``register(name, factory)``; ``factory(settings)`` returns a DataSource."""
+    """Register log backends: ``register(name, factory)``, ``factory(settings) -> DataSource``."""
 
 
 @hookspec
 def register_llm_providers(register: Callable[[str, ProviderFactory], None]) -> None:
-    """Register LLM clients: ``register(name, factory)``; ``factory(settings)`` returns an LLMProvider."""
+    """Register LLM clients: ``register(name, factory)``, ``factory(settings) -> LLMProvider``."""
 
 
 @hookspec
@@ -46,12 +46,12 @@ def register_sanitizer_rules(register: Callable[[Rule], None]) -> None:
 
 @hookspec
 def register_frontends(register: Callable[..., None]) -> None:
-    """Register user interfaces: ``register(name, launcher, priority=0)``; highest priority is default."""
+    """Register user interfaces: ``register(name, launcher, priority=0)``; highest is default."""
 
 
 @hookspec
 def register_tools(register: Callable[[Tool], None]) -> None:
-    """Register extra tools the LLM may call: ``register(tool)`` for each :class:`logai.tools.Tool`."""
+    """Register extra tools for the LLM: ``register(tool)`` with a :class:`logai.tools.Tool`."""
 
 
 @hookspec

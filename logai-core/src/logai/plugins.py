@@ -33,8 +33,10 @@ BUILTIN_DISTRIBUTION = "logai-core"
 #: Core's own plugins, loaded through the same manager as installed ones.
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("core-commands", "logai.builtins.commands"),
+    ("default-rules", "logai.builtins.default_rules"),
     ("litellm", "logai.builtins.litellm_provider"),
     ("plain-chat", "logai.builtins.plain_frontend"),
+    ("local-files", "logai.builtins.local_files"),
 )
 
 PluginStatus = Literal["ok", "failed", "disabled"]
@@ -42,7 +44,7 @@ Warn = Callable[[str], None]
 
 
 def _stderr_warning(message: str) -> None:
-    print(f"logai: warning: {message}", file=sys.stderr)
+    sys.stderr.write(f"logai: warning: {message}\n")
 
 
 def _split_names(value: str) -> set[str]:
@@ -241,9 +243,8 @@ class PluginHost:
         finally:
             if self._trace:
                 elapsed = (time.perf_counter() - started) * 1000
-                print(
-                    f"logai: trace: {hook_name} -> {impl.plugin_name} ({elapsed:.1f} ms)",
-                    file=sys.stderr,
+                sys.stderr.write(
+                    f"logai: trace: {hook_name} -> {impl.plugin_name} ({elapsed:.1f} ms)\n"
                 )
 
     def call_each(self, hook_name: str, **kwargs: Any) -> None:
@@ -260,8 +261,13 @@ class PluginHost:
         for impl in self._healthy_impls(hook_name):
             pending: list[Registration] = []
 
-            def register(*args: Any, _plugin: str = impl.plugin_name, **kw: Any) -> None:
-                pending.append(Registration(_plugin, args, kw))
+            def register(
+                *args: Any,
+                _plugin: str = impl.plugin_name,
+                _pending: list[Registration] = pending,
+                **kw: Any,
+            ) -> None:
+                _pending.append(Registration(_plugin, args, kw))
 
             if self._invoke(hook_name, impl, {**kwargs, "register": register}):
                 results.extend(pending)

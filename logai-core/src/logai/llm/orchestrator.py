@@ -42,7 +42,7 @@ from logai.tools.registry import ToolRegistry
 if TYPE_CHECKING:
     from logai.config import LogAISettings
     from logai.plugins import PluginHost
-    from logai.sanitize import SanitizeStats, Sanitizer
+    from logai.sanitize import Sanitizer, SanitizeStats
     from logai.sources.base import DataSource
 
 MAX_ITERATIONS = 10

@@ -90,7 +90,7 @@ class QueryResult:
 
 
 class DataSourceError(Exception):
-    """Base of every error a data source raises. ``str(error)`` is a complete, actionable message."""
+    """Base of every data source error. ``str(error)`` is a complete, actionable message."""
 
     retryable: ClassVar[bool] = False
 
@@ -200,7 +200,7 @@ class DataSource(abc.ABC):
         start: datetime,
         end: datetime,
         limit: int = 1000,
-        timeout: float = 60.0,
+        timeout: float = 60.0,  # noqa: ASYNC109 - a budget handed to the backend's own polling
     ) -> QueryResult:
         """Run a server-side query. Only sources with ``supports_query`` implement it."""
         raise SourceValidationError(

@@ -1,0 +1,233 @@
+"""The ``files`` data source: local log files with the same tools as CloudWatch, no account needed.
+
+Semantics match the CloudWatch source so that tools, cache and frontends need not know which one
+they talk to:
+
+* time ranges are inclusive at both ends, ``[start, end]``, compared at millisecond precision;
+* results are oldest first and hold at most ``limit`` events, the *oldest* ``limit`` of the
+  range (ties keep file order);
+* an unknown group raises :class:`SourceNotFound` with close names; a range without events is an
+  empty list, not an error.
+
+Scans run in a worker thread (the event loop stays free) and stop when the awaiting task is
+cancelled. See :mod:`.scan` for how large files are streamed and :mod:`.filters` for the filter
+syntax.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from logai.sources.base import (
+    DataSource,
+    LogEvent,
+    LogGroup,
+    SourceNotFound,
+    SourceValidationError,
+)
+from logai.sources.files.collect import Kept, OldestKeeper
+from logai.sources.files.events import EventLimits
+from logai.sources.files.filters import parse_filter
+from logai.sources.files.paths import LogFile, WalkLimits, list_files, resolve_group
+from logai.sources.files.scan import ScanRequest, scan_files
+
+if TYPE_CHECKING:
+    from logai.config import LogAISettings
+
+__all__ = ["FilesSource"]
+
+T = TypeVar("T")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_MS = timedelta(milliseconds=1)
+
+
+def _to_ms(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // _ONE_MS
+
+
+def _to_event(kept: Kept) -> LogEvent:
+    return LogEvent(
+        timestamp=_EPOCH + timedelta(milliseconds=kept.timestamp_ms),
+        message=kept.data.decode("utf-8", "replace"),
+        group=kept.group,
+        stream=kept.stream,
+        event_id=f"{kept.stream}:{kept.offset}",
+    )
+
+
+def _matcher(pattern: str | None) -> Callable[[bytes], bool] | None:
+    parsed = parse_filter(pattern)
+    return parsed.matcher if parsed is not None else None
+
+
+def _check_request(start: datetime, end: datetime, limit: int) -> tuple[int, int]:
+    if limit < 1:
+        raise SourceValidationError(f"limit must be at least 1, got {limit}.")
+    start_ms, end_ms = _to_ms(start), _to_ms(end)
+    if start_ms > end_ms:
+        raise SourceValidationError(
+            f"The start time {start.isoformat()} is after the end time {end.isoformat()}."
+        )
+    return start_ms, end_ms
+
+
+class FilesSource(DataSource):
+    """Log files under a root folder (``LOGAI_FILES_ROOT``), plain or gzip-compressed.
+
+    A group is a file, a folder or a glob (see :mod:`.paths`); :meth:`list_log_groups` lists the
+    log files below the root by their path relative to it.
+    """
+
+    name = "files"
+    ingestion_delay_seconds = 0.0
+    #: Local files are already local, and change under us: LogAI's cache would only go stale.
+    cacheable = False
+    supports_query = False
+
+    def __init__(
+        self,
+        root: Path | str | None = None,
+        *,
+        tolerance: timedelta = timedelta(minutes=5),
+        event_limits: EventLimits | None = None,
+        walk_limits: WalkLimits | None = None,
+    ) -> None:
+        chosen = Path(root).expanduser() if root is not None else Path.cwd()
+        self.root = chosen.absolute()
+        #: How far out of time order a line may be and still be found (see :mod:`.scan`).
+        self.tolerance = tolerance
+        self.event_limits = event_limits or EventLimits()
+        self.walk_limits = walk_limits or WalkLimits()
+
+    @classmethod
+    def from_settings(cls, settings: LogAISettings) -> FilesSource:
+        """The source rooted at ``LOGAI_FILES_ROOT``, or the current directory."""
+        return cls(settings.files_root)
+
+    def describe(self) -> str:
+        return f"files in {self.root}"
+
+    def cache_identity(self) -> str:
+        """The root folder: ``app.log`` under two roots is two different logs."""
+        return str(self.root)
+
+    # -- the DataSource interface ----------------------------------------------------------
+
+    async def list_log_groups(self, prefix: str | None = None, limit: int = 50) -> list[LogGroup]:
+        if limit < 1:
+            raise SourceValidationError(f"limit must be at least 1, got {limit}.")
+        self._require_root()
+        files = await self._in_worker(
+            lambda _: list_files(self.root, self.root, prefix or "", self.walk_limits)
+        )
+        return [_to_group(item) for item in files[:limit]]
+
+    async def fetch_logs(
+        self,
+        group: str,
+        start: datetime,
+        end: datetime,
+        filter_pattern: str | None = None,
+        limit: int = 1000,
+    ) -> list[LogEvent]:
+        start_ms, end_ms = _check_request(start, end, limit)
+        matcher = _matcher(filter_pattern)
+
+        def work(cancelled: threading.Event) -> list[Kept]:
+            files = [(group, item) for item in resolve_group(group, self.root, self.walk_limits)]
+            return self._scan(files, start_ms, end_ms, matcher, limit, cancelled)
+
+        return [_to_event(kept) for kept in await self._in_worker(work)]
+
+    async def search_logs(
+        self,
+        groups: Sequence[str],
+        pattern: str,
+        start: datetime,
+        end: datetime,
+        limit: int = 1000,
+        *,
+        prefixes: Sequence[str] = (),
+    ) -> list[LogEvent]:
+        start_ms, end_ms = _check_request(start, end, limit)
+        if not groups and not prefixes:
+            raise SourceValidationError("Name log groups or group prefixes to search.")
+        matcher = _matcher(pattern)
+
+        def work(cancelled: threading.Event) -> list[Kept]:
+            return self._scan(self._search_targets(groups, prefixes), start_ms, end_ms, matcher,
+                              limit, cancelled)  # fmt: skip
+
+        return [_to_event(kept) for kept in await self._in_worker(work)]
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _require_root(self) -> None:
+        if not self.root.is_dir():
+            raise SourceNotFound(
+                f"The log folder {self.root} does not exist or is not a folder. Set "
+                "LOGAI_FILES_ROOT to the folder holding your logs.",
+                name=str(self.root),
+            )
+
+    def _search_targets(
+        self, groups: Sequence[str], prefixes: Sequence[str]
+    ) -> list[tuple[str, LogFile]]:
+        """Every file of the named groups and of the groups under each prefix, once each."""
+        targets: dict[str, tuple[str, LogFile]] = {}
+        for group in dict.fromkeys(groups):
+            for item in resolve_group(group, self.root, self.walk_limits):
+                targets.setdefault(os.path.realpath(item.path), (group, item))
+        if prefixes:
+            self._require_root()
+        for prefix in dict.fromkeys(prefixes):
+            for item in list_files(self.root, self.root, prefix, self.walk_limits):
+                targets.setdefault(os.path.realpath(item.path), (item.name, item))
+        return sorted(targets.values(), key=lambda pair: (pair[1].mtime_ms, pair[1].name))
+
+    def _scan(
+        self,
+        files: list[tuple[str, LogFile]],
+        start_ms: int,
+        end_ms: int,
+        matcher: Callable[[bytes], bool] | None,
+        limit: int,
+        cancelled: threading.Event,
+    ) -> list[Kept]:
+        request = ScanRequest(
+            start_ms=start_ms,
+            end_ms=end_ms,
+            matcher=matcher,
+            keeper=OldestKeeper(limit),
+            tolerance_ms=self.tolerance // _ONE_MS,
+            limits=self.event_limits,
+            cancelled=cancelled,
+        )
+        scan_files(files, request)
+        return request.keeper.events()
+
+    async def _in_worker(self, work: Callable[[threading.Event], T]) -> T:
+        """Run blocking file work in a thread; cancelling the caller stops the thread too."""
+        cancelled = threading.Event()
+        try:
+            return await asyncio.to_thread(work, cancelled)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+
+def _to_group(item: LogFile) -> LogGroup:
+    extra: dict[str, object] = {
+        "modified": (_EPOCH + timedelta(milliseconds=item.mtime_ms)).isoformat(timespec="seconds"),
+    }
+    if item.name.endswith(".gz"):
+        extra["compressed"] = "gzip"
+    return LogGroup(name=item.name, stored_bytes=item.size, extra=extra)

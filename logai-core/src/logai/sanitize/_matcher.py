@@ -1,0 +1,238 @@
+"""Finding what to redact: prefilter lines, run each rule where it can match, settle overlaps.
+
+Speed comes from not looking: a rule with hints runs only on the lines where one of its hints
+occurs (a fast ``str.find`` over the prefilter view of the whole text), so a clean line costs a
+handful of C-level scans shared by every line instead of every rule's regex.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Sequence
+
+from logai.sanitize._prefilter import Prefilter
+from logai.sanitize.rule import normalize_for_prefilter
+from logai.sanitize.rule import Rule, Validator
+
+#: ``(start, end, rule index)`` of one value to redact, offsets into the sanitized text.
+Span = tuple[int, int, int]
+
+#: Rules whose matches start at most this far before a hint are tried with ``re.match`` at
+#: each possible start; rules that reach further scan the rest of the line.
+ANCHOR_REACH = 4
+
+
+class CompiledRule:
+    """A rule with its pattern compiled, ready for the hot loop."""
+
+    __slots__ = ("group", "kind", "multiline", "name", "normalize", "priority", "reach",
+                 "reach_chars", "regex", "validator")
+
+    def __init__(self, rule: Rule) -> None:
+        self.name = rule.name
+        self.kind = rule.kind
+        self.regex = rule.compile()
+        self.group = rule.group
+        self.validator: Validator | None = rule.validator
+        self.normalize: Callable[[str], str] | None = rule.normalize
+        self.priority = rule.priority
+        self.multiline = rule.multiline
+        self.reach = rule.reach
+        self.reach_chars = rule.reach_chars
+        if isinstance(self.group, int) and self.group > self.regex.groups:
+            raise ValueError(f"rule {rule.name!r}: pattern has no group {self.group}")
+        if isinstance(self.group, str) and self.group not in self.regex.groupindex:
+            raise ValueError(f"rule {rule.name!r}: pattern has no group named {self.group!r}")
+
+    def key(self, value: str) -> str:
+        """The identity of ``value`` for placeholder numbering."""
+        if self.normalize is None:
+            return value
+        try:
+            return self.normalize(value)
+        except Exception:  # a broken third-party normalizer must not stop redaction
+            return value
+
+
+def _windows(text: str, positions: list[int], reach: int | None) -> dict[int, int]:
+    """``scan start -> line end`` for each line of ``text`` holding one of ``positions``.
+
+    The scan starts ``reach`` characters before the line's first position (at the line start
+    when ``reach`` is None); matches of the rule cannot start earlier.
+    """
+    positions.sort()
+    windows: dict[int, int] = {}
+    rfind = text.rfind
+    find = text.find
+    end = -1
+    for at in positions:
+        if at < end:
+            continue  # same line as the previous position
+        start = rfind("\n", 0, at) + 1
+        end = find("\n", at)
+        if end < 0:
+            end = len(text)
+        windows[start if reach is None else max(start, at - reach)] = end
+    return windows
+
+
+class Matcher:
+    """Finds the spans to redact in a text for a fixed set of rules."""
+
+    __slots__ = ("_hints_of", "_prefilter", "_scan_all", "_triggers", "rules")
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = [CompiledRule(rule) for rule in rules]
+        self._hints_of: list[tuple[str, ...]] = [
+            tuple(dict.fromkeys(normalize_for_prefilter(h) for h in rule.hints)) for rule in rules
+        ]
+        self._scan_all = [i for i, rule in enumerate(rules) if not rule.hints and not rule.trigger]
+        all_hints = [hint for hints in self._hints_of for hint in hints]
+        self._prefilter = Prefilter(all_hints) if all_hints else None
+        self._triggers: dict[int, re.Pattern[str]] = {}
+        compiled: dict[str, re.Pattern[str]] = {}
+        for index, rule in enumerate(rules):
+            if rule.trigger is None:
+                continue
+            if rule.trigger not in compiled:
+                try:
+                    compiled[rule.trigger] = re.compile(rule.trigger)
+                except re.error as exc:
+                    raise ValueError(f"rule {rule.name!r}: invalid trigger: {exc}") from None
+            self._triggers[index] = compiled[rule.trigger]
+
+    def find(self, text: str) -> list[Span]:
+        """Non-overlapping spans to redact, sorted by start."""
+        spans: list[Span] = []
+        for index in self._scan_all:
+            self._scan(index, text, 0, len(text), spans)
+        for index, positions in self._candidates(text).items():
+            rule = self.rules[index]
+            if rule.multiline:
+                first = min(positions)
+                start = text.rfind("\n", 0, first) + 1
+                if rule.reach is not None:
+                    start = max(start, first - rule.reach)
+                self._scan(index, text, start, len(text), spans)
+            elif rule.reach is not None and (rule.reach <= ANCHOR_REACH or rule.reach_chars):
+                self._anchored(index, text, positions, spans)
+            else:
+                for start, end in _windows(text, positions, rule.reach).items():
+                    self._scan(index, text, start, end, spans)
+        return _settle_overlaps(spans, self.rules) if spans else spans
+
+    def _candidates(self, text: str) -> dict[int, list[int]]:
+        """Rule index to the offsets of its hints and trigger matches in ``text``."""
+        found: dict[int, list[int]] = {}
+        if self._prefilter is not None:
+            by_hint = self._prefilter.positions(self._prefilter.view(text))
+            if by_hint:
+                for index, hints in enumerate(self._hints_of):
+                    for hint in hints:
+                        offsets = by_hint.get(hint)
+                        if offsets:
+                            found.setdefault(index, []).extend(offsets)
+        scanned: dict[int, list[int]] = {}
+        for index, trigger in self._triggers.items():
+            key = id(trigger)
+            if key not in scanned:
+                scanned[key] = [match.start() for match in trigger.finditer(text)]
+            if scanned[key]:
+                found.setdefault(index, []).extend(scanned[key])
+        return found
+
+    def _scan(self, index: int, text: str, start: int, end: int, spans: list[Span]) -> None:
+        """Add the accepted matches of rule ``index`` anywhere in ``text[start:end]``."""
+        accept = self._accept
+        for match in self.rules[index].regex.finditer(text, start, end):
+            accept(index, match, spans)
+
+    def _anchored(self, index: int, text: str, positions: list[int], spans: list[Span]) -> None:
+        """Add the accepted matches of rule ``index`` that start up to ``reach`` before a hint.
+
+        ``re.match`` at those few offsets costs a fraction of scanning the rest of the line,
+        which is what makes declaring a small :attr:`Rule.reach` worth it. With
+        :attr:`Rule.reach_chars` the first offset tried is where those characters begin.
+        """
+        rule = self.rules[index]
+        match_at = rule.regex.match
+        reach = rule.reach or 0
+        chars = rule.reach_chars
+        group = rule.group
+        validator = rule.validator
+        covered = 0
+        for at in sorted(positions):
+            if at < covered:
+                continue  # inside the previous match
+            start = at - reach if at - reach > covered else covered
+            if chars:
+                before = text[start:at]
+                start = at - (len(before) - len(before.rstrip(chars)))
+            while start <= at:
+                match = match_at(text, start)
+                start += 1
+                if match is None:
+                    continue
+                value_start, value_end = match.span(group)
+                if value_start >= value_end:
+                    continue
+                if validator is not None and not self._validate(rule, match):
+                    continue
+                spans.append((value_start, value_end, index))
+                covered = match.end()
+                break
+
+    def _accept(self, index: int, match: re.Match[str], spans: list[Span]) -> None:
+        """Record the value of ``match`` unless empty or vetoed by the rule's validator."""
+        rule = self.rules[index]
+        value_start, value_end = match.span(rule.group)
+        if value_start < value_end and (rule.validator is None or self._validate(rule, match)):
+            spans.append((value_start, value_end, index))
+
+    @staticmethod
+    def _validate(rule: CompiledRule, match: re.Match[str]) -> bool:
+        try:
+            return rule.validator(match)  # type: ignore[misc]
+        except Exception as exc:
+            # When in doubt, redact: a broken validator fails closed.
+            _warn_once(rule.name, exc)
+            return True
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(rule_name: str, exc: Exception) -> None:
+    if rule_name not in _warned:
+        _warned.add(rule_name)
+        sys.stderr.write(
+            f"logai: warning: sanitizer rule '{rule_name}' validator raised "
+            f"{type(exc).__name__}; its matches are redacted unvalidated\n"
+        )
+
+
+def _settle_overlaps(spans: list[Span], rules: Sequence[CompiledRule]) -> list[Span]:
+    """Drop spans that overlap a better one: higher priority, then earlier, then longer.
+
+    One sweep in order of start: a span either clears the last kept one or competes with it.
+    Kept spans never overlap, so a newcomer can only ever collide with the last of them.
+    """
+    spans.sort()
+    kept: list[Span] = []
+    last_end = -1
+    for span in spans:
+        start, end, index = span
+        if start >= last_end:
+            kept.append(span)
+            last_end = end
+            continue
+        rival = kept[-1]
+        if (rules[index].priority, rival[0] - start, end - start) > (
+            rules[rival[2]].priority,
+            0,
+            rival[1] - rival[0],
+        ):
+            kept[-1] = span
+            last_end = end
+    return kept

@@ -1,0 +1,205 @@
+"""The :class:`Sanitizer`: one conversation's redaction of log text before it reaches the LLM."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, NoReturn
+
+from logai.sanitize._matcher import Matcher
+from logai.sanitize._vault import PlaceholderVault
+from logai.sanitize.rule import Rule
+from logai.sanitize.stats import SanitizeStats
+
+if TYPE_CHECKING:
+    from logai.plugins import PluginHost
+    from logai.sources.base import LogEvent
+
+__all__ = ["Sanitizer"]
+
+_LINE_BREAK = re.compile(r"\r?\n")
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"logai: warning: {message}\n")
+
+
+class Sanitizer:
+    """Replaces sensitive values in text with typed placeholders such as ``<EMAIL_1>``.
+
+    One instance is one conversation: a value always gets the same placeholder from it, so the
+    LLM can still correlate events ("<IP_3> failed 40 logins"), and :meth:`restore` can put the
+    originals back into the answer for local display. That mapping lives only in this object's
+    memory. A value spanning line breaks (a PEM block) is replaced by its placeholder followed
+    by the same line breaks, so line counts never change.
+    """
+
+    __slots__ = ("_disabled", "_enabled", "_matcher", "_rules", "_vault")
+
+    def __init__(
+        self,
+        rules: Iterable[Rule],
+        *,
+        enabled: bool = True,
+        disabled_rules: Collection[str] = (),
+    ) -> None:
+        """Compile ``rules`` except those named in ``disabled_rules``.
+
+        Raises ``ValueError`` for two rules with one name, an invalid pattern, or a name in
+        ``disabled_rules`` that no rule has (a typo would otherwise silently keep the rule on).
+        """
+        all_rules = list(rules)
+        names: set[str] = set()
+        for rule in all_rules:
+            if not isinstance(rule, Rule):
+                raise TypeError(f"expected logai.sanitize.Rule, got {type(rule).__name__}")
+            if rule.name in names:
+                raise ValueError(f"two sanitizer rules are named {rule.name!r}")
+            names.add(rule.name)
+        unknown = sorted(set(disabled_rules) - names)
+        if unknown:
+            raise ValueError(
+                f"unknown sanitizer rule(s) {', '.join(map(repr, unknown))} in disabled rules; "
+                f"known rules: {', '.join(sorted(names)) or '(none)'}"
+            )
+        self._disabled = frozenset(disabled_rules)
+        self._rules = tuple(rule for rule in all_rules if rule.name not in self._disabled)
+        self._enabled = enabled
+        self._matcher = Matcher(self._rules)
+        self._vault = PlaceholderVault()
+
+    @classmethod
+    def from_plugins(
+        cls,
+        *,
+        enabled: bool = True,
+        disabled_rules: Collection[str] = (),
+        host: PluginHost | None = None,
+    ) -> Sanitizer:
+        """A sanitizer with every rule registered through ``register_sanitizer_rules``.
+
+        Built-in rules register first and keep their names: a rule pack that reuses one, or
+        registers something that is not a valid :class:`Rule`, has that registration skipped
+        with a one-line warning, never a crash at start-up.
+        """
+        from logai.plugins import get_host
+
+        host = host or get_host()
+        registrations = host.collect("register_sanitizer_rules")
+        # Built-ins first whatever order the host calls plugins in: a rule pack must never
+        # shadow a default rule by reusing its name.
+        builtin = {info.name for info in host.plugins if info.builtin}
+        registrations.sort(key=lambda registration: registration.plugin not in builtin)
+        rules: list[Rule] = []
+        owners: dict[str, str] = {}
+        for registration in registrations:
+            rule = registration.args[0] if registration.args else registration.kwargs.get("rule")
+            plugin = registration.plugin
+            if not isinstance(rule, Rule):
+                _warn(
+                    f"plugin '{plugin}' registered a sanitizer rule that is not a "
+                    f"logai.sanitize.Rule ({type(rule).__name__}); skipped"
+                )
+                continue
+            if rule.name in owners:
+                _warn(
+                    f"sanitizer rule '{rule.name}' from plugin '{plugin}' skipped: the name is "
+                    f"taken by plugin '{owners[rule.name]}'"
+                )
+                continue
+            try:
+                Matcher([rule])
+            except ValueError as exc:
+                _warn(f"sanitizer rule from plugin '{plugin}' skipped: {exc}")
+                continue
+            owners[rule.name] = plugin
+            rules.append(rule)
+        return cls(rules, enabled=enabled, disabled_rules=disabled_rules)
+
+    # -- introspection ----------------------------------------------------------------------
+
+    @property
+    def enabled(self) -> bool:
+        """Whether this sanitizer changes anything (``LOGAI_PII_SANITIZATION_ENABLED``)."""
+        return self._enabled
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """The rules in use, in registration order (disabled ones left out)."""
+        return self._rules
+
+    @property
+    def disabled_rules(self) -> frozenset[str]:
+        """Names of the rules switched off by configuration."""
+        return self._disabled
+
+    def __repr__(self) -> str:
+        # Counts only: never a value or a placeholder mapping.
+        state = "enabled" if self._enabled else "disabled"
+        return (
+            f"<Sanitizer {state}, {len(self._rules)} rules, "
+            f"{len(self._disabled)} disabled, {len(self._vault)} placeholders>"
+        )
+
+    def __reduce_ex__(self, protocol: object) -> NoReturn:
+        raise TypeError("a Sanitizer holds its placeholder mapping in memory only")
+
+    # -- sanitizing ---------------------------------------------------------------------------
+
+    def sanitize_text(self, text: str) -> tuple[str, SanitizeStats]:
+        """``text`` with every sensitive value replaced, and what was replaced."""
+        stats = SanitizeStats()
+        if not self._enabled or not text:
+            return text, stats
+        spans = self._matcher.find(text)
+        if not spans:
+            return text, stats
+        rules = self._matcher.rules
+        known = self._vault.known
+        placeholder = self._vault.placeholder
+        counts = stats.counts
+        parts: list[str] = []
+        append = parts.append
+        position = 0
+        for start, end, index in spans:
+            kind = rules[index].kind
+            value = text[start:end]
+            replacement = known(kind, value)
+            if replacement is None:
+                replacement = placeholder(kind, rules[index].key(value), value)
+            if "\n" in value:
+                replacement += "".join(_LINE_BREAK.findall(value))
+            append(text[position:start])
+            append(replacement)
+            position = end
+            counts[kind] = counts.get(kind, 0) + 1
+        append(text[position:])
+        return "".join(parts), stats
+
+    def sanitize_logs(self, events: Iterable[LogEvent]) -> tuple[list[LogEvent], SanitizeStats]:
+        """Events with ``message`` and ``stream`` sanitized; ``group`` and ids stay as they are.
+
+        Group names are kept because the LLM passes them back to tools; they name resources,
+        not people.
+        """
+        stats = SanitizeStats()
+        result: list[LogEvent] = []
+        for event in events:
+            message, found = self.sanitize_text(event.message)
+            stream, found_in_stream = self.sanitize_text(event.stream)
+            if found or found_in_stream:
+                stats.merge(found)
+                stats.merge(found_in_stream)
+                event = dataclasses.replace(event, message=message, stream=stream)
+            result.append(event)
+        return result, stats
+
+    def restore(self, text: str) -> str:
+        """Put the original values back in place of this sanitizer's placeholders.
+
+        For showing an answer to the user on their own machine only: never send the result to
+        the LLM, a cache or a log.
+        """
+        return self._vault.restore(text)

@@ -1,0 +1,20 @@
+"""LogAI's default rule pack: personal data, credentials by context, credentials by format.
+
+Imported only when a sanitizer is built (``import logai.sanitize`` stays cheap); the built-in
+plugin :mod:`logai.builtins.default_rules` registers these through the same hook a third-party
+rule pack uses.
+"""
+
+from __future__ import annotations
+
+from logai.sanitize.rule import Rule
+from logai.sanitize.rules.pii import pii_rules
+from logai.sanitize.rules.secrets import secret_rules
+from logai.sanitize.rules.tokens import token_rules
+
+__all__ = ["default_rules"]
+
+
+def default_rules() -> list[Rule]:
+    """Every rule of the default pack: secrets first, then personal data."""
+    return [*secret_rules(), *token_rules(), *pii_rules()]

@@ -1,0 +1,302 @@
+"""Default rules for credentials found by context: keys, passwords and tokens after a name.
+
+These catch secrets that have no recognisable shape of their own (``password=hunter2``,
+``X-Api-Key: 3f9c...``, ``Authorization: Basic dXNlcjpwYXNz``) by the name in front of them.
+Values that merely stand in for a secret (``null``, ``****``, ``${DB_PASSWORD}``) stay.
+"""
+
+from __future__ import annotations
+
+import re
+
+from logai.sanitize.rule import Rule
+from logai.sanitize.validators import is_placeholder_value, line_before, looks_random
+
+__all__ = ["secret_rules"]
+
+PEM_PRIORITY = 40
+KNOWN_FORMAT_PRIORITY = 30
+AUTHORIZATION_PRIORITY = 25
+CONTEXT_PRIORITY = 20
+
+#: ``key`` then the separators seen in logs: ``=``, ``: ``, ``"key": "``, ``\\"key\\":\\"``,
+#: ``=>`` (Ruby), ``:=`` (Go); ``q`` captures an opening quote so the value may hold spaces.
+_ASSIGN = r"""\\?["']?[ \t]*(?:=>|:=|[:=])[ \t]*\\?(?P<q>["'])?"""
+#: A quoted value runs to the closing quote (or a backslash, for escaped JSON); a bare one to
+#: the first space, quote or list separator.
+_VALUE = r"""(?P<value>(?(q)(?:(?!(?P=q))[^\\\n])+|[^\s"'`,;&<>\\)\]}]+))"""
+
+# The patterns below start at the keyword itself, spelled with explicit case classes: the regex
+# engine can then reject most positions of a line with one character test, where a leading
+# ``(?i)`` alternation or a look-behind would make it try every alternative at every position.
+# The name the keyword ends (``aws_secret_access_key``, ``X-Api-Key``) is read back by the
+# validators, which keeps that work to the few lines that match.
+
+
+def _spelled(word: str) -> str:
+    """``token`` as ``[Tt][Oo][Kk][Ee][Nn]``: case-insensitive, yet a cheap first test."""
+    return "".join(f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+_IDENTIFIER_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
+
+
+def _name_before(match: re.Match[str], keyword: str = "keyword") -> str:
+    """The whole identifier that ends with the match's keyword, lower case: ``x-api-key``."""
+    before = line_before(match, 48, keyword)
+    tail = before[len(before.rstrip(_IDENTIFIER_CHARS)) :]
+    return (tail + match.group(keyword)).lower()
+
+
+def _assigned(*names: str) -> tuple[str, ...]:
+    """Hints for ``name`` followed by the start of an assignment: ``token=``, ``token":``...
+
+    Only assignments can match the rules below, and ``prompt_tokens`` or "token expired" in
+    prose then never wake them up.
+    """
+    return tuple(name + tail for name in names for tail in ("=", ":", '"', "'", " =", " :", "\\"))
+
+# -- AWS secret access keys -------------------------------------------------------------------
+
+_AWS_SECRET = rf"""(?x)
+    (?:
+        (?P<keyword>{_spelled("secret")}[_.-]?(?:{_spelled("access")}[_.-]?)?{_spelled("key")})
+        \\?["']?[ \t]*(?:=>|:=|[:=])[ \t]*\\?["']?
+      | A(?:KIA|SIA)(?<![A-Za-z0-9]....)[A-Z0-9]{{16}}["']?(?:[ \t]*[,:;|/][ \t]*["']?|[ \t]+)
+    )
+    (?P<value>[A-Za-z0-9/+]{{40}})
+    (?![A-Za-z0-9/+=])
+"""
+_HEX_ONLY = re.compile(r"[0-9a-fA-F]+")
+
+
+def _aws_secret_ok(match: re.Match[str]) -> bool:
+    # After a bare access key ID, a 40-character hex run is a digest, not a secret key.
+    return match.group("keyword") is not None or not _HEX_ONLY.fullmatch(match.group("value"))
+
+
+# -- PEM private keys -------------------------------------------------------------------------
+
+_PEM_LABEL = r"-----BEGIN[ A-Z0-9]{0,30}PRIVATE[ ]KEY(?:[ ]BLOCK)?-----"
+_PEM_END = r"-----END[ A-Z0-9]{0,30}PRIVATE[ ]KEY(?:[ ]BLOCK)?-----"
+#: The whole block to its END line, whether broken by real newlines or by ``\n`` escapes; if
+#: the END line is missing (a truncated log line), the base64 lines that follow BEGIN.
+_PRIVATE_KEY = rf"""(?x)
+    {_PEM_LABEL}
+    (?:
+        [\s\S]{{0,20000}}?{_PEM_END}
+      | (?:(?:\\r)?(?:\\n|\r?\n)[ \t]*(?:[A-Za-z0-9+/=]{{16,}}|[A-Za-z-]+:[^\n\\]*))*
+    )
+"""
+
+# -- generic key/token/secret assignments -----------------------------------------------------
+
+_GENERIC_SECRET = rf"""(?x)
+    (?P<keyword>
+        {_spelled("key")}|{_spelled("secret")}|{_spelled("token")}|{_spelled("signature")}
+      | {_spelled("auth")}|{_spelled("sig")}
+    )
+    {_ASSIGN}
+    {_VALUE}
+"""
+
+#: Names ending in ``key`` that hold a credential; a bare ``key`` (S3, cache, partition)
+#: does not.
+_SECRET_KEY_NAME = re.compile(
+    r"""(?x)(?:^|[_.-])
+    (?:api|access|secret|private|account|master|signing|encryption|client|app|consumer
+      |subscription|license|service|storage|ingest(?:ion)?|admin|auth|x-api|webhook)[_.-]?key$
+    |apikey$
+    """
+)
+#: Names ending like a secret's that hold something else: paging cursors, counts, types.
+_NOT_SECRET_NAME = re.compile(
+    r"""(?x)
+    (?:next|prev(?:ious)?|page|paging|pagination|continuation|cursor|sync|forward|backward
+      |sequence|marker|resume|start|cancel(?:lation)?|max|num|total|csrf[_.-]?header)
+    [_.-]?token$
+    """
+)
+
+# Plain words that follow a secret's name in messages rather than as its value.
+_STOP_WORDS = frozenset(
+    "must is are was be too not no invalid required missing present absent valid expired "
+    "revoked changed updated reset rotated set unset mismatch incorrect wrong ok error failed "
+    "enabled disabled optional provided supplied accepted rejected ignored".split()
+)
+
+
+def _secret_value_ok(value: str) -> bool:
+    return (
+        value.lower() not in _STOP_WORDS
+        and not is_placeholder_value(value)
+        and not value.startswith(("{", "["))
+    )
+
+
+def _generic_secret_ok(match: re.Match[str]) -> bool:
+    name = _name_before(match)
+    if name.endswith("key") and not _SECRET_KEY_NAME.search(name):
+        return False
+    # ``sig`` and ``auth`` only as a whole name or its last part: not ``config``, ``oauth``.
+    short = match.group("keyword").lower()
+    if short in {"sig", "auth"} and name != short and name[-len(short) - 1] not in "_.-":
+        return False
+    if _NOT_SECRET_NAME.search(name):
+        return False
+    value = match.group("value")
+    return _secret_value_ok(value) and looks_random(value, min_length=6)
+
+
+# -- passwords --------------------------------------------------------------------------------
+
+_PASSWORD = rf"""(?x)
+    (?P<keyword>
+        {_spelled("pass")}(?:{_spelled("word")}|{_spelled("wd")}|{_spelled("phrase")})?
+      | {_spelled("pwd")}
+    )
+    (?:{_ASSIGN}|(?P<xml>>))
+    {_VALUE}
+"""
+
+
+def _password_ok(match: re.Match[str]) -> bool:
+    name = _name_before(match)
+    keyword = match.group("keyword").lower()
+    # ``pass`` and ``pwd`` alone must be the whole name or its last part: not ``bypass``.
+    if keyword in {"pass", "pwd"} and name != keyword and name[-len(keyword) - 1] not in "_.-":
+        return False
+    if match.group("xml") is not None and not line_before(match, 50, "keyword").rstrip(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:.-"
+    ).endswith("<"):
+        return False
+    value = match.group("value")
+    if len(value.strip()) < 3 or not _secret_value_ok(value):
+        return False
+    # $PWD and $OLDPWD are the working directory, not a password.
+    return not (keyword == "pwd" and value.startswith(("/", "~")))
+
+
+_URL_PASSWORD = r"""(?x)
+    ://[^\s:/@?#"'<>]*:
+    (?P<value>[^\s@/?#"'<>]+)
+    @
+"""
+
+
+def _url_password_ok(match: re.Match[str]) -> bool:
+    return not is_placeholder_value(match.group("value"))
+
+
+# -- Authorization headers --------------------------------------------------------------------
+
+_AUTHORIZATION = rf"""(?x)
+    (?:
+        {_spelled("authorization")}\\?["']?[ \t]*[:=][ \t]*\\?["']?
+        (?:(?i:bearer|basic|token|bot|apikey|sso-key|negotiate|ntlm)[ \t]+)?
+      | (?:{_spelled("bearer")}(?<![A-Za-z0-9_-].{{6}})|{_spelled("basic")}(?<![A-Za-z0-9_-].{{5}}))
+        [ \t]+
+    )
+    (?P<value>[A-Za-z0-9._~+/=-]{{8,}})
+"""
+
+
+def _authorization_ok(match: re.Match[str]) -> bool:
+    value = match.group("value")
+    # SigV4 names its algorithm here; the credential and signature follow as name=value.
+    return not value.upper().startswith("AWS4-HMAC") and looks_random(value)
+
+
+def secret_rules() -> list[Rule]:
+    """The context-based credential rules of the default pack."""
+    return [
+        Rule(
+            name="private_key",
+            kind="PRIVATE_KEY",
+            pattern=_PRIVATE_KEY,
+            description=(
+                "PEM private keys (RSA, EC, OpenSSH, PGP...): the whole block, across real "
+                "lines or \\n-escaped in one line."
+            ),
+            hints=("private key",),
+            priority=PEM_PRIORITY,
+            multiline=True,
+            example=(
+                '{"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC'
+                '\\n-----END PRIVATE KEY-----\\n"}'
+            ),
+            reach=40,
+        ),
+        Rule(
+            name="aws_secret_access_key",
+            kind="AWS_SECRET_KEY",
+            pattern=_AWS_SECRET,
+            validator=_aws_secret_ok,
+            group="value",
+            description=(
+                "AWS secret access keys after their name (aws_secret_access_key=, "
+                '"SecretAccessKey": , X-Aws-Secret-Key:) or right after an access key ID.'
+            ),
+            hints=("secret", "akia"),
+            priority=KNOWN_FORMAT_PRIORITY,
+            example="aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            reach=0,
+        ),
+        Rule(
+            name="authorization",
+            kind="TOKEN",
+            pattern=_AUTHORIZATION,
+            validator=_authorization_ok,
+            group="value",
+            description=(
+                "Credentials in Authorization headers and after Bearer/Basic "
+                "(Authorization: Bearer ..., Basic dXNlcjpwYXNz)."
+            ),
+            hints=("authorization",),
+            priority=AUTHORIZATION_PRIORITY,
+            example="GET /api/orders Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l",
+            reach=0,
+        ),
+        Rule(
+            name="url_password",
+            kind="PASSWORD",
+            pattern=_URL_PASSWORD,
+            validator=_url_password_ok,
+            group="value",
+            description="Passwords in URLs: scheme://user:PASSWORD@host (the user name stays).",
+            hints=("@",),
+            priority=CONTEXT_PRIORITY + 1,
+            example="connecting to postgres://app:S3cr3t-pw@db.internal:5432/orders",
+            reach=200,
+        ),
+        Rule(
+            name="password",
+            kind="PASSWORD",
+            pattern=_PASSWORD,
+            validator=_password_ok,
+            group="value",
+            description=(
+                'Values of password=, "password": "...", db_pass:, Pwd=...; (connection '
+                "strings) and <password> elements. Masked or templated values stay."
+            ),
+            hints=("pass", "pwd"),
+            priority=CONTEXT_PRIORITY,
+            example='{"user": "svc-orders", "password": "correct horse battery"}',
+            reach=0,
+        ),
+        Rule(
+            name="secret_assignment",
+            kind="SECRET",
+            pattern=_GENERIC_SECRET,
+            validator=_generic_secret_ok,
+            group="value",
+            description=(
+                "Values of api_key=, X-Api-Key:, client_secret, access_token=, *_token:, "
+                "signature= ... that look generated (not next_token, max_tokens, a plain key)."
+            ),
+            hints=("secret", *_assigned("key", "token", "signature", "auth", "sig")),
+            priority=CONTEXT_PRIORITY,
+            example="POST /v1/charge X-Api-Key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            reach=0,
+        ),
+    ]

@@ -1,0 +1,1 @@
+"""Tests of the PII and secret sanitizer (issue 3)."""

@@ -1,0 +1,60 @@
+"""The one-pass hint finder reports every line a hint occurs on, whatever the hint set."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from logai.sanitize import default_rules
+from logai.sanitize._prefilter import Prefilter
+from logai.sanitize.rule import normalize_for_prefilter
+
+DEFAULT_HINTS = sorted({hint for rule in default_rules() for hint in rule.hints})
+ODD_HINTS = ["@", "x", "kk", "EMP-000000", "zz_top", "a", "secret", "0 0", "::", "%40", "wyk", "q"]
+ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 :-._@%+/=\"'\\()[]{}é"
+
+
+def _lines_with(text: str, hint: str) -> set[int]:
+    view, needle = normalize_for_prefilter(text), normalize_for_prefilter(hint)
+    return {i for i, line in enumerate(view.split("\n")) if needle in line}
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset)
+
+
+@pytest.mark.parametrize("hints", [DEFAULT_HINTS, ODD_HINTS], ids=["default", "odd"])
+@pytest.mark.parametrize("seed", range(8))
+def test_every_line_holding_a_hint_is_reported(hints: list[str], seed: int) -> None:
+    rng = random.Random(seed)
+    lines = []
+    for _ in range(200):
+        parts = ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 30)))]
+        for _ in range(rng.randint(0, 3)):
+            hint = rng.choice(hints)
+            hint = "".join(c.upper() if rng.random() < 0.3 else c for c in hint)
+            parts.append(hint.replace("0", str(rng.randint(0, 9))))
+            parts.append("".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 10))))
+        lines.append("".join(parts))
+    text = "\n".join(lines)
+    prefilter = Prefilter(hints)
+    found = prefilter.positions(prefilter.view(text))
+    for hint in hints:
+        key = normalize_for_prefilter(hint)
+        reported = {_line_of(text, at) for at in found.get(key, [])}
+        assert _lines_with(text, hint) <= reported, hint
+
+
+def test_positions_point_at_the_hint() -> None:
+    text = "a Token=1 b\nTOKEN: 2\nno tok en\n,token'"
+    prefilter = Prefilter(["token=", "token:", "token'"])
+    found = prefilter.positions(prefilter.view(text))
+    assert found == {"token=": [2], "token:": [12], "token'": [32]}
+
+
+def test_rare_letters_are_folded_into_one_scan() -> None:
+    prefilter = Prefilter(["token", "password", "authorization", "secret"])
+    # k, w and z anchor a single marker regex; "secret" has no rare letter and is scanned.
+    assert [hint for hint, _ in prefilter._scanned] == ["secret"]
+    assert prefilter._regex is not None and prefilter._regex.pattern.startswith("\x01")

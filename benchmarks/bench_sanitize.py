@@ -168,7 +168,7 @@ class LogFaker:
         user = f"{r.choice(['jane', 'omar', 'li', 'anna', 'raj'])}.{self.hex(4)}"
         if n == 0:
             return (
-                f'{ip} - - [25/Nov/2026:10:{r.randint(10, 59)}:{r.randint(10, 59)} +0000] '
+                f"{ip} - - [25/Nov/2026:10:{r.randint(10, 59)}:{r.randint(10, 59)} +0000] "
                 f'"GET /{self.word()}?page={r.randint(1, 9)} HTTP/1.1" 200 {r.randint(200, 9999)}'
                 f' "-" "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.0.0 Safari/537.36"'
             )
@@ -308,7 +308,9 @@ def main() -> None:
             wall, cpu = run_cli(log, out)
             best_wall, best_cpu = min(best_wall, wall), min(best_cpu, cpu)
         with out.open("rb") as produced:
-            out_lines = sum(chunk.count(b"\n") for chunk in iter(lambda: produced.read(1 << 20), b""))
+            out_lines = sum(
+                chunk.count(b"\n") for chunk in iter(lambda: produced.read(1 << 20), b"")
+            )
         assert out_lines == lines, f"{out_lines} output lines for {lines} input lines"
         print(
             f"  logai sanitize  {size / 1e6 / best_wall:6.1f} MB/s wall   "

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from logai.sanitize import Rule, SanitizeStats, Sanitizer, default_rules
+from logai.sanitize import Rule, Sanitizer, SanitizeStats, default_rules
 from logai.sources import LogEvent
 
 EMAIL = Rule("email", "EMAIL", r"[a-z]+@[a-z]+\.com", hints=("@",))
@@ -42,7 +42,10 @@ def test_restore_puts_originals_back_and_leaves_foreign_placeholders() -> None:
     sanitizer = Sanitizer([EMAIL])
     out, _ = sanitizer.sanitize_text("mail a@x.com")
     answer = f"The user {out.split()[-1]} failed; <EMAIL_9> and <NOT A PLACEHOLDER> stay."
-    assert sanitizer.restore(answer) == "The user a@x.com failed; <EMAIL_9> and <NOT A PLACEHOLDER> stay."
+    assert (
+        sanitizer.restore(answer)
+        == "The user a@x.com failed; <EMAIL_9> and <NOT A PLACEHOLDER> stay."
+    )
 
 
 def test_sanitizing_sanitized_text_changes_nothing() -> None:
@@ -215,12 +218,17 @@ def test_hint_is_a_promise_lines_without_it_are_skipped() -> None:
 @pytest.mark.parametrize("reach", [None, 0, 3, 20])
 def test_reach_modes_find_the_same_matches(reach: int | None) -> None:
     rule = Rule("emp", "EMPLOYEE_ID", r"EMP-\d{6}", hints=("emp-",), reach=reach)
-    out, stats = Sanitizer([rule]).sanitize_text("x EMP-123456 y EMP-1 z EMP-654321\nEMP-111111")
+    out, _ = Sanitizer([rule]).sanitize_text("x EMP-123456 y EMP-1 z EMP-654321\nEMP-111111")
     assert out == "x <EMPLOYEE_ID_1> y EMP-1 z <EMPLOYEE_ID_2>\n<EMPLOYEE_ID_3>"
 
 
 def test_reach_chars_backs_up_to_the_start_of_the_value() -> None:
     rule = Rule(
-        "tag", "TAG", r"[a-z]+#\d+", hints=("#",), reach=30, reach_chars="abcdefghijklmnopqrstuvwxyz"
+        "tag",
+        "TAG",
+        r"[a-z]+#\d+",
+        hints=("#",),
+        reach=30,
+        reach_chars="abcdefghijklmnopqrstuvwxyz",
     )
     assert Sanitizer([rule]).sanitize_text("see issue#42, bug#7")[0] == "see <TAG_1>, <TAG_2>"

@@ -8,6 +8,7 @@ import pytest
 
 from logai.sanitize import Rule, default_rules
 from logai.sanitize.rule import normalize_for_prefilter
+from logai.sanitize.validators import luhn_valid
 
 
 @pytest.mark.parametrize(
@@ -53,3 +54,20 @@ def test_default_rules_are_well_formed() -> None:
         assert rule.description, rule.name
         assert rule.example, rule.name
         rule.compile()
+
+
+@pytest.mark.parametrize(
+    ("digits", "valid"),
+    [
+        ("4111111111111111", True),
+        ("4111111111111112", False),
+        ("79927398713", True),  # the textbook example
+        ("79927398710", False),
+        ("0", True),
+        ("378282246310005", True),
+        ("6011000990139424", True),
+        ("1234567812345678", False),
+    ],
+)
+def test_luhn(digits: str, valid: bool) -> None:
+    assert luhn_valid(digits) is valid

@@ -81,7 +81,11 @@ def test_installed_pack_is_applied_by_logai_sanitize(
     log.write_text("badge EMP-004211 at door 3\nEMP-004211 left, EMP-777777 came\n")
     done = subprocess.run(
         [sys.executable, "-m", "logai", "sanitize", str(log), "--stats"],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == (
@@ -90,6 +94,10 @@ def test_installed_pack_is_applied_by_logai_sanitize(
     assert "Redacted 3 employee IDs" in done.stderr
     listed = subprocess.run(
         [sys.executable, "-m", "logai", "plugins"],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert "employee-id" in listed.stdout

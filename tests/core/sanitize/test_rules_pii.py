@@ -195,7 +195,9 @@ def test_card_network_known(digits: str, known: bool) -> None:
 
 def test_card_formats_share_a_placeholder(rules_by_name: dict[str, Rule]) -> None:
     sanitizer = Sanitizer([rules_by_name["credit_card"]])
-    out, _ = sanitizer.sanitize_text("a 4111 1111 1111 1111 b 4111-1111-1111-1111 c 4111111111111111")
+    out, _ = sanitizer.sanitize_text(
+        "a 4111 1111 1111 1111 b 4111-1111-1111-1111 c 4111111111111111"
+    )
     assert out == "a <CREDIT_CARD_1> b <CREDIT_CARD_1> c <CREDIT_CARD_1>"
 
 

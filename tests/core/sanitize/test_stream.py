@@ -15,8 +15,9 @@ TRICKY_SEPARATORS = ["\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u20
 
 def run(data: bytes, block_size: int = 1 << 20) -> bytes:
     out = io.BytesIO()
-    sanitize_stream(io.BufferedReader(io.BytesIO(data)), out, Sanitizer(default_rules()),
-                    block_size=block_size)
+    sanitize_stream(
+        io.BufferedReader(io.BytesIO(data)), out, Sanitizer(default_rules()), block_size=block_size
+    )
     return out.getvalue()
 
 
@@ -48,8 +49,16 @@ def test_line_count_and_final_newline_are_kept(data: bytes) -> None:
 @pytest.mark.parametrize("block_size", [7, 64, 1000])
 def test_small_blocks_give_the_same_output_as_one_call(block_size: int) -> None:
     rng = random.Random(block_size)
-    values = ["jane@example.com", "10.1.2.3", "4111 1111 1111 1111", "AKIAIOSFODNN7EXAMPLE",
-              "password=hunter22", "+44 20 7946 0958", "plain words", "2001:db8::1"]
+    values = [
+        "jane@example.com",
+        "10.1.2.3",
+        "4111 1111 1111 1111",
+        "AKIAIOSFODNN7EXAMPLE",
+        "password=hunter22",
+        "+44 20 7946 0958",
+        "plain words",
+        "2001:db8::1",
+    ]
     lines = [" ".join(rng.choice(values) for _ in range(rng.randint(0, 6))) for _ in range(300)]
     text = "\n".join(lines) + "\n"
     expected, _ = Sanitizer(default_rules()).sanitize_text(text)
@@ -60,7 +69,8 @@ def test_small_blocks_give_the_same_output_as_one_call(block_size: int) -> None:
 def test_a_pem_block_is_never_cut_in_two(block_size: int) -> None:
     body = [f"MIIEvQIBADANBgkqhkiG9w0BAQEFAASC{i:04d}abcdefghij" for i in range(40)]
     text = (
-        "before\n-----BEGIN RSA PRIVATE KEY-----\n" + "\n".join(body)
+        "before\n-----BEGIN RSA PRIVATE KEY-----\n"
+        + "\n".join(body)
         + "\n-----END RSA PRIVATE KEY-----\nafter jane@example.com\n"
     )
     out = run(text.encode(), block_size).decode()
@@ -87,7 +97,10 @@ def test_sources_without_read1_work() -> None:
             return self.data.read(min(size, 5))
 
     out = io.BytesIO()
-    stats = sanitize_stream(PlainReader(b"a jane@example.com\nb\n"), out,  # type: ignore[arg-type]
-                            Sanitizer(default_rules()))
+    stats = sanitize_stream(
+        PlainReader(b"a jane@example.com\nb\n"),
+        out,  # type: ignore[arg-type]
+        Sanitizer(default_rules()),
+    )
     assert out.getvalue() == b"a <EMAIL_1>\nb\n"
     assert str(stats) == "Redacted 1 email"

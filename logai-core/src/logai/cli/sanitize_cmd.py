@@ -51,7 +51,7 @@ def sanitize(file: BinaryIO, show_stats: bool) -> None:
     except Exception as exc:  # ConfigError or an unknown rule name: a message, no traceback
         click.echo(f"logai: {exc}", err=True)
         sys.exit(2)
-    sink = click.get_binary_stream("stdout")
+    sink = sys.stdout.buffer
     try:
         stats = sanitize_stream(file, sink, sanitizer)
     except BrokenPipeError:

@@ -1,8 +1,10 @@
-"""Finding what to redact: prefilter lines, run each rule where it can match, settle overlaps.
+"""Finding what to redact: locate hints, run each rule only there, settle overlaps.
 
-Speed comes from not looking: a rule with hints runs only on the lines where one of its hints
-occurs (a fast ``str.find`` over the prefilter view of the whole text), so a clean line costs a
-handful of C-level scans shared by every line instead of every rule's regex.
+Speed comes from not looking. The :class:`~logai.sanitize._prefilter.Prefilter` finds every
+rule's hints in the whole text with a few C-level scans; a rule then runs only where its hints
+are: tried with ``re.match`` right at the hint when the rule says its match starts there
+(:attr:`Rule.reach`), otherwise scanned over the rest of that line. A clean line thus costs
+its share of those scans and nothing per rule.
 """
 
 from __future__ import annotations
@@ -12,8 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from logai.sanitize._prefilter import Prefilter
-from logai.sanitize.rule import normalize_for_prefilter
-from logai.sanitize.rule import Rule, Validator
+from logai.sanitize.rule import Rule, Validator, normalize_for_prefilter
 
 #: ``(start, end, rule index)`` of one value to redact, offsets into the sanitized text.
 Span = tuple[int, int, int]
@@ -26,8 +27,18 @@ ANCHOR_REACH = 4
 class CompiledRule:
     """A rule with its pattern compiled, ready for the hot loop."""
 
-    __slots__ = ("group", "kind", "multiline", "name", "normalize", "priority", "reach",
-                 "reach_chars", "regex", "validator")
+    __slots__ = (
+        "group",
+        "kind",
+        "multiline",
+        "name",
+        "normalize",
+        "priority",
+        "reach",
+        "reach_chars",
+        "regex",
+        "validator",
+    )
 
     def __init__(self, rule: Rule) -> None:
         self.name = rule.name
@@ -45,14 +56,15 @@ class CompiledRule:
         if isinstance(self.group, str) and self.group not in self.regex.groupindex:
             raise ValueError(f"rule {rule.name!r}: pattern has no group named {self.group!r}")
 
-    def key(self, value: str) -> str:
-        """The identity of ``value`` for placeholder numbering."""
-        if self.normalize is None:
-            return value
+
+def check_rule(rule: Rule) -> None:
+    """Raise ``ValueError`` naming the rule if its pattern, group or trigger is unusable."""
+    CompiledRule(rule)
+    if rule.trigger is not None:
         try:
-            return self.normalize(value)
-        except Exception:  # a broken third-party normalizer must not stop redaction
-            return value
+            re.compile(rule.trigger)
+        except re.error as exc:
+            raise ValueError(f"rule {rule.name!r}: invalid trigger: {exc}") from None
 
 
 def _windows(text: str, positions: list[int], reach: int | None) -> dict[int, int]:
@@ -126,20 +138,22 @@ class Matcher:
         """Rule index to the offsets of its hints and trigger matches in ``text``."""
         found: dict[int, list[int]] = {}
         if self._prefilter is not None:
-            by_hint = self._prefilter.positions(self._prefilter.view(text))
-            if by_hint:
-                for index, hints in enumerate(self._hints_of):
-                    for hint in hints:
-                        offsets = by_hint.get(hint)
-                        if offsets:
-                            found.setdefault(index, []).extend(offsets)
+            by_hint = self._prefilter.positions(text, self._prefilter.view(text))
+            for index, hints in enumerate(self._hints_of):
+                if len(hints) == 1:
+                    if by_hint[hints[0]]:
+                        found[index] = by_hint[hints[0]]  # shared list; sorted in place later
+                    continue
+                offsets = [at for hint in hints for at in by_hint[hint]]
+                if offsets:
+                    found[index] = offsets
         scanned: dict[int, list[int]] = {}
         for index, trigger in self._triggers.items():
             key = id(trigger)
             if key not in scanned:
                 scanned[key] = [match.start() for match in trigger.finditer(text)]
             if scanned[key]:
-                found.setdefault(index, []).extend(scanned[key])
+                found[index] = found.get(index, []) + scanned[key]  # a new list: may be shared
         return found
 
     def _scan(self, index: int, text: str, start: int, end: int, spans: list[Span]) -> None:
@@ -161,14 +175,36 @@ class Matcher:
         chars = rule.reach_chars
         group = rule.group
         validator = rule.validator
+        append = spans.append
         covered = 0
+        if not reach and not chars:  # the common case, kept tight: one attempt per hint
+            for at in sorted(positions):
+                if at < covered:
+                    continue
+                match = match_at(text, at)
+                if match is None:
+                    continue
+                value_start, value_end = match.span(group)
+                if value_start >= value_end:
+                    continue
+                if validator is not None:
+                    try:
+                        if not validator(match):
+                            continue
+                    except Exception as exc:
+                        _warn_once(rule.name, exc)  # when in doubt, redact
+                append((value_start, value_end, index))
+                covered = match.end()
+            return
+        tried = 0  # every start below this was tried already: re.match would say the same
         for at in sorted(positions):
             if at < covered:
-                continue  # inside the previous match
-            start = at - reach if at - reach > covered else covered
+                continue  # inside the previous match, or a repeated position
+            start = at - reach
             if chars:
-                before = text[start:at]
+                before = text[start if start > covered else covered : at]
                 start = at - (len(before) - len(before.rstrip(chars)))
+            start = max(start, covered, tried)
             while start <= at:
                 match = match_at(text, start)
                 start += 1
@@ -177,11 +213,16 @@ class Matcher:
                 value_start, value_end = match.span(group)
                 if value_start >= value_end:
                     continue
-                if validator is not None and not self._validate(rule, match):
-                    continue
-                spans.append((value_start, value_end, index))
+                if validator is not None:
+                    try:
+                        if not validator(match):
+                            continue
+                    except Exception as exc:
+                        _warn_once(rule.name, exc)  # when in doubt, redact
+                append((value_start, value_end, index))
                 covered = match.end()
                 break
+            tried = start
 
     def _accept(self, index: int, match: re.Match[str], spans: list[Span]) -> None:
         """Record the value of ``match`` unless empty or vetoed by the rule's validator."""

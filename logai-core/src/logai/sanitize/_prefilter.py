@@ -32,8 +32,8 @@ _MARKER = "\x01"
 _PER_MILLE = {
     " ": 190, "0": 150, "e": 66, "t": 45, "a": 42, "o": 38, "i": 38, "r": 38, "n": 36, "s": 34,
     ":": 25, '"': 24, "l": 24, "c": 24, "d": 24, "u": 18, "m": 18, "h": 16, "/": 15, "p": 15,
-    "f": 12, "g": 11, "b": 10, ",": 9, "y": 8, "_": 7, "k": 6, "v": 6, "=": 5, "w": 5, "x": 4,
-    "\t": 3, "z": 3, "'": 2, "[": 2, "]": 2, "j": 2, "{": 1, "}": 1, "q": 1, "@": 1,
+    "f": 12, "g": 11, "b": 10, ",": 9, "z": 9, "y": 8, "_": 7, "k": 6, "v": 6, "=": 5, "w": 5,
+    "x": 4, "\t": 3, "'": 2, "[": 2, "]": 2, "j": 2, "{": 1, "}": 1, "q": 1, "@": 1,
 }  # fmt: skip
 #: Characters rare enough to stop at, which may be folded into the marker. Hex letters are
 #: left out: hex IDs and digests fill some logs with them.
@@ -46,33 +46,48 @@ def _share(char: str) -> int:
     return _PER_MILLE.get(char, 0)
 
 
+#: A ``str.find`` scan costs about as much as stopping at this many characters per mille of
+#: the text: folding a letter pays only if it spares that many scans per its share.
+_SCAN_COST_IN_STOPS = 10
+
+
 def _choose_markers(hints: list[str]) -> set[str]:
-    """Rare characters to fold into the marker so that as many hints as possible hold one.
+    """Rare characters to fold into the marker, so that most hints hold one.
 
     Greedy set cover: repeatedly take the foldable character that anchors the most hints not
-    yet anchored per unit of frequency, since every occurrence of a folded character in the
-    text is a stop for the regex.
+    yet anchored per unit of frequency (every occurrence of a folded character in the text is
+    a stop for the regex), as long as it spares more ``str.find`` scans than its stops cost.
     """
     uncovered = [chars for chars in (set(hint) & _FOLDABLE for hint in hints) if chars]
     chosen: set[str] = set()
     while uncovered:
-        best = max(
-            set().union(*uncovered),
-            key=lambda c: (sum(c in chars for chars in uncovered) / max(_share(c), 1), c),
-        )
+        counts = {c: sum(c in chars for chars in uncovered) for c in set().union(*uncovered)}
+        best = max(counts, key=lambda c: (counts[c] / max(_share(c), 1), c))
+        if counts[best] * _SCAN_COST_IN_STOPS < _share(best):
+            break
         chosen.add(best)
         uncovered = [chars for chars in uncovered if best not in chars]
     return chosen
 
 
+def _mostly_markers(form: str) -> bool:
+    """Whether a hint's view is so much marker that it matches too many other words.
+
+    ``ghp_`` folds to four markers and would match ``kyg_``; such hints are confirmed against
+    the text itself.
+    """
+    return form.count(_MARKER) * 2 >= len(form)
+
+
 class Prefilter:
     """Reports where each of a fixed set of hints occurs in a text."""
 
-    __slots__ = ("_by_group", "_groups", "_regex", "_scanned", "_table")
+    __slots__ = ("_by_group", "_groups", "_hints", "_regex", "_scanned", "_table")
 
     def __init__(self, hints: Iterable[str]) -> None:
         """``hints`` in normalized form (:func:`normalize_for_prefilter`)."""
         normalized = list(dict.fromkeys(normalize_for_prefilter(h) for h in hints))
+        self._hints = tuple(normalized)
         folded = _choose_markers(normalized)
         table = {**PREFILTER_TABLE, **{ord(c): _MARKER for c in folded}}
         table.update({ord(c.upper()): _MARKER for c in folded if c.isalpha()})
@@ -119,7 +134,7 @@ class Prefilter:
             number = len(self._by_group)
             own = self._groups[suffix]
             self._by_group.append(
-                [(hint, form, at, False) for hint, form, at in own]
+                [(hint, form, at, _mostly_markers(form)) for hint, form, at in own]
                 + [
                     (hint, form, at, True)
                     for other, entries in self._groups.items()
@@ -140,39 +155,47 @@ class Prefilter:
         """The text translated for :meth:`positions` (same length, offsets unchanged)."""
         return text.translate(self._table)
 
-    def positions(self, view: str) -> dict[str, list[int]]:
-        """Hint to the offsets where it starts in ``view`` (from :meth:`view`), unordered.
+    def positions(self, text: str, view: str) -> dict[str, list[int]]:
+        """Hint to the offsets where it starts in ``text``, unordered; ``view`` is its view.
 
         A superset: folded letters make ``toxen`` count as ``token``.
         """
-        found: dict[str, list[int]] = {}
+        found: dict[str, list[int]] = {hint: [] for hint in self._hints}
         if self._regex is not None:
             by_group = self._by_group
+            # Most leaves stand for one hint the regex has fully confirmed: append directly.
+            direct = [
+                (found[entries[0][0]].append, entries[0][2])
+                if len(entries) == 1 and not entries[0][3]
+                else None
+                for entries in by_group
+            ]
             startswith = view.startswith
             for match in self._regex.finditer(view):
                 marker = match.start()
-                # Group n is the n-th leaf; the leaves' empty groups are the only groups.
-                for hint, form, at, check in by_group[match.lastindex - 1]:  # type: ignore[operator]
+                leaf = match.lastindex - 1  # type: ignore[operator]
+                simple = direct[leaf]
+                if simple is not None:
+                    simple[0](marker - simple[1])
+                    continue
+                for hint, form, at, check in by_group[leaf]:
                     start = marker - at
-                    if check and (start < 0 or not startswith(form, start)):
+                    if check and (
+                        start < 0
+                        or not startswith(form, start)
+                        or normalize_for_prefilter(text[start : start + len(hint)]) != hint
+                    ):
                         continue
-                    offsets = found.get(hint)
-                    if offsets is None:
-                        found[hint] = [start]
-                    else:
-                        offsets.append(start)
+                    found[hint].append(start)
         for hint, needle in self._scanned:
+            offsets = found[hint]
             if isinstance(needle, str):
                 find = view.find
+                step = len(needle)  # a run of one shape (a long number) counts once
                 at = find(needle)
-                if at >= 0:
-                    offsets = found.setdefault(hint, [])
-                    step = len(needle)  # a run of one shape (a long number) counts once
-                    while at >= 0:
-                        offsets.append(at)
-                        at = find(needle, at + step)
+                while at >= 0:
+                    offsets.append(at)
+                    at = find(needle, at + step)
             else:
-                offsets = [match.start() for match in needle.finditer(view)]
-                if offsets:
-                    found.setdefault(hint, []).extend(offsets)
+                offsets.extend(match.start() for match in needle.finditer(view))
         return found

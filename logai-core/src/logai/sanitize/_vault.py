@@ -8,52 +8,103 @@ its arguments cannot leak it.
 
 from __future__ import annotations
 
+import itertools
 import re
-import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import NoReturn
 
 _PLACEHOLDER_RE = re.compile(r"<([A-Z][A-Z0-9_]*_[0-9]+)>")
+_LINE_BREAK = re.compile(r"\r?\n")
+
+Normalizer = Callable[[str], str]
+
+
+class _Kind:
+    """The placeholders of one kind: by value as written, by identity key, and a counter."""
+
+    __slots__ = ("by_key", "by_value", "counter", "label")
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.by_value: dict[str, str] = {}  # spares normalizing a value seen before
+        self.by_key: dict[str, str] = {}  # decides identity
+        self.counter: Iterator[int] = itertools.count(1)
 
 
 class PlaceholderVault:
-    """Hands out ``<KIND_n>`` placeholders: the same value always gets the same one."""
+    """Hands out ``<KIND_n>`` placeholders: the same value always gets the same one.
 
-    __slots__ = ("_by_key", "_by_value", "_counters", "_lock", "_originals")
+    Thread-safe without a lock: numbers come from an ``itertools.count`` per kind and the
+    mapping is claimed with ``dict.setdefault``, both atomic in CPython; a thread that loses a
+    race uses the winner's placeholder (its own number is simply skipped).
+    """
+
+    __slots__ = ("_kinds", "_originals")
 
     def __init__(self) -> None:
-        self._by_key: dict[tuple[str, str], str] = {}
-        #: the same, by the value as written: skips normalizing values seen before
-        self._by_value: dict[tuple[str, str], str] = {}
+        self._kinds: dict[str, _Kind] = {}
         self._originals: dict[str, str] = {}
-        self._counters: dict[str, int] = {}
-        # Frontends may sanitize from worker threads; numbering must not hand one placeholder
-        # to two values.
-        self._lock = threading.Lock()
 
-    def known(self, kind: str, value: str) -> str | None:
-        """The placeholder already given to ``value`` exactly as written, if any."""
-        return self._by_value.get((kind, value))
+    def _kind(self, label: str) -> _Kind:
+        table = self._kinds.get(label)
+        if table is None:
+            table = self._kinds.setdefault(label, _Kind(label))
+        return table
 
-    def placeholder(self, kind: str, key: str, original: str) -> str:
-        """The placeholder of ``key`` within ``kind``, allocating the next number if new.
+    def placeholder(self, kind: str, value: str, normalize: Normalizer | None = None) -> str:
+        """The placeholder of ``value`` (identified by ``normalize(value)``), new if need be.
 
-        ``key`` decides identity (a card's bare digits); ``original`` is what :meth:`restore`
-        gives back: the form first seen.
+        :meth:`restore` gives back the form first seen.
         """
-        found = self._by_key.get((kind, key))
-        if found is not None:
-            self._by_value[(kind, original)] = found
-            return found
-        with self._lock:
-            found = self._by_key.get((kind, key))
-            if found is None:
-                number = self._counters.get(kind, 0) + 1
-                self._counters[kind] = number
-                found = f"<{kind}_{number}>"
-                self._by_key[(kind, key)] = found
-                self._originals[found[1:-1]] = original
-            self._by_value[(kind, original)] = found
+        table = self._kind(kind)
+        return table.by_value.get(value) or self._new(table, value, normalize)
+
+    def _new(self, table: _Kind, value: str, normalize: Normalizer | None) -> str:
+        key = value
+        if normalize is not None:
+            try:
+                key = normalize(value)
+            except Exception:  # a broken rule-pack normalizer must not stop redaction
+                key = value
+        found = table.by_key.get(key)
+        if found is None:
+            candidate = f"<{table.label}_{next(table.counter)}>"
+            found = table.by_key.setdefault(key, candidate)
+            if found is candidate:
+                self._originals[candidate[1:-1]] = value
+        table.by_value[value] = found
         return found
+
+    def substitute(
+        self,
+        text: str,
+        spans: Sequence[tuple[int, int, int]],
+        kinds: Sequence[str],
+        normalizers: Sequence[Normalizer | None],
+    ) -> tuple[str, list[str]]:
+        """``text`` with each ``(start, end, rule)`` span replaced by its placeholder.
+
+        ``kinds`` and ``normalizers`` are indexed by rule. A value spanning lines is followed
+        by its line breaks, so the text keeps its line count. Returns the kind of each span too.
+        """
+        tables = [self._kind(kind) for kind in kinds]
+        new = self._new
+        parts: list[str] = []
+        append = parts.append
+        found: list[str] = []
+        position = 0
+        for start, end, index in spans:
+            table = tables[index]
+            value = text[start:end]
+            replacement = table.by_value.get(value) or new(table, value, normalizers[index])
+            if "\n" in value:
+                replacement += "".join(_LINE_BREAK.findall(value))
+            append(text[position:start])
+            append(replacement)
+            found.append(table.label)
+            position = end
+        append(text[position:])
+        return "".join(parts), found
 
     def restore(self, text: str) -> str:
         """``text`` with every placeholder this vault issued put back to its original value.

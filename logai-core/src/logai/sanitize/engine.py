@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import sys
+from collections import Counter
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, NoReturn
 
-from logai.sanitize._matcher import Matcher
+from logai.sanitize._matcher import Matcher, check_rule
 from logai.sanitize._vault import PlaceholderVault
 from logai.sanitize.rule import Rule
 from logai.sanitize.stats import SanitizeStats
@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from logai.sources.base import LogEvent
 
 __all__ = ["Sanitizer"]
-
-_LINE_BREAK = re.compile(r"\r?\n")
 
 
 def _warn(message: str) -> None:
@@ -36,7 +34,7 @@ class Sanitizer:
     by the same line breaks, so line counts never change.
     """
 
-    __slots__ = ("_disabled", "_enabled", "_matcher", "_rules", "_vault")
+    __slots__ = ("_disabled", "_enabled", "_kinds", "_matcher", "_normalizers", "_rules", "_vault")
 
     def __init__(
         self,
@@ -68,6 +66,8 @@ class Sanitizer:
         self._rules = tuple(rule for rule in all_rules if rule.name not in self._disabled)
         self._enabled = enabled
         self._matcher = Matcher(self._rules)
+        self._kinds = [rule.kind for rule in self._rules]
+        self._normalizers = [rule.normalize for rule in self._rules]
         self._vault = PlaceholderVault()
 
     @classmethod
@@ -110,7 +110,7 @@ class Sanitizer:
                 )
                 continue
             try:
-                Matcher([rule])
+                check_rule(rule)
             except ValueError as exc:
                 _warn(f"sanitizer rule from plugin '{plugin}' skipped: {exc}")
                 continue
@@ -150,33 +150,13 @@ class Sanitizer:
 
     def sanitize_text(self, text: str) -> tuple[str, SanitizeStats]:
         """``text`` with every sensitive value replaced, and what was replaced."""
-        stats = SanitizeStats()
         if not self._enabled or not text:
-            return text, stats
+            return text, SanitizeStats()
         spans = self._matcher.find(text)
         if not spans:
-            return text, stats
-        rules = self._matcher.rules
-        known = self._vault.known
-        placeholder = self._vault.placeholder
-        counts = stats.counts
-        parts: list[str] = []
-        append = parts.append
-        position = 0
-        for start, end, index in spans:
-            kind = rules[index].kind
-            value = text[start:end]
-            replacement = known(kind, value)
-            if replacement is None:
-                replacement = placeholder(kind, rules[index].key(value), value)
-            if "\n" in value:
-                replacement += "".join(_LINE_BREAK.findall(value))
-            append(text[position:start])
-            append(replacement)
-            position = end
-            counts[kind] = counts.get(kind, 0) + 1
-        append(text[position:])
-        return "".join(parts), stats
+            return text, SanitizeStats()
+        out, kinds = self._vault.substitute(text, spans, self._kinds, self._normalizers)
+        return out, SanitizeStats(dict(Counter(kinds)))
 
     def sanitize_logs(self, events: Iterable[LogEvent]) -> tuple[list[LogEvent], SanitizeStats]:
         """Events with ``message`` and ``stream`` sanitized; ``group`` and ids stay as they are.

@@ -117,7 +117,8 @@ class Rule:
                 f"rule {self.name!r}: kind {self.kind!r} must be upper case letters, digits "
                 "and '_', starting with a letter (it becomes <KIND_1>)"
             )
-        if isinstance(self.hints, str):
+        hints: object = self.hints  # a str would silently act as a tuple of letters
+        if isinstance(hints, str):
             raise TypeError(f"rule {self.name!r}: hints must be a tuple of strings, not a str")
         for hint in self.hints:
             if not hint or "\n" in hint:

@@ -24,6 +24,8 @@ BLOCK_SIZE = 1 << 20
 
 #: How far a block may grow to keep an open PEM block whole before it is cut anyway.
 _MAX_CARRY = 4 << 20
+#: The longest PEM private key block worth keeping whole (an 8192-bit RSA key is ~6.5 KB).
+_MAX_PEM = 64 << 10
 
 _PEM_BEGIN = b"-----BEGIN"
 _PEM_END = b"-----END"
@@ -41,7 +43,7 @@ def _read(source: BinaryIO, size: int) -> bytes:
 
 def _safe_cut(data: bytes, cut: int) -> int:
     """``cut``, or earlier so that an unterminated ``-----BEGIN ... KEY`` line is not split off."""
-    begin = data.rfind(_PEM_BEGIN, 0, cut)
+    begin = data.rfind(_PEM_BEGIN, max(0, cut - _MAX_PEM), cut)
     if begin < 0 or data.find(_PEM_END, begin, cut) >= 0:
         return cut
     line_end = data.find(b"\n", begin, cut)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from logai.sanitize.rule import Rule
-from logai.sanitize.validators import line_after, line_before, luhn_valid
+from logai.sanitize.validators import line_before, luhn_valid
 
 __all__ = ["pii_rules"]
 
@@ -31,21 +31,25 @@ _LOCAL_PART_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456
 
 #: "TLDs" that are really file extensions: ``icon@2x.png``, ``bundle@1.2.js``. Extensions that
 #: are also country domains (``.py``, ``.rs``, ``.md``, ``.so``) or real TLDs (``.zip``) are not.
-_FILE_EXTENSIONS = frozenset(
-    "png jpg jpeg gif svg webp ico bmp tif tiff js mjs cjs ts tsx jsx css scss map json yaml yml "
-    "xml txt log html htm pyc java class jar war kt go rb php dll exe bin tar gz tgz "
-    "lock rst ini cfg conf toml woff woff2 ttf eot otf mp3 mp4 wav pdf csv".split()
-)
+# fmt: off
+_FILE_EXTENSIONS = frozenset([
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff", "js", "mjs", "cjs",
+    "ts", "tsx", "jsx", "css", "scss", "map", "json", "yaml", "yml", "xml", "txt", "log", "html",
+    "htm", "pyc", "java", "class", "jar", "war", "kt", "go", "rb", "php", "dll", "exe", "bin",
+    "tar", "gz", "tgz", "lock", "rst", "ini", "cfg", "conf", "toml", "woff", "woff2", "ttf", "eot",
+    "otf", "mp3", "mp4", "wav", "pdf", "csv",
+])
+# fmt: on
 
 
 def _email_ok(match: re.Match[str]) -> bool:
     if match.group("tld").lower() in _FILE_EXTENSIONS:
         return False
+    end = match.end()
+    after = match.string[end : end + 1]
     # ``Worker$1@7f31245a.run(Worker.java:42)``: a Java object's identity hash and a method.
-    if line_after(match, 1) == "(":
-        return False
-    # ``git@github.com:org/repo.git`` is an SSH remote, not a person.
-    return not (match.group().startswith("git@") and line_after(match, 1) == ":")
+    # ``git@github.com:org/repo.git``: an SSH remote, not a person.
+    return after != "(" and not (after == ":" and match.group().startswith("git@"))
 
 
 def _email_key(value: str) -> str:
@@ -81,21 +85,25 @@ _VERSION_SUFFIXES = ("-alpha", "-beta", "-rc", "-snapshot", "-dev", "-pre", "-pr
 
 def _looks_like_version(match: re.Match[str]) -> bool:
     """Whether the dotted quad of ``match`` reads as a version number in its context."""
+    text = match.string
+    start, end = match.span()
+    if text[end : end + 1] == "-" and text[end : end + 12].lower().startswith(_VERSION_SUFFIXES):
+        return True  # 10.0.0.1-alpha.3
+    if not start or text[start - 1] in "\n[(,;|":  # line start, "[10.1.2.3]", "a, 10.1.2.3"
+        return False
     before = line_before(match, 32)
     if before.endswith("/"):
         # A User-Agent product token (``Chrome/120.0.0.0``, ``OPR/``): a capitalised word.
         token = before[:-1].rsplit(" ", 1)[-1].rsplit("(", 1)[-1]
-        if token[:1].isupper() and token.isalnum():
-            return True
+        return token[:1].isupper() and token.isalnum()
     words = before.rstrip(" \t:=\"'@/_-").lower()
     if words.endswith(_VERSION_WORDS):
-        cut = words.rstrip("abcdefghijklmnopqrstuvwxyz_-")
-        word = words[len(cut) :]
-        if word.replace("_", "-").split("-")[-1] in _VERSION_WORDS or word in _VERSION_WORDS:
+        word = words[len(words.rstrip("abcdefghijklmnopqrstuvwxyz_-")) :]
+        if word in _VERSION_WORDS or word.replace("_", "-").split("-")[-1] in _VERSION_WORDS:
             return True
-    if _VERSION_CHANGE.search(line_before(match, 80)):
-        return True
-    return line_after(match, 12).lower().startswith(_VERSION_SUFFIXES)
+    return before.rstrip().endswith((" to", " from", "->", "=>")) and bool(
+        _VERSION_CHANGE.search(line_before(match, 80))
+    )
 
 
 def _ipv4_ok(match: re.Match[str]) -> bool:
@@ -157,6 +165,7 @@ def _ip_key(value: str) -> str:
 
 _CARD = r"""(?x)
     [0-9](?<![0-9A-Za-z_.,/+-][0-9])
+    (?<!1(?=[0-9]{12}(?![0-9])))       # 13 digits starting with 1: epoch milliseconds
     (?:[ -]?[0-9]){12,18}
     (?![0-9A-Za-z_]|[.,-][0-9])
 """
@@ -229,7 +238,7 @@ def _card_groups_ok(value: str) -> bool:
 
 def _card_ok(match: re.Match[str]) -> bool:
     value = match.group()
-    digits = value.replace(" ", "").replace("-", "")
+    digits = _card_key(value)
     return card_network_known(digits) and _card_groups_ok(value) and luhn_valid(digits)
 
 
@@ -238,6 +247,11 @@ _NOT_DIGITS = re.compile(r"[^0-9]+")
 
 def _digits_key(value: str) -> str:
     return _NOT_DIGITS.sub("", value)
+
+
+def _card_key(value: str) -> str:
+    """A card number's digits (cards are separated by spaces or dashes only)."""
+    return value.replace(" ", "").replace("-", "")
 
 
 # -- US social security numbers ---------------------------------------------------------------
@@ -254,7 +268,7 @@ _SSN = r"""(?x)
 
 
 def _ssn_ok(match: re.Match[str]) -> bool:
-    digits = _digits_key(match.group("value"))
+    digits = _card_key(match.group("value"))
     # Never issued: area 000, 666 or 9xx (9xx are ITINs), group 00, serial 0000.
     if digits[:3] in {"000", "666"} or digits[3:5] == "00" or digits[5:] == "0000":
         return False
@@ -353,10 +367,10 @@ def pii_rules() -> list[Rule]:
                 "Amex, Discover, JCB, Diners, UnionPay, Maestro, Mir, RuPay...), plain, spaced "
                 "or dashed, Luhn-checked."
             ),
-            hints=("0000000000000", "0000 000"),
-            reach=0,
+            hints=("0000000000000", "000 0000"),  # plain; 4111 1111..., 3782 822463...
+            reach=1,
             priority=PII_PRIORITY,
-            normalize=_digits_key,
+            normalize=_card_key,
             example='payment declined card="4111 1111 1111 1111" amount=12.50',
         ),
         Rule(
@@ -372,7 +386,7 @@ def pii_rules() -> list[Rule]:
             hints=("000-00-0000", "ssn", "social security", "social_security"),
             reach=0,
             priority=PII_PRIORITY,
-            normalize=_digits_key,
+            normalize=_card_key,
             example="verified applicant ssn=078-05-1120",
         ),
         Rule(
@@ -386,7 +400,8 @@ def pii_rules() -> list[Rule]:
                 "((415) 555-2671, 415.555.2671), extensions included; bare digits only right "
                 "after 'phone', 'mobile', 'tel'..."
             ),
-            hints=("+0", " 000-0000", "phone"),
+            hints=("000-0000", "phone"),
+            trigger=r"\+[1-9]",
             reach=8,
             reach_chars="0123456789 .-()",
             priority=PII_PRIORITY,

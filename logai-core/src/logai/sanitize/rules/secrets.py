@@ -56,6 +56,7 @@ def _assigned(*names: str) -> tuple[str, ...]:
     """
     return tuple(name + tail for name in names for tail in ("=", ":", '"', "'", " =", " :", "\\"))
 
+
 # -- AWS secret access keys -------------------------------------------------------------------
 
 _AWS_SECRET = rf"""(?x)
@@ -93,22 +94,23 @@ _PRIVATE_KEY = rf"""(?x)
 
 _GENERIC_SECRET = rf"""(?x)
     (?P<keyword>
-        {_spelled("key")}|{_spelled("secret")}|{_spelled("token")}|{_spelled("signature")}
+        (?<=[A-Za-z0-9_.-]){_spelled("key")}     # a bare "key" (S3, cache, partition) is no secret
+      | {_spelled("secret")}|{_spelled("signature")}
+      | (?<![Nn]ext)(?<![Nn]ext_)(?<![Pp]age)(?<![Pp]age_){_spelled("token")}   # not a cursor
       | {_spelled("auth")}|{_spelled("sig")}
     )
     {_ASSIGN}
     {_VALUE}
 """
 
-#: Names ending in ``key`` that hold a credential; a bare ``key`` (S3, cache, partition)
-#: does not.
-_SECRET_KEY_NAME = re.compile(
-    r"""(?x)(?:^|[_.-])
-    (?:api|access|secret|private|account|master|signing|encryption|client|app|consumer
-      |subscription|license|service|storage|ingest(?:ion)?|admin|auth|x-api|webhook)[_.-]?key$
-    |apikey$
-    """
-)
+#: Words that make a name ending in ``key`` a credential's; a bare ``key`` (S3, cache,
+#: partition) is not one.
+_KEY_KINDS = (
+    "api", "access", "secret", "private", "account", "master", "signing", "encryption", "client",
+    "app", "consumer", "subscription", "license", "service", "storage", "ingest", "admin", "auth",
+    "webhook",
+)  # fmt: skip
+_SECRET_KEY_NAME = re.compile(rf"(?:^|[_.-])(?:{'|'.join(_KEY_KINDS)})[_.-]?key$")
 #: Names ending like a secret's that hold something else: paging cursors, counts, types.
 _NOT_SECRET_NAME = re.compile(
     r"""(?x)
@@ -119,11 +121,14 @@ _NOT_SECRET_NAME = re.compile(
 )
 
 # Plain words that follow a secret's name in messages rather than as its value.
-_STOP_WORDS = frozenset(
-    "must is are was be too not no invalid required missing present absent valid expired "
-    "revoked changed updated reset rotated set unset mismatch incorrect wrong ok error failed "
-    "enabled disabled optional provided supplied accepted rejected ignored".split()
-)
+# fmt: off
+_STOP_WORDS = frozenset([
+    "must", "is", "are", "was", "be", "too", "not", "no", "invalid", "required", "missing",
+    "present", "absent", "valid", "expired", "revoked", "changed", "updated", "reset", "rotated",
+    "set", "unset", "mismatch", "incorrect", "wrong", "ok", "error", "failed", "enabled",
+    "disabled", "optional", "provided", "supplied", "accepted", "rejected", "ignored",
+])
+# fmt: on
 
 
 def _secret_value_ok(value: str) -> bool:
@@ -178,7 +183,7 @@ def _password_ok(match: re.Match[str]) -> bool:
 
 
 _URL_PASSWORD = r"""(?x)
-    ://[^\s:/@?#"'<>]*:
+    ://[^\s:/@?#"'<>]*:           # starts at "://": a literal the regex engine skips to
     (?P<value>[^\s@/?#"'<>]+)
     @
 """

@@ -176,8 +176,12 @@ def test_plugins_command_table_and_json(install_test_plugins: InstallPlugins) ->
 def test_plugin_command_is_added_to_the_cli(install_test_plugins: InstallPlugins) -> None:
     env = install_test_plugins("logai-example-plugin", "logai-broken-plugin")
     done = subprocess.run(
-        [sys.executable, "-m", "logai", "hello"], env=env, capture_output=True, text=True,
-        timeout=60, check=False,
+        [sys.executable, "-m", "logai", "hello"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "hello from logai-example-plugin"
@@ -200,3 +204,33 @@ def test_a_plugin_registered_inline_is_used_by_the_cli() -> None:
     CliRunner().invoke(cli, ["--help"])
     assert calls and calls[0].name == "cli"
     assert SimpleNamespace  # keep import used for type narrowing helpers
+
+
+class _Shadow:
+    @hookimpl
+    def register_data_sources(self, register: Callable[..., None]) -> None:
+        register("files", object)
+        register("shadow-only", object)
+
+
+def test_a_plugin_cannot_shadow_a_builtin_name() -> None:
+    host, _ = _host()
+    host.register_plugin("shadow", _Shadow())
+    sources = data_sources(host)
+    assert sources["files"].plugin == "local-files"
+    assert sources["shadow-only"].plugin == "shadow"
+    order = [impl.plugin_name for impl in host._healthy_impls("register_data_sources")]
+    assert order.index("local-files") < order.index("shadow")
+
+
+def test_only_the_command_that_runs_is_imported() -> None:
+    code = (
+        "import sys\n"
+        "from logai.cli import main\n"
+        "try:\n    main(['sanitize', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('logai.cli.') and m.endswith('_cmd')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "['logai.cli.sanitize_cmd']"

@@ -213,12 +213,13 @@ class PluginHost:
     def _healthy_impls(self, hook_name: str) -> list[Any]:
         """Implementations of a hook in registration order, skipping failed plugins.
 
-        pluggy calls the most recently registered implementation first; registration order
-        lets built-ins run before the installed plugins that might extend them.
+        ``get_hookimpls()`` lists implementations in registration order (pluggy's own calls
+        walk it backwards); keeping that order lets built-ins run before the installed plugins
+        that might extend them, so a plugin can never shadow a built-in name.
         """
         caller = getattr(self.manager.hook, hook_name)
         impls = []
-        for impl in reversed(caller.get_hookimpls()):
+        for impl in caller.get_hookimpls():
             info = self._infos.get(impl.plugin_name)
             if info is None or info.status == "ok":
                 impls.append(impl)

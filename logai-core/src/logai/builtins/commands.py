@@ -10,18 +10,29 @@ import click
 
 from logai.hookspecs import hookimpl
 
+#: Core's subcommands: name -> ``module:attribute`` of the click command.
+CORE_COMMANDS: dict[str, str] = {
+    "ask": "logai.cli.ask_cmd:ask",
+    "cache": "logai.cli.cache_cmd:cache",
+    "chat": "logai.cli.chat_cmd:chat",
+    "config": "logai.cli.config_cmd:config",
+    "groups": "logai.cli.groups_cmd:groups",
+    "logs": "logai.cli.logs_cmd:logs",
+    "plugins": "logai.cli.plugins_cmd:plugins",
+    "sanitize": "logai.cli.sanitize_cmd:sanitize",
+    "summarize": "logai.cli.summarize_cmd:summarize",
+}
+
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from logai.cli.ask_cmd import ask
-    from logai.cli.cache_cmd import cache
-    from logai.cli.chat_cmd import chat
-    from logai.cli.config_cmd import config
-    from logai.cli.groups_cmd import groups
-    from logai.cli.logs_cmd import logs
-    from logai.cli.plugins_cmd import plugins
-    from logai.cli.sanitize_cmd import sanitize
-    from logai.cli.summarize_cmd import summarize
+    from importlib import import_module
 
-    for command in (ask, cache, chat, config, groups, logs, plugins, sanitize, summarize):
-        cli.add_command(command)
+    from logai.cli.app import LogAIGroup
+
+    for name, path in CORE_COMMANDS.items():
+        if isinstance(cli, LogAIGroup):
+            cli.add_lazy_command(name, path)
+        else:  # embedded in another click application: register eagerly
+            module, _, attribute = path.partition(":")
+            cli.add_command(getattr(import_module(module), attribute), name)

@@ -8,6 +8,7 @@ called the first time click asks for a command, not at import time.
 from __future__ import annotations
 
 import sys
+from importlib import import_module
 
 import click
 
@@ -19,6 +20,17 @@ class LogAIGroup(click.Group):
 
     _commands_host: PluginHost | None = None
     _own_commands: dict[str, click.Command] | None = None
+    _lazy: dict[str, str] | None = None
+
+    def add_lazy_command(self, name: str, import_path: str) -> None:
+        """Register ``module:attribute`` as command ``name``, imported only when used.
+
+        ``logai sanitize`` should not pay for importing ``ask`` (asyncio, ssl...): only the
+        command that runs is imported; ``--help`` imports them all to show their help.
+        """
+        if self._lazy is None:
+            self._lazy = {}
+        self._lazy.setdefault(name, import_path)
 
     def _ensure_plugin_commands(self) -> None:
         """Fill in plugin commands once per plugin host (tests and embedders swap hosts)."""
@@ -28,15 +40,22 @@ class LogAIGroup(click.Group):
         if self._own_commands is None:
             self._own_commands = dict(self.commands)
         self.commands = dict(self._own_commands)
+        self._lazy = {}
         self._commands_host = host
         host.call_each("register_commands", cli=self)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._ensure_plugin_commands()
-        return super().list_commands(ctx)
+        return sorted(set(super().list_commands(ctx)) | set(self._lazy or ()))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         self._ensure_plugin_commands()
+        if cmd_name not in self.commands and self._lazy and cmd_name in self._lazy:
+            module_name, _, attribute = self._lazy[cmd_name].partition(":")
+            command = getattr(import_module(module_name), attribute)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{self._lazy[cmd_name]} is not a click command")
+            self.commands[cmd_name] = command
         return super().get_command(ctx, cmd_name)
 
 

@@ -29,8 +29,9 @@ def median_ms(argv: list[str]) -> float:
     samples = []
     for _ in range(RUNS):
         started = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-                       check=False)
+        subprocess.run(
+            argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
+        )
         samples.append((time.perf_counter() - started) * 1000)
     return statistics.median(samples)
 

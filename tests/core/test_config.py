@@ -187,10 +187,11 @@ def test_env_example_documents_every_setting(monkeypatch: pytest.MonkeyPatch) ->
     assert variables == {
         line.split("=")[0].lstrip("# ").strip()
         for line in text.splitlines()
-        if "=" in line and line.lstrip("# ").split("=")[0].isupper()
+        if "=" in line
+        and line.lstrip("# ").split("=")[0].isupper()
         and line.lstrip("# ").split("=")[0].startswith(("LOGAI_", "AWS_"))
-        and line.lstrip("# ").split("=")[0] not in {"LOGAI_PLUGINS", "LOGAI_DISABLE_PLUGINS",
-                                                    "LOGAI_TRACE_PLUGINS", "LOGAI_ENV_FILE"}
+        and line.lstrip("# ").split("=")[0]
+        not in {"LOGAI_PLUGINS", "LOGAI_DISABLE_PLUGINS", "LOGAI_TRACE_PLUGINS", "LOGAI_ENV_FILE"}
     }
     for line in text.splitlines():
         if line.startswith(("LOGAI_", "AWS_")):

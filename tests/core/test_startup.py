@@ -41,7 +41,10 @@ sys.stderr.write('HEAVY=' + json.dumps(heavy) + '\\n')
 def test_quick_commands_import_nothing_heavy(argv: list[str]) -> None:
     code = PROBE.replace("json.loads(HEAVY)", f"json.loads({json.dumps(json.dumps(HEAVY))})")
     done = subprocess.run(
-        [sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code, *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
     )
     marker = [line for line in done.stderr.splitlines() if line.startswith("HEAVY=")]
@@ -51,7 +54,10 @@ def test_quick_commands_import_nothing_heavy(argv: list[str]) -> None:
 
 def test_version_lists_every_installed_distribution() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "logai", "--version"], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "logai", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=True,
     )
     lines = done.stdout.splitlines()
@@ -60,7 +66,10 @@ def test_version_lists_every_installed_distribution() -> None:
     assert listed == {"logai-cloudwatch": "0.1.0", "logai-core": "0.1.0", "logai-tui": "0.1.0"}
     # ``-V`` and ``--version`` after other options go through click and say the same.
     again = subprocess.run(
-        [sys.executable, "-m", "logai", "-V"], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "logai", "-V"],
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=True,
     )
     assert again.stdout == done.stdout

@@ -22,7 +22,13 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 def _run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     return subprocess.run(
-        argv, capture_output=True, text=True, timeout=300, check=False, env=env, **kwargs  # type: ignore[call-overload]
+        argv,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
+        **kwargs,  # type: ignore[call-overload]
     )
 
 
@@ -33,8 +39,9 @@ def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert done.returncode == 0, done.stderr
     python = venv / "bin" / "python"
     site = Path(
-        _run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
-        .stdout.strip()
+        _run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
+        ).stdout.strip()
     )
     # An ``import`` line in a .pth runs at start-up: addsitedir also processes the parent's own
     # .pth files, which is how its editable installs of the LogAI packages are found.
@@ -43,8 +50,17 @@ def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for example in ("logai-rules-example", "logai-source-demo"):
         installed = _run(
             [
-                sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-                "--no-deps", "--no-build-isolation", "--no-index", str(EXAMPLES / example),
+                sys.executable,
+                "-m",
+                "pip",
+                "--python",
+                str(python),
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--no-build-isolation",
+                "--no-index",
+                str(EXAMPLES / example),
             ]
         )
         assert installed.returncode == 0, installed.stdout + installed.stderr

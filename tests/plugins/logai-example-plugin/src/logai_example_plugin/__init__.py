@@ -28,16 +28,32 @@ class ExampleSource(DataSource):
     async def list_log_groups(self, prefix: str | None = None, limit: int = 50) -> list[LogGroup]:
         return [LogGroup(name) for name in sorted(EVENTS) if name.startswith(prefix or "")][:limit]
 
-    async def fetch_logs(self, group: str, start: datetime, end: datetime,
-                         filter_pattern: str | None = None, limit: int = 1000) -> list[LogEvent]:
+    async def fetch_logs(
+        self,
+        group: str,
+        start: datetime,
+        end: datetime,
+        filter_pattern: str | None = None,
+        limit: int = 1000,
+    ) -> list[LogEvent]:
         if group not in EVENTS:
             raise SourceNotFound(f"no group {group}", name=group)
-        return [e for e in EVENTS[group] if start <= e.timestamp <= end
-                and (not filter_pattern or filter_pattern in e.message)][:limit]
+        return [
+            e
+            for e in EVENTS[group]
+            if start <= e.timestamp <= end and (not filter_pattern or filter_pattern in e.message)
+        ][:limit]
 
-    async def search_logs(self, groups: Sequence[str], pattern: str, start: datetime,
-                          end: datetime, limit: int = 1000, *,
-                          prefixes: Sequence[str] = ()) -> list[LogEvent]:
+    async def search_logs(
+        self,
+        groups: Sequence[str],
+        pattern: str,
+        start: datetime,
+        end: datetime,
+        limit: int = 1000,
+        *,
+        prefixes: Sequence[str] = (),
+    ) -> list[LogEvent]:
         found: list[LogEvent] = []
         for group in groups:
             found += await self.fetch_logs(group, start, end, pattern, limit)

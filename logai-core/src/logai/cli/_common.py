@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
+    from logai.sources.base import DataSource
 
-#: Exit status for configuration problems (distinct from 1, a failed operation).
-EXIT_CONFIG = 2
+#: Exit statuses shared by the commands: a failed operation, bad configuration or arguments,
+#: and an interrupt (as shells report SIGINT).
+EXIT_FAILED = 1
+EXIT_CONFIG = EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+T = TypeVar("T")
 
 
 def load_settings_or_exit(**overrides: Any) -> LogAISettings:
@@ -42,3 +50,72 @@ def require_ready(settings: LogAISettings, *, for_llm: bool) -> None:
             click.echo(f"logai: {problem.variable}: {problem.message}", err=True)
         click.echo("Run `logai config check` after fixing.", err=True)
         sys.exit(EXIT_CONFIG)
+
+
+def fail(message: str, status: int = EXIT_FAILED) -> NoReturn:
+    """One line on stderr and exit: no tracebacks for anything a user can cause."""
+    click.echo(f"logai: error: {message}", err=True)
+    sys.exit(status)
+
+
+def note(message: str, *, only_on_tty: bool = False) -> None:
+    """A message for the human on stderr (progress only when someone is watching)."""
+    if only_on_tty and not sys.stderr.isatty():
+        return
+    click.echo(message, err=True)
+
+
+def open_source(settings: LogAISettings, name: str | None) -> DataSource:
+    """The data source ``name`` (default: the configured one), or a clear exit status 2."""
+    from logai.registries import UnknownComponent, create_data_source
+    from logai.sources.base import DataSourceError
+
+    try:
+        return create_data_source(settings, name or None)
+    except UnknownComponent as exc:
+        fail(str(exc), EXIT_USAGE)
+    except DataSourceError as exc:
+        fail(str(exc), EXIT_USAGE)
+
+
+def run_with_source(source: DataSource, work: Callable[[DataSource], Awaitable[T]]) -> T:
+    """Run one async call on ``source`` to completion, close it, and turn failures into exits."""
+    import asyncio
+
+    from logai.sources.base import DataSourceError
+
+    async def main() -> T:
+        try:
+            return await work(source)
+        finally:
+            await source.aclose()
+
+    try:
+        return asyncio.run(main())
+    except DataSourceError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted.", EXIT_INTERRUPTED)
+    except Exception as exc:  # a bug, but the user still gets one line, not a traceback
+        detail = " ".join(str(exc).split()) or "no details"
+        fail(f"unexpected {type(exc).__name__}: {detail}")
+
+
+def write_lines(lines: Iterable[str]) -> None:
+    """Print lines to stdout; a reader that goes away (``| head``) ends the command quietly."""
+    try:
+        for line in lines:
+            click.echo(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(0)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return

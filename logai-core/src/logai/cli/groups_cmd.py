@@ -37,8 +37,13 @@ def groups(
     prefix: str | None, limit: int, as_json: bool, long_format: bool, source_name: str | None
 ) -> None:
     """List log groups, sorted by name."""
-    from logai.cli._common import load_settings_or_exit
-    from logai.cli.logs_cmd import note, open_source, run_with_source, write_lines
+    from logai.cli._common import (
+        load_settings_or_exit,
+        note,
+        open_source,
+        run_with_source,
+        write_lines,
+    )
 
     settings = load_settings_or_exit()
     source = open_source(settings, source_name)

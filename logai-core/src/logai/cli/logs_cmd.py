@@ -5,30 +5,31 @@ stdout carries only events, one per line, timestamp first (ISO 8601 UTC), so ``|
 sanitized by the same engine that guards the LLM unless ``--raw`` is given.
 
 Exit status: 0 success (an empty result included), 1 the data source failed, 2 bad
-configuration or arguments, 130 interrupted. The small helpers at the bottom (running a source
-call, writing lines to a pipe) are shared with ``logai groups``.
+configuration or arguments, 130 interrupted.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
+
+from logai.cli._common import (
+    EXIT_USAGE,
+    fail,
+    note,
+    open_source,
+    run_with_source,
+    write_lines,
+)
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
     from logai.sanitize import Sanitizer
-    from logai.sources.base import DataSource, LogEvent
-
-T = TypeVar("T")
-
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+    from logai.sources.base import LogEvent
 
 RAW_WARNING = (
     "logai: warning: --raw: printing log lines unsanitized; they may contain PII or secrets."
@@ -171,75 +172,3 @@ def _text_renderer(*, tty: bool, show_stream: bool) -> Callable[[LogEvent], str]
         return f"{stamp} {message}"
 
     return render
-
-
-# -- shared with ``logai groups`` --------------------------------------------------------------
-
-
-def fail(message: str, status: int = EXIT_FAILED) -> NoReturn:
-    """One line on stderr and exit: no tracebacks for anything a user can cause."""
-    click.echo(f"logai: error: {message}", err=True)
-    sys.exit(status)
-
-
-def note(message: str, *, only_on_tty: bool = False) -> None:
-    """A message for the human on stderr (progress only when someone is watching)."""
-    if only_on_tty and not sys.stderr.isatty():
-        return
-    click.echo(message, err=True)
-
-
-def open_source(settings: LogAISettings, name: str | None) -> DataSource:
-    """The data source ``name`` (default: the configured one), or a clear exit status 2."""
-    from logai.registries import UnknownComponent, create_data_source
-    from logai.sources.base import DataSourceError
-
-    try:
-        return create_data_source(settings, name or None)
-    except UnknownComponent as exc:
-        fail(str(exc), EXIT_USAGE)
-    except DataSourceError as exc:
-        fail(str(exc), EXIT_USAGE)
-
-
-def run_with_source(source: DataSource, work: Callable[[DataSource], Awaitable[T]]) -> T:
-    """Run one async call on ``source`` to completion, close it, and turn failures into exits."""
-    import asyncio
-
-    from logai.sources.base import DataSourceError
-
-    async def main() -> T:
-        try:
-            return await work(source)
-        finally:
-            await source.aclose()
-
-    try:
-        return asyncio.run(main())
-    except DataSourceError as exc:
-        fail(str(exc))
-    except KeyboardInterrupt:
-        fail("interrupted.", EXIT_INTERRUPTED)
-    except Exception as exc:  # a bug, but the user still gets one line, not a traceback
-        detail = " ".join(str(exc).split()) or "no details"
-        fail(f"unexpected {type(exc).__name__}: {detail}")
-
-
-def write_lines(lines: Iterable[str]) -> None:
-    """Print lines to stdout; a reader that goes away (``| head``) ends the command quietly."""
-    try:
-        for line in lines:
-            click.echo(line)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-        sys.exit(0)
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        return

@@ -58,3 +58,14 @@ def test_rare_letters_are_folded_into_one_scan() -> None:
     # k, w and z anchor a single marker regex; "secret" has no rare letter and is scanned.
     assert [hint for hint, _ in prefilter._scanned] == ["secret"]
     assert prefilter._regex is not None and prefilter._regex.pattern.startswith("\x01")
+
+
+def test_hints_ending_in_their_only_marker_are_scanned() -> None:
+    # "npm_" folds to "npm" + marker: as a regex leaf it would be tried at every marker.
+    prefilter = Prefilter(["npm_", "social security", "token="])
+    assert sorted(hint for hint, _ in prefilter._scanned) == ["npm_", "social security"]
+    text = "NPM_abc npm_ social_security\nSocial Security: x token=1"
+    found = prefilter.positions(text, prefilter.view(text))
+    assert sorted(found["npm_"]) == [0, 8]
+    assert found["social security"] == [29]
+    assert found["token="] == [48]

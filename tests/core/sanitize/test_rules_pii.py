@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from logai.sanitize import Rule, Sanitizer
-from logai.sanitize.rules.pii import card_network_known, is_ipv6
+from logai.sanitize.rules.pii import (
+    _VERSION_CHANGE,
+    _is_version_change,
+    card_network_known,
+    is_ipv6,
+)
 from tests.core.sanitize.rule_table import assert_redacts, assert_untouched
 
 EMAILS = [
@@ -273,3 +278,19 @@ def test_phone_formats_share_a_placeholder(rules_by_name: dict[str, Rule]) -> No
     sanitizer = Sanitizer([rules_by_name["phone"]])
     out, _ = sanitizer.sanitize_text("(415) 555-2671 / +1 415 555 2671 / phone=4155552671")
     assert out == "<PHONE_1> / <PHONE_1> / phone=<PHONE_1>"
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "INFO connection from ",
+        "upgrading agent-1.2.3.4 to ",
+        "Rolled back from ",
+        "INSTALLED pkg -> ",
+        "releaſing agent to ",  # non-ASCII: the regex decides alone
+        "ınstalling agent to ",
+        "upgrade done, request from ",
+    ],
+)
+def test_version_change_shortcut_agrees_with_the_regex(context: str) -> None:
+    assert _is_version_change(context) == bool(_VERSION_CHANGE.search(context))

@@ -203,8 +203,11 @@ class Matcher:
             start = at - reach
             if chars:
                 before = text[start if start > covered else covered : at]
-                start = at - (len(before) - len(before.rstrip(chars)))
-            start = max(start, covered, tried)
+                start = at - len(before) + len(before.rstrip(chars))
+            if start < covered:
+                start = covered
+            if start < tried:
+                start = tried
             while start <= at:
                 match = match_at(text, start)
                 start += 1

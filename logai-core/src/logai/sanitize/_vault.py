@@ -88,23 +88,22 @@ class PlaceholderVault:
         by its line breaks, so the text keeps its line count. Returns the kind of each span too.
         """
         tables = [self._kind(kind) for kind in kinds]
+        seen = [table.by_value for table in tables]
         new = self._new
         parts: list[str] = []
         append = parts.append
-        found: list[str] = []
         position = 0
         for start, end, index in spans:
-            table = tables[index]
             value = text[start:end]
-            replacement = table.by_value.get(value) or new(table, value, normalizers[index])
+            replacement = seen[index].get(value) or new(tables[index], value, normalizers[index])
             if "\n" in value:
                 replacement += "".join(_LINE_BREAK.findall(value))
             append(text[position:start])
             append(replacement)
-            found.append(table.label)
             position = end
         append(text[position:])
-        return "".join(parts), found
+        labels = [table.label for table in tables]
+        return "".join(parts), [labels[index] for _, _, index in spans]
 
     def restore(self, text: str) -> str:
         """``text`` with every placeholder this vault issued put back to its original value.

@@ -80,6 +80,10 @@ _VERSION_WORDS = (
 _VERSION_CHANGE = re.compile(
     r"(?i)\b(?:upgrad|downgrad|updat|install|bump|roll|migrat|releas)\w*\b.*(?:\bto|\bfrom|->|=>)\s*$"
 )
+#: Each match of :data:`_VERSION_CHANGE` holds one of these (in ASCII text, lower-cased).
+_VERSION_CHANGE_STEMS = (
+    "upgrad", "downgrad", "updat", "install", "bump", "roll", "migrat", "releas",
+)  # fmt: skip
 _VERSION_SUFFIXES = ("-alpha", "-beta", "-rc", "-snapshot", "-dev", "-pre", "-preview", "-final")
 
 
@@ -101,9 +105,20 @@ def _looks_like_version(match: re.Match[str]) -> bool:
         word = words[len(words.rstrip("abcdefghijklmnopqrstuvwxyz_-")) :]
         if word in _VERSION_WORDS or word.replace("_", "-").split("-")[-1] in _VERSION_WORDS:
             return True
-    return before.rstrip().endswith((" to", " from", "->", "=>")) and bool(
-        _VERSION_CHANGE.search(line_before(match, 80))
+    return before.rstrip().endswith((" to", " from", "->", "=>")) and _is_version_change(
+        line_before(match, 80)
     )
+
+
+def _is_version_change(context: str) -> bool:
+    """Whether ``context`` ends in a version change (``upgrading agent-1.2.3.4 to``)."""
+    if context.isascii():
+        # Spares the regex search on "connection from 10.1.2.3". ASCII only: with IGNORECASE
+        # the regex also matches letters such as "ı" and "ſ" that lower() leaves alone.
+        lowered = context.lower()
+        if not any(stem in lowered for stem in _VERSION_CHANGE_STEMS):
+            return False
+    return _VERSION_CHANGE.search(context) is not None
 
 
 def _ipv4_ok(match: re.Match[str]) -> bool:

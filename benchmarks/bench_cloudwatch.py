@@ -29,7 +29,11 @@ import sys
 import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+# The seeding helpers and moto fixtures live in the test tree; run from anywhere.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.cloudwatch.fixtures import now_ms, seed_events
 from tests.fakes.moto_server import FAKE_AWS_ENV, UNSET_AWS_ENV, MotoServerProcess

@@ -33,6 +33,12 @@ def load_settings_or_exit(**overrides: Any) -> LogAISettings:
         sys.exit(EXIT_CONFIG)
 
 
+def _is_llm_setting(variable: str) -> bool:
+    from logai.config import API_KEY_VARIABLES
+
+    return variable.startswith("LOGAI_LLM") or variable in API_KEY_VARIABLES.values()
+
+
 def require_ready(settings: LogAISettings, *, for_llm: bool) -> None:
     """Exit with every configuration error that would stop this command, and how to fix it."""
     from logai.config import find_problems
@@ -41,9 +47,7 @@ def require_ready(settings: LogAISettings, *, for_llm: bool) -> None:
     problems = [
         p
         for p in find_problems(settings, data_sources=set(data_sources()))
-        if p.severity == "error"
-        and (for_llm or not p.variable.startswith("LOGAI_LLM"))
-        and (for_llm or p.variable not in {"LOGAI_ANTHROPIC_API_KEY", "LOGAI_OPENAI_API_KEY"})
+        if p.severity == "error" and (for_llm or not _is_llm_setting(p.variable))
     ]
     if problems:
         for problem in problems:

@@ -9,8 +9,12 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from logai.config import LogAISettings
 
 
 @click.command("ask")
@@ -36,13 +40,11 @@ def ask(
     sys.exit(0 if ok else 1)
 
 
-async def _run(settings: object, question: str, as_json: bool) -> bool:
-    from logai.config import LogAISettings
+async def _run(settings: LogAISettings, question: str, as_json: bool) -> bool:
     from logai.frontends.render import PlaceholderStreamRestorer, activity_line
     from logai.llm.events import Done, TextDelta
     from logai.llm.orchestrator import Orchestrator
 
-    assert isinstance(settings, LogAISettings)
     orchestrator = Orchestrator(settings)
     restorer = PlaceholderStreamRestorer(orchestrator.restore)
     ok = False

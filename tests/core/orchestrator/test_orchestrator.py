@@ -228,11 +228,11 @@ async def test_llm_error_is_reported_and_history_rolled_back() -> None:
     )
     orchestrator = _orchestrator(provider)
     await _collect(orchestrator, "first question")
-    before = list(orchestrator.messages)
+    before = orchestrator.conversation.render()
     events = await _collect(orchestrator, "second question")
     assert [type(e) for e in events] == [Failed, Done]
     assert isinstance(events[0], Failed) and events[0].kind == "llm_rate_limited"
-    assert orchestrator.messages == before
+    assert orchestrator.conversation.render() == before
     await _collect(orchestrator, "second question again")
     roles = [m["role"] for m in provider.requests[-1]]
     assert roles == ["system", "user", "assistant", "user"]
@@ -248,7 +248,7 @@ async def test_follow_up_uses_history() -> None:
     contents = [m["content"] for m in provider.requests[1]]
     assert contents[1:] == ["when did checkout fail?", "It failed at 11:31.", "why?"]
     orchestrator.clear()
-    assert orchestrator.messages == []
+    assert len(orchestrator.conversation) == 0
 
 
 async def test_cancelling_stops_the_fetch_and_rolls_back() -> None:
@@ -262,7 +262,7 @@ async def test_cancelling_stops_the_fetch_and_rolls_back() -> None:
         if isinstance(event, ToolCallStarted):
             break
     await stream.aclose()
-    assert orchestrator.messages == []
+    assert len(orchestrator.conversation) == 0
     assert isinstance(seen[-1], ToolCallStarted)
     # No task is left running the hour-long fetch.
     await asyncio.sleep(0)

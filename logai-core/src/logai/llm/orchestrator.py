@@ -1,9 +1,10 @@
 """One user message in, an async stream of events out: the LLM tool loop.
 
-The orchestrator owns the conversation, runs the tool calls the LLM asks for (several at once
-when it asks for several), fits each result into the context budget and — at one choke point,
-:meth:`Orchestrator._admit` — sanitizes every piece of text before it enters the conversation.
-Nothing else in LogAI appends to the message list, so nothing can bypass the sanitizer.
+The orchestrator runs the tool calls the LLM asks for (several at once when it asks for
+several) and fits each result into the context budget. Everything it sends goes through its
+:class:`~logai.llm.conversation.Conversation`, whose only ways to add text sanitize it: the
+provider receives nothing but that conversation's rendered copies, so nothing can bypass the
+sanitizer. When the sanitizer cannot be built, there is no conversation and nothing is sent.
 """
 
 from __future__ import annotations
@@ -14,8 +15,14 @@ import dataclasses
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from logai.llm.conversation import (
+    AcceptedCall,
+    Conversation,
+    SanitizerUnavailable,
+    open_conversation,
+)
 from logai.llm.events import (
     Done,
     Event,
@@ -84,7 +91,7 @@ class Orchestrator:
             settings, source=source, source_name=source_name, host=host, now=self._now
         )
         self._registry: ToolRegistry | None = None
-        self.messages: list[dict[str, Any]] = []
+        self._conversation: Conversation | None = None
 
     # -- lazily built parts -----------------------------------------------------------------
 
@@ -106,15 +113,16 @@ class Orchestrator:
             self._provider = lookup("LLM provider", name, registered).factory(self.settings)
         return self._provider
 
-    def sanitizer(self) -> Sanitizer:
-        if self._sanitizer is None:
-            from logai.sanitize import Sanitizer
+    @property
+    def conversation(self) -> Conversation:
+        """This chat's conversation; the first use builds the sanitizer.
 
-            self._sanitizer = Sanitizer.from_plugins(
-                enabled=self.settings.pii_sanitization_enabled,
-                disabled_rules=self.settings.sanitizer_disabled_rules,
-            )
-        return self._sanitizer
+        Raises :class:`~logai.llm.conversation.SanitizerUnavailable` when the sanitizer cannot
+        be built; the next use tries again (the user may have fixed the configuration).
+        """
+        if self._conversation is None:
+            self._conversation = open_conversation(self.settings, self._host, self._sanitizer)
+        return self._conversation
 
     async def _tools(self) -> ToolRegistry:
         if self._registry is None:
@@ -130,24 +138,22 @@ class Orchestrator:
         with contextlib.suppress(Exception):
             await asyncio.gather(self.provider().warm_up(), self._tools())
         with contextlib.suppress(Exception):
-            await asyncio.to_thread(self.sanitizer)
+            await asyncio.to_thread(lambda: self.conversation)
 
     def clear(self) -> None:
         """Forget the conversation (placeholder numbering carries on, so nothing is reused)."""
-        self.messages.clear()
+        if self._conversation is not None:
+            self._conversation.clear()
 
     def restore(self, text: str) -> str:
-        """Placeholders back to the original values, for display to the local user only."""
-        return self.sanitizer().restore(text)
+        """Placeholders back to the original values, for display to the local user only.
 
-    # -- the choke point ---------------------------------------------------------------------
-
-    def _admit(self, text: str, totals: dict[str, int]) -> tuple[str, SanitizeStats]:
-        """THE sanitization choke point: every text entering the conversation passes here."""
-        clean, stats = self.sanitizer().sanitize_text(text)
-        for kind, count in stats.to_dict().items():
-            totals[kind] = totals.get(kind, 0) + count
-        return clean, stats
+        Before the conversation exists no placeholder has been issued, so there is nothing to
+        restore (and a sanitizer that cannot be built is reported by :meth:`ask`, not here).
+        """
+        if self._conversation is None:
+            return text
+        return self._conversation.restore(text)
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -155,74 +161,81 @@ class Orchestrator:
         """Answer one user message. Always ends with :class:`Done`.
 
         On failure or cancellation the conversation is rolled back to before the question, so
-        a retry starts clean and history never holds half a turn.
+        a retry starts clean and history never holds half a turn. When the sanitizer cannot
+        be built, nothing at all is sent and the user is told why.
         """
-        checkpoint = len(self.messages)
+        try:
+            conversation = self.conversation
+        except SanitizerUnavailable as exc:
+            yield Failed(str(exc), kind="sanitizer")
+            yield Done("", iterations=0, ok=False)
+            return
+        checkpoint = conversation.mark()
         totals: dict[str, int] = {}
         answer: list[str] = []
         try:
             # aclosing: when the consumer stops early, the inner generators (and the tool tasks
             # they own) are closed now, not whenever the garbage collector gets to them.
-            async with contextlib.aclosing(self._ask(question, totals, answer)) as events:
-                async for event in events:
+            events = self._ask(conversation, question, totals, answer)
+            async with contextlib.aclosing(events) as stream:
+                async for event in stream:
                     yield event
         except LLMError as exc:
-            del self.messages[checkpoint:]
+            conversation.rollback(checkpoint)
             yield Failed(str(exc), kind=_error_kind(exc))
             yield Done("".join(answer), iterations=0, ok=False)
+        except SanitizerUnavailable as exc:
+            conversation.rollback(checkpoint)
+            yield Failed(str(exc), kind="sanitizer")
+            yield Done("".join(answer), iterations=0, ok=False)
         except (asyncio.CancelledError, GeneratorExit):
-            del self.messages[checkpoint:]
+            conversation.rollback(checkpoint)
             raise
         except Exception as exc:
             # Shown to the local user only; it never enters the conversation.
-            del self.messages[checkpoint:]
+            conversation.rollback(checkpoint)
             yield Failed(f"Internal error while answering: {type(exc).__name__}: {exc}", "internal")
             yield Done("".join(answer), iterations=0, ok=False)
 
     async def _ask(
-        self, question: str, totals: dict[str, int], answer: list[str]
+        self,
+        conversation: Conversation,
+        question: str,
+        totals: dict[str, int],
+        answer: list[str],
     ) -> AsyncGenerator[Event, None]:
         from logai.llm.prompts import system_prompt
 
         registry = await self._tools()
         source = await self._context.source()
         provider = self.provider()
-        prompt = system_prompt(self._now(), registry.names, source.describe())
-        if self.messages and self.messages[0].get("role") == "system":
-            self.messages[0] = {"role": "system", "content": prompt}
-        else:
-            self.messages.insert(0, {"role": "system", "content": prompt})
-        self.messages.append({"role": "user", "content": self._admit(question, totals)[0]})
-        specs = registry.specs()
+        # The prompt embeds settings-derived text (the source's endpoint, folder, profile):
+        # it enters through the conversation like everything else.
+        conversation.set_system(system_prompt(self._now(), registry.names, source.describe()))
+        conversation.set_tools(registry.specs())
+        _count(totals, conversation.add_user(question))
 
         for iteration in range(1, self._max_iterations + 1):
             text: list[str] = []
             calls: list[ToolCallRequest] = []
-            async with contextlib.aclosing(provider.stream(self.messages, specs)) as stream:
-                async for item in stream:
+            stream = provider.stream(conversation.render(), conversation.tools())
+            async with contextlib.aclosing(stream) as items:
+                async for item in items:
                     if isinstance(item, StreamText):
                         text.append(item.text)
                         answer.append(item.text)
                         yield TextDelta(item.text)
                     elif isinstance(item, ToolCallsReady):
                         calls = list(item.calls)
-            assistant: dict[str, Any] = {"role": "assistant", "content": "".join(text) or None}
-            if calls:
-                assistant["tool_calls"] = [
-                    {
-                        "id": call.id,
-                        "type": "function",
-                        "function": {"name": call.name, "arguments": call.arguments or "{}"},
-                    }
-                    for call in calls
-                ]
-            self.messages.append(assistant)
-            if not calls:
+            accepted, stats = conversation.add_assistant("".join(text), calls)
+            _count(totals, stats)
+            if not accepted:
                 if totals:
                     yield Redacted(_render_totals(totals), dict(totals))
                 yield Done("".join(answer), iterations=iteration)
                 return
-            async with contextlib.aclosing(self._run_calls(registry, calls, totals)) as events:
+            runs = self._run_calls(conversation, registry, accepted, totals)
+            async with contextlib.aclosing(runs) as events:
                 async for event in events:
                     yield event
 
@@ -230,75 +243,78 @@ class Orchestrator:
             f"Stopped after {self._max_iterations} rounds of tool calls without a final answer. "
             "Ask a narrower question (one log group, a shorter time range), or say 'continue'."
         )
-        self.messages.append({"role": "assistant", "content": message})
+        conversation.add_notice(message)
         if totals:
             yield Redacted(_render_totals(totals), dict(totals))
         yield Failed(message, kind="iteration_limit")
         yield Done("".join(answer), iterations=self._max_iterations, ok=False)
 
     async def _run_calls(
-        self, registry: ToolRegistry, calls: list[ToolCallRequest], totals: dict[str, int]
+        self,
+        conversation: Conversation,
+        registry: ToolRegistry,
+        calls: list[AcceptedCall],
+        totals: dict[str, int],
     ) -> AsyncGenerator[Event, None]:
         """Run this turn's calls concurrently, reporting each as it finishes."""
         for call in calls:
-            yield ToolCallStarted(
-                call.id, call.name, registry.parse_arguments(call.name, call.arguments)
-            )
-        tasks = [asyncio.create_task(self._run_one(registry, call, totals)) for call in calls]
-        contents: dict[str, str] = {}
+            yield ToolCallStarted(call.id, call.name, call.shown_arguments())
+        tasks = [
+            asyncio.create_task(self._run_one(conversation, registry, call, totals))
+            for call in calls
+        ]
         try:
             for next_done in asyncio.as_completed(tasks):
-                call_id, content, finished = await next_done
-                contents[call_id] = content
-                yield finished
+                yield await next_done
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-        for call in calls:
-            self.messages.append(
-                {"role": "tool", "tool_call_id": call.id, "content": contents[call.id]}
-            )
 
     async def _run_one(
-        self, registry: ToolRegistry, call: ToolCallRequest, totals: dict[str, int]
-    ) -> tuple[str, str, ToolCallFinished]:
+        self,
+        conversation: Conversation,
+        registry: ToolRegistry,
+        call: AcceptedCall,
+        totals: dict[str, int],
+    ) -> ToolCallFinished:
         from logai.cache import cache_outcome
 
-        arguments = registry.parse_arguments(call.name, call.arguments)
         started = time.perf_counter()
         cache_outcome.set(None)
         events_count: int | None = None
-        try:
-            result = await registry.execute(
-                call.name, call.arguments, self._context, restore=self.sanitizer().restore
-            )
-            ok = True
-            raw, summary = self._render(result)
-            if result.events is not None:
-                events_count = len(result.events)
-        except ToolError as exc:
-            ok = False
-            raw = f"Error: {exc}"
-            summary = str(exc)
-        except Exception as exc:  # rendering or a bug: report it as this call's failure
-            ok = False
-            summary = f"{call.name} failed: {type(exc).__name__}: {exc}"
-            raw = f"Error: {summary}"
-        content, stats = self._admit(raw, totals)
-        finished = ToolCallFinished(
+        raw = ""
+        error: str | None = call.problem
+        if error is None:
+            try:
+                result = await registry.execute(
+                    call.name, call.arguments, self._context, restore=conversation.restore
+                )
+                raw, summary = self._render(result)
+                if result.events is not None:
+                    events_count = len(result.events)
+            except ToolError as exc:
+                error = str(exc)
+            except Exception as exc:  # rendering or a bug: report it as this call's failure
+                error = f"{call.name} failed: {type(exc).__name__}: {exc}"
+        if error is None:
+            stats = conversation.add_tool_result(call.id, raw)
+        else:
+            stats = conversation.add_tool_error(call.id, error)
+            summary = conversation.redact(error)
+        _count(totals, stats)
+        return ToolCallFinished(
             call_id=call.id,
             name=call.name,
-            arguments=arguments,
+            arguments=call.shown_arguments(),
             duration_s=round(time.perf_counter() - started, 3),
-            ok=ok,
-            summary=summary if ok else self._admit(summary, {})[0],
+            ok=error is None,
+            summary=summary,
             events=events_count,
             cache=cache_outcome.get(),
             redactions=str(stats) if stats else "",
             redaction_counts=stats.to_dict(),
         )
-        return call.id, content, finished
 
     def _render(self, result: ToolResult) -> tuple[str, str]:
         """The text the LLM reads for a result, within the token budget, and a summary line."""
@@ -340,6 +356,11 @@ def _fit_text(text: str, budget: int, count_tokens: Callable[[str], int]) -> str
         "narrow the request to see them]"
     )
     return "\n".join(kept)
+
+
+def _count(totals: dict[str, int], stats: SanitizeStats) -> None:
+    for kind, count in stats.to_dict().items():
+        totals[kind] = totals.get(kind, 0) + count
 
 
 def _render_totals(totals: dict[str, int]) -> str:

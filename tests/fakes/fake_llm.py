@@ -129,6 +129,15 @@ class ToolResult:
 
 
 @dataclass(frozen=True)
+class ToolCallSeen:
+    """A tool call found in a request's history: ``arguments`` as that protocol carries them."""
+
+    id: str
+    name: str
+    arguments: Any
+
+
+@dataclass(frozen=True)
 class LLMRequest:
     """A parsed chat request, with helpers that read the same in both protocols."""
 
@@ -178,6 +187,58 @@ class LLMRequest:
                             )
                         )
         return results
+
+    @property
+    def tool_calls(self) -> list[ToolCallSeen]:
+        """Every tool call the assistant made in the conversation sent, oldest first."""
+        calls = []
+        for message in self.messages:
+            if message.get("role") != "assistant":
+                continue
+            if self.protocol == "openai":
+                for call in message.get("tool_calls") or []:
+                    function = call.get("function") or {}
+                    calls.append(
+                        ToolCallSeen(
+                            str(call.get("id", "")),
+                            str(function.get("name", "")),
+                            function.get("arguments"),
+                        )
+                    )
+            elif isinstance(message.get("content"), list):
+                for block in message["content"]:
+                    if isinstance(block, dict) and block.get("type") == "tool_use":
+                        calls.append(
+                            ToolCallSeen(
+                                str(block.get("id", "")),
+                                str(block.get("name", "")),
+                                block.get("input"),
+                            )
+                        )
+        return calls
+
+    def malformations(self) -> list[str]:
+        """What a strict real server would reject in this conversation (empty: well-formed).
+
+        Each tool call's arguments must be one JSON object (a string that parses to one for
+        OpenAI, an object for Anthropic), and each call must be answered by exactly one tool
+        result, after it.
+        """
+        problems = []
+        for call in self.tool_calls:
+            arguments = call.arguments
+            if self.protocol == "openai":
+                try:
+                    arguments = json.loads(arguments) if isinstance(arguments, str) else None
+                except ValueError:
+                    arguments = None
+            if not isinstance(arguments, dict):
+                problems.append(f"call {call.id} ({call.name}): arguments {call.arguments!r}")
+        call_ids = [call.id for call in self.tool_calls]
+        result_ids = [result.tool_call_id for result in self.tool_results]
+        if sorted(call_ids) != sorted(result_ids):
+            problems.append(f"calls {call_ids} answered by results {result_ids}")
+        return problems
 
     @property
     def last_user_text(self) -> str:

@@ -228,3 +228,23 @@ async def test_malformed_arguments_are_answered_without_running_the_tool() -> No
     assert not finished.ok and "not valid JSON" in finished.summary
     assert source.calls == []
     assert isinstance(events[-1], Done) and events[-1].ok
+
+
+def test_plain_chat_shows_why_nothing_was_sent_and_carries_on() -> None:
+    import io
+
+    from logai.frontends.plain import PlainChat
+
+    provider = ScriptedProvider(Reply(text="must never be asked"))
+    orchestrator = Orchestrator(
+        load_settings(sanitizer_disabled_rules=["no_such_rule"]),
+        provider=provider,
+        source=MemorySource(_events()),
+        now=lambda: NOW,
+    )
+    stdout, stderr = io.StringIO(), io.StringIO()
+    chat = PlainChat(orchestrator, stdin=io.StringIO("q1\nq2\n"), stdout=stdout, stderr=stderr)
+    assert chat.run() == 0
+    assert stderr.getvalue().count("error: Nothing was sent to the LLM") == 2
+    assert "no_such_rule" in stderr.getvalue()
+    assert provider.requests == []

@@ -77,14 +77,6 @@ class ToolRegistry:
     def specs(self) -> list[ToolSpec]:
         return [item.spec() for item in self._tools.values()]
 
-    def parse_arguments(self, name: str, raw: str) -> dict[str, Any]:
-        """Best-effort arguments as a dict, for display (never raises)."""
-        try:
-            parsed = json.loads(raw or "{}")
-        except ValueError:
-            return {"_raw": raw}
-        return parsed if isinstance(parsed, dict) else {"_raw": raw}
-
     async def execute(
         self,
         name: str,

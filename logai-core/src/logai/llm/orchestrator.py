@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import threading
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from datetime import UTC, datetime
@@ -92,6 +93,9 @@ class Orchestrator:
         )
         self._registry: ToolRegistry | None = None
         self._conversation: Conversation | None = None
+        # warm_up builds the conversation in a worker thread while a question may already be
+        # asking for it: two conversations would split the placeholder mapping.
+        self._conversation_lock = threading.Lock()
 
     # -- lazily built parts -----------------------------------------------------------------
 
@@ -120,9 +124,10 @@ class Orchestrator:
         Raises :class:`~logai.llm.conversation.SanitizerUnavailable` when the sanitizer cannot
         be built; the next use tries again (the user may have fixed the configuration).
         """
-        if self._conversation is None:
-            self._conversation = open_conversation(self.settings, self._host, self._sanitizer)
-        return self._conversation
+        with self._conversation_lock:
+            if self._conversation is None:
+                self._conversation = open_conversation(self.settings, self._host, self._sanitizer)
+            return self._conversation
 
     async def _tools(self) -> ToolRegistry:
         if self._registry is None:

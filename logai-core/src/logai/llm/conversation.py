@@ -271,7 +271,7 @@ class Conversation:
             return self._sanitizer.sanitize_text(text)
         except Exception as exc:
             raise SanitizerUnavailable(
-                f"Nothing more was sent to the LLM: the sanitizer failed "
+                "Stopped before sending unsanitized text to the LLM: the sanitizer failed "
                 f"({type(exc).__name__}: {exc})."
             ) from exc
 

@@ -365,3 +365,41 @@ def test_server_starts_and_stops_quickly() -> None:
         assert server.openai_base.endswith("/v1")
         assert server.anthropic_base == server.base_url
     assert time.monotonic() - started < 1
+
+
+def _request(protocol: str, messages: list[dict[str, Any]]) -> LLMRequest:
+    body = {"model": "m", "messages": messages}
+    return LLMRequest(protocol, "m", messages, [], False, body)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("protocol", "call", "result"),
+    [
+        (
+            "openai",
+            {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "ARGS"}},
+            {"role": "tool", "tool_call_id": "c1", "content": "ok"},
+        ),
+        (
+            "anthropic",
+            {"type": "tool_use", "id": "c1", "name": "f", "input": "ARGS"},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "c1"}]},
+        ),
+    ],
+)
+def test_malformations_spot_what_a_strict_server_would_refuse(
+    protocol: str, call: dict[str, Any], result: dict[str, Any]
+) -> None:
+    def history(arguments: Any, answered: bool = True) -> LLMRequest:
+        made = json.loads(json.dumps(call).replace('"ARGS"', json.dumps(arguments)))
+        if protocol == "openai":
+            assistant = {"role": "assistant", "content": None, "tool_calls": [made]}
+        else:
+            assistant = {"role": "assistant", "content": [made]}
+        return _request(protocol, [assistant, *([result] if answered else [])])
+
+    good = "{}" if protocol == "openai" else {}
+    assert history(good).malformations() == []
+    assert [c.id for c in history(good).tool_calls] == ["c1"]
+    assert history('{"log_group": "/aws/lam').malformations()  # cut mid-string
+    assert history(good, answered=False).malformations()

@@ -117,8 +117,10 @@ def test_results_arriving_out_of_order_are_sent_in_call_order() -> None:
     ("raw", "problem"),
     [
         ('{"log_group": "/aws/lambda/chec', "not valid JSON"),
-        ('["/aws/lambda/checkout"]', "not an object"),
+        ('["/aws/lambda/checkout"]', "a JSON array, not an object"),
         ('"{\\"log_group\\": 1}"', "not an object"),
+        ("null", "a JSON null, not an object"),
+        ("42", "a JSON number, not an object"),
         ("", None),
     ],
 )

@@ -312,7 +312,7 @@ class Conversation:
             if isinstance(payload, dict):
                 clean = self._sanitize_value(payload, stats)
                 return AcceptedCall(call.id, name, json.dumps(clean, ensure_ascii=False))
-            problem = f"a JSON {type(payload).__name__}, not an object"
+            problem = f"a JSON {_json_type(payload)}, not an object"
         shown, found = self._sanitize(raw[:_RAW_QUOTE_CHARS])
         stats.merge(found)
         cut = "…" if len(raw) > _RAW_QUOTE_CHARS else ""
@@ -338,3 +338,16 @@ class Conversation:
     def _require_no_pending(self, what: str) -> None:
         if self._pending is not None:
             raise RuntimeError(f"cannot add {what}: the last tool calls have no results yet")
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a decoded value's type, as the model would call it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else type(value).__name__

@@ -150,24 +150,32 @@ def sanitize(
 
 
 def _json_line(event: LogEvent) -> str:
-    return json.dumps(event.to_dict(), ensure_ascii=False)
+    from logai.terminal import json_safe
+
+    return json_safe(json.dumps(event.to_dict(), ensure_ascii=False))
 
 
 def _text_renderer(*, tty: bool, show_stream: bool) -> Callable[[LogEvent], str]:
-    """Plain lines when piped; a dim timestamp and indented continuation lines on a terminal."""
+    """Plain lines when piped; a dim timestamp and indented continuation lines on a terminal.
+
+    Either way, control and format characters in the event (``--raw`` included) print as
+    visible escapes: a log line must not be able to drive the terminal it is read on.
+    """
+    from logai.terminal import visible
     from logai.timeparse import format_time
 
     def render(event: LogEvent) -> str:
         stamp = format_time(event.timestamp)
-        message = event.message.rstrip("\r\n").replace("\r\n", "\n")
+        message = event.message.rstrip("\r\n")
         if tty:
-            message = message.replace("\n", "\n    ")
+            message = visible(message, multiline=True).replace("\n", "\n    ")
             stamp = click.style(stamp, dim=True)
         else:
             # One event per line, always: a stack trace must not turn into many "events".
-            message = message.replace("\r", "\\r").replace("\n", "\\n")
+            message = visible(message.replace("\r\n", "\n"))
         if show_stream:
-            stream = click.style(event.stream, fg="cyan") if tty else event.stream
+            stream = visible(event.stream)
+            stream = click.style(stream, fg="cyan") if tty else stream
             return f"{stamp} {stream} {message}"
         return f"{stamp} {message}"
 

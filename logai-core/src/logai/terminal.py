@@ -12,11 +12,11 @@ characters (bidi embeddings, overrides and isolates, zero-width spaces and joine
 soft hyphen, tags, interlinear annotation), line and paragraph separators, and lone
 surrogates (undecodable bytes, which would also crash the write). A zero-width joiner between
 two emoji is kept, so emoji sequences still render. Each becomes a Python-style escape:
-``\\n``, ``\\r``, ``\\x1b``, ``\\u202e``, ``\\U000e0041``. Escaping the introducer of a sequence (ESC, CSI,
-OSC...) defuses the whole sequence, so text split across stream chunks cannot smuggle one
-through: the check is per character and needs no state. Backslashes are left alone, so a log
-that literally contains ``\\x1b`` prints the same as an escaped ESC; readability of Windows
-paths and JSON wins over that ambiguity.
+``\\n``, ``\\r``, ``\\x1b``, ``\\u202e``, ``\\U000e0041``. Escaping the introducer of a
+sequence (ESC, CSI, OSC...) defuses the whole sequence, so text split across stream chunks
+cannot smuggle one through: the check is per character and needs no state. Backslashes are
+left alone, so a log that literally contains ``\\x1b`` prints the same as an escaped ESC;
+readability of Windows paths and JSON wins over that ambiguity.
 """
 
 from __future__ import annotations

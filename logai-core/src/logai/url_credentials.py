@@ -77,7 +77,7 @@ def mask_url(url: str) -> str:
 
 
 def mask_urls_in_text(text: str) -> str:
-    """Every URL inside ``text`` (an error message, a status line) passed through :func:`mask_url`."""
+    """Every URL inside ``text`` (an error message, a status line) masked by :func:`mask_url`."""
     if "://" not in text:
         return text
     return _URL.sub(lambda match: mask_url(match.group()), text)

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Collapsible, Static
 
+from logai.terminal import visible
 from logai_tui import formatting
 
 if TYPE_CHECKING:
@@ -24,7 +25,11 @@ if TYPE_CHECKING:
 
 
 def _restored(arguments: dict[str, Any], restore: Callable[[str], str]) -> dict[str, Any]:
-    return {k: restore(v) if isinstance(v, str) else v for k, v in arguments.items()}
+    """Arguments for display: placeholders restored, control characters made visible."""
+    return {
+        visible(k): visible(restore(v), multiline=True) if isinstance(v, str) else v
+        for k, v in arguments.items()
+    }
 
 
 class ToolCallPanel(Collapsible):
@@ -32,13 +37,17 @@ class ToolCallPanel(Collapsible):
 
     def __init__(self, started: ToolCallStarted, restore: Callable[[str], str]) -> None:
         self.call_id = started.call_id
-        self.tool = started.name
-        self._restore = restore
+        self.tool = visible(started.name)
+        self._restore_placeholders = restore
         self.arguments = _restored(started.arguments, restore)
         self.finished: ToolCallFinished | None = None
         self._body = Static(self._body_content(), classes="tool-body")
         super().__init__(self._body, title=self._running_title(), collapsed=True)
         self.add_class("-running")
+
+    def _restore(self, text: str) -> str:
+        """Tool output for display: placeholders restored, control characters made visible."""
+        return visible(self._restore_placeholders(text), multiline=True)
 
     def _running_title(self) -> str:
         args = formatting.arguments_summary(self.arguments)
@@ -47,7 +56,7 @@ class ToolCallPanel(Collapsible):
     def finish(self, event: ToolCallFinished) -> None:
         """Show the outcome: one-line title facts, and the details in the body."""
         self.finished = event
-        self.arguments = _restored(event.arguments, self._restore)
+        self.arguments = _restored(event.arguments, self._restore_placeholders)
         self.remove_class("-running")
         self.set_class(not event.ok, "-failed")
         self.title = self._finished_title(event)

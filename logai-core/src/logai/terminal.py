@@ -102,8 +102,10 @@ def json_safe(serialized: str) -> str:
 
     ``json.dumps(..., ensure_ascii=False)`` escapes C0 controls but leaves DEL, C1 controls and
     bidi overrides raw; this re-escapes them, so the output still parses to the same values.
+    Newlines of indented output are layout between tokens (inside strings JSON has escaped
+    them already) and stay.
     """
-    return _UNSAFE.sub(_json_escape, serialized)
+    return _UNSAFE_KEEP_NEWLINE.sub(_json_escape, serialized)
 
 
 class VisibleStream:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import unicodedata
@@ -81,7 +82,7 @@ def test_a_stream_split_anywhere_prints_what_the_whole_text_prints(
     """No sequence slips through by being cut across deltas, and nothing is lost or doubled."""
     bounds = sorted({min(cut, len(text)) for cut in cuts} | {0, len(text)})
     stream = VisibleStream()
-    out = "".join(stream.feed(text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
+    out = "".join(stream.feed(text[a:b]) for a, b in itertools.pairwise(bounds))
     out += stream.flush()
     assert out == visible(text, multiline=True)
     assert is_terminal_safe(out)

@@ -68,7 +68,12 @@ RAW_WARNING = (
     help="At most this many events (the oldest in the range).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event and line.")
-@click.option("--raw", is_flag=True, help="Do not redact PII and secrets (warns on stderr).")
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="Do not redact PII and secrets (warns on stderr); control characters still print "
+    "as visible escapes such as \\x1b.",
+)
 @click.option("--show-stream", is_flag=True, help="Print the log stream after the timestamp.")
 @click.option(
     "--source",

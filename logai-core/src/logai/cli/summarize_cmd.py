@@ -65,7 +65,12 @@ def _sanitized(sanitizer: Sanitizer, lines: list[str]) -> list[str]:
 @click.option(
     "--samples", default=1, show_default=True, type=click.IntRange(0, 2), help="Samples shown."
 )
-@click.option("--raw", is_flag=True, help="Do not redact PII and secrets (warns on stderr).")
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="Do not redact PII and secrets (warns on stderr); control characters still print "
+    "as visible escapes such as \\x1b.",
+)
 def summarize(file: str | None, as_json: bool, samples: int, raw: bool) -> None:
     """Group the lines of FILE (or stdin) into templates with counts, errors first.
 

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from logai.terminal import visible
+from logai.url_credentials import mask_urls_in_text
 
 
 class UserMessage(Static):
@@ -27,7 +28,8 @@ class ErrorMessage(Static):
     """Something failed; says what and, where possible, what to do. The session continues."""
 
     def __init__(self, message: str) -> None:
-        shown = visible(message, multiline=True)
+        # An error may quote an endpoint URL (with its password) or text from a log or the model.
+        shown = visible(mask_urls_in_text(message), multiline=True)
         super().__init__(Content.assemble(("✖ ", "bold"), shown), classes="error-message")
         self.message = message
 

@@ -76,9 +76,15 @@ def visible(text: str, *, multiline: bool = False) -> str:
     ``multiline`` keeps newlines as layout (answers, indented stack traces) and turns
     ``\r\n`` into ``\n``; otherwise a newline prints as ``\n`` so one record stays one line.
     """
+    # Fast path: ``isprintable`` (C speed) is False for every category escaped here, so a
+    # printable line (most log lines) has nothing to escape and skips the regex.
+    if text.isprintable():
+        return text
     if multiline:
         if "\r" in text:
             text = text.replace("\r\n", "\n")
+        if text.replace("\n", "").isprintable():
+            return text
         return _UNSAFE_KEEP_NEWLINE.sub(_replace, text)
     return _UNSAFE.sub(_replace, text)
 
@@ -105,6 +111,8 @@ def json_safe(serialized: str) -> str:
     Newlines of indented output are layout between tokens (inside strings JSON has escaped
     them already) and stay.
     """
+    if serialized.isprintable():  # the usual case: nothing to escape (see visible)
+        return serialized
     return _UNSAFE_KEEP_NEWLINE.sub(_json_escape, serialized)
 
 

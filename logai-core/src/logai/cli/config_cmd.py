@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 
@@ -27,7 +28,11 @@ def show(as_json: bool) -> None:
     except ConfigError as exc:
         click.echo(f"logai: {exc}", err=True)
         sys.exit(2)
-    rows = describe_settings(settings)
+    # Masked once more where printed: any row, however it was built, hides URL credentials.
+    rows = [
+        dataclasses.replace(row, value=mask_urls_in_text(row.value))
+        for row in describe_settings(settings)
+    ]
     if as_json:
         document = {row.variable: {"value": row.value, "source": row.source} for row in rows}
         click.echo(json_safe(json.dumps(document, indent=2)))

@@ -59,7 +59,8 @@ class InfoMessage(Markdown):
     """Output of a slash command (help, cache status): markdown, not part of a conversation."""
 
     def __init__(self, markdown: str) -> None:
-        super().__init__(markdown, classes="info-message")
+        # It may quote an error or a cache path: no control characters reach the terminal.
+        super().__init__(visible(markdown, multiline=True), classes="info-message")
 
 
 class AnswerView(Vertical):

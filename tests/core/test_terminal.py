@@ -52,6 +52,8 @@ def test_newlines_are_layout_only_in_multiline_text() -> None:
 def test_a_zero_width_joiner_outside_an_emoji_sequence_is_shown() -> None:
     assert visible("adm\u200din") == "adm\\u200din"
     assert visible("\u200d👩") == "\\u200d👩"
+    assert not is_terminal_safe("adm\u200din")
+    assert is_terminal_safe("👩\u200d💻")
 
 
 def test_the_escaped_set_covers_every_control_and_format_character_of_this_python() -> None:

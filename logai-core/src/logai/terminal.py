@@ -92,7 +92,7 @@ def visible(text: str, *, multiline: bool = False) -> str:
 def is_terminal_safe(text: str, *, multiline: bool = True) -> bool:
     """True when printing ``text`` cannot emit a control or format character."""
     pattern = _UNSAFE_KEEP_NEWLINE if multiline else _UNSAFE
-    return all(match.group() == _ZWJ for match in pattern.finditer(text))
+    return all(_replace(match) == match.group() for match in pattern.finditer(text))
 
 
 def _json_escape(match: re.Match[str]) -> str:

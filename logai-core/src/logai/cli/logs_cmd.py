@@ -2,7 +2,8 @@
 
 stdout carries only events, one per line, timestamp first (ISO 8601 UTC), so ``| grep``,
 ``| head`` and ``| jq`` (with ``--json``) work; notes, progress and errors go to stderr. Lines are
-sanitized by the same engine that guards the LLM unless ``--raw`` is given.
+sanitized by the same engine that guards the LLM unless ``--raw`` is given; either way, control
+and format characters print as visible escapes (:mod:`logai.terminal`).
 
 Exit status: 0 success (an empty result included), 1 the data source failed, 2 bad
 configuration or arguments, 130 interrupted.

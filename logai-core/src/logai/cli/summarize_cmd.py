@@ -1,5 +1,8 @@
 """``logai summarize [FILE]``: group raw log lines into templates, for a human or a script.
 
+Like ``logai logs``, lines are sanitized unless ``--raw`` is given, and control and format
+characters always print as visible escapes.
+
 Top-level imports stay light (stdlib and click): the reducer is imported when the command runs.
 """
 

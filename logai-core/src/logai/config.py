@@ -19,6 +19,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from logai.url_credentials import mask_urls_in_text
+
 ENV_PREFIX = "LOGAI_"
 DEFAULT_ENV_FILE = ".env"
 
@@ -428,7 +430,8 @@ def _display(value: Any) -> str:
     if value is None:
         return "(not set)"
     if isinstance(value, list):
-        return ",".join(str(v) for v in value) or "(none)"
+        return mask_urls_in_text(",".join(str(v) for v in value)) or "(none)"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # Any setting may hold a URL with a credential in it (an endpoint, a proxy, a plugin's).
+    return mask_urls_in_text(str(value))

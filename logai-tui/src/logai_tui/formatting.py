@@ -6,6 +6,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from logai.terminal import json_safe
+
 #: Argument values longer than this are shortened in one-line summaries (the panel's body
 #: shows them whole).
 _SUMMARY_VALUE_WIDTH = 48
@@ -49,7 +51,7 @@ def count(number: int, noun: str, plural: str | None = None) -> str:
 
 
 def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = value if isinstance(value, str) else json_safe(json.dumps(value, ensure_ascii=False))
     if len(text) > _SUMMARY_VALUE_WIDTH:
         return text[: _SUMMARY_VALUE_WIDTH - 1] + "…"
     return text
@@ -72,6 +74,6 @@ def arguments_block(arguments: dict[str, Any]) -> str:
     width = max(len(key) for key in arguments)
     return "\n".join(
         f"{key.ljust(width)}  "
-        + (value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+        + (value if isinstance(value, str) else json_safe(json.dumps(value, ensure_ascii=False)))
         for key, value in arguments.items()
     )

@@ -51,14 +51,26 @@ def require_ready(settings: LogAISettings, *, for_llm: bool) -> None:
     ]
     if problems:
         for problem in problems:
-            click.echo(f"logai: {problem.variable}: {problem.message}", err=True)
+            click.echo(for_terminal(f"logai: {problem.variable}: {problem.message}"), err=True)
         click.echo("Run `logai config check` after fixing.", err=True)
         sys.exit(EXIT_CONFIG)
 
 
+def for_terminal(message: str) -> str:
+    """A message that may quote log, LLM or URL text, made safe to print.
+
+    Credentials in URLs are masked and control or format characters made visible; the
+    message's own line breaks are kept.
+    """
+    from logai.terminal import visible
+    from logai.url_credentials import mask_urls_in_text
+
+    return visible(mask_urls_in_text(message), multiline=True)
+
+
 def fail(message: str, status: int = EXIT_FAILED) -> NoReturn:
     """One line on stderr and exit: no tracebacks for anything a user can cause."""
-    click.echo(f"logai: error: {message}", err=True)
+    click.echo(f"logai: error: {for_terminal(message)}", err=True)
     sys.exit(status)
 
 
@@ -66,7 +78,7 @@ def note(message: str, *, only_on_tty: bool = False) -> None:
     """A message for the human on stderr (progress only when someone is watching)."""
     if only_on_tty and not sys.stderr.isatty():
         return
-    click.echo(message, err=True)
+    click.echo(for_terminal(message), err=True)
 
 
 def open_source(settings: LogAISettings, name: str | None) -> DataSource:

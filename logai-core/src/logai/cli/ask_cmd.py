@@ -44,6 +44,7 @@ async def _run(settings: LogAISettings, question: str, as_json: bool) -> bool:
     from logai.frontends.render import PlaceholderStreamRestorer, activity_line
     from logai.llm.events import Done, TextDelta
     from logai.llm.orchestrator import Orchestrator
+    from logai.terminal import json_safe
 
     orchestrator = Orchestrator(settings)
     restorer = PlaceholderStreamRestorer(orchestrator.restore)
@@ -51,7 +52,8 @@ async def _run(settings: LogAISettings, question: str, as_json: bool) -> bool:
     wrote_text = False
     async for event in orchestrator.ask(question):
         if as_json:
-            sys.stdout.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+            # Same data, but DEL, C1 and bidi characters as \u escapes: valid JSON, inert bytes.
+            sys.stdout.write(json_safe(json.dumps(event.to_dict(), ensure_ascii=False)) + "\n")
             sys.stdout.flush()
         elif isinstance(event, TextDelta):
             sys.stdout.write(restorer.feed(event.text))

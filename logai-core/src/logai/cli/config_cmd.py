@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 
 import click
+
+from logai.terminal import json_safe, visible
+from logai.url_credentials import mask_urls_in_text
 
 
 @click.group("config")
@@ -24,18 +28,19 @@ def show(as_json: bool) -> None:
     except ConfigError as exc:
         click.echo(f"logai: {exc}", err=True)
         sys.exit(2)
-    rows = describe_settings(settings)
+    # Masked once more where printed: any row, however it was built, hides URL credentials.
+    rows = [
+        dataclasses.replace(row, value=mask_urls_in_text(row.value))
+        for row in describe_settings(settings)
+    ]
     if as_json:
-        click.echo(
-            json.dumps(
-                {row.variable: {"value": row.value, "source": row.source} for row in rows}, indent=2
-            )
-        )
+        document = {row.variable: {"value": row.value, "source": row.source} for row in rows}
+        click.echo(json_safe(json.dumps(document, indent=2)))
         return
     width = max(len(row.variable) for row in rows)
     value_width = min(40, max(len(row.value) for row in rows))
     for row in rows:
-        click.echo(f"{row.variable:<{width}}  {row.value:<{value_width}}  ({row.source})")
+        click.echo(visible(f"{row.variable:<{width}}  {row.value:<{value_width}}  ({row.source})"))
 
 
 @config.command("check")
@@ -52,7 +57,8 @@ def check() -> None:
     problems = find_problems(settings, data_sources=set(data_sources()))
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
-        click.echo(str(problem), err=problem.severity == "error")
+        # A message may quote a setting's value: credentials in URLs and control bytes stay out.
+        click.echo(visible(mask_urls_in_text(str(problem))), err=problem.severity == "error")
     if errors:
         click.echo(f"{len(errors)} problem(s) found.", err=True)
         sys.exit(1)

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from logai.terminal import json_safe, visible
+
 if TYPE_CHECKING:
     from logai.sources.base import LogGroup
 
@@ -53,12 +55,13 @@ def groups(
         where = f" starting with '{prefix}'" if prefix else ""
         note(f"No log groups{where} in {source.describe()}.")
         return
+    # Names come from the data source: control and format characters print as escapes.
     if as_json:
-        write_lines(json.dumps(group.to_dict(), ensure_ascii=False) for group in found)
+        write_lines(json_safe(json.dumps(group.to_dict(), ensure_ascii=False)) for group in found)
     elif long_format:
         write_lines(_long_lines(found))
     else:
-        write_lines(group.name for group in found)
+        write_lines(visible(group.name) for group in found)
     if len(found) >= limit:
         note(f"Showing the first {limit} groups; use --prefix or a higher --limit to see others.")
 
@@ -78,7 +81,7 @@ def _long_lines(found: list[LogGroup]) -> list[str]:
     """Aligned columns: name, stored size, retention, creation date."""
     rows = [
         (
-            group.name,
+            visible(group.name),
             _size(group.stored_bytes),
             f"{group.retention_days}d" if group.retention_days else "never expires",
             group.created.date().isoformat() if group.created else "-",

@@ -2,7 +2,8 @@
 
 stdout carries only events, one per line, timestamp first (ISO 8601 UTC), so ``| grep``,
 ``| head`` and ``| jq`` (with ``--json``) work; notes, progress and errors go to stderr. Lines are
-sanitized by the same engine that guards the LLM unless ``--raw`` is given.
+sanitized by the same engine that guards the LLM unless ``--raw`` is given; either way, control
+and format characters print as visible escapes (:mod:`logai.terminal`).
 
 Exit status: 0 success (an empty result included), 1 the data source failed, 2 bad
 configuration or arguments, 130 interrupted.
@@ -68,7 +69,12 @@ RAW_WARNING = (
     help="At most this many events (the oldest in the range).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event and line.")
-@click.option("--raw", is_flag=True, help="Do not redact PII and secrets (warns on stderr).")
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="Do not redact PII and secrets (warns on stderr); control characters still print "
+    "as visible escapes such as \\x1b.",
+)
 @click.option("--show-stream", is_flag=True, help="Print the log stream after the timestamp.")
 @click.option(
     "--source",
@@ -150,24 +156,32 @@ def sanitize(
 
 
 def _json_line(event: LogEvent) -> str:
-    return json.dumps(event.to_dict(), ensure_ascii=False)
+    from logai.terminal import json_safe
+
+    return json_safe(json.dumps(event.to_dict(), ensure_ascii=False))
 
 
 def _text_renderer(*, tty: bool, show_stream: bool) -> Callable[[LogEvent], str]:
-    """Plain lines when piped; a dim timestamp and indented continuation lines on a terminal."""
+    """Plain lines when piped; a dim timestamp and indented continuation lines on a terminal.
+
+    Either way, control and format characters in the event (``--raw`` included) print as
+    visible escapes: a log line must not be able to drive the terminal it is read on.
+    """
+    from logai.terminal import visible
     from logai.timeparse import format_time
 
     def render(event: LogEvent) -> str:
         stamp = format_time(event.timestamp)
-        message = event.message.rstrip("\r\n").replace("\r\n", "\n")
+        message = event.message.rstrip("\r\n")
         if tty:
-            message = message.replace("\n", "\n    ")
+            message = visible(message, multiline=True).replace("\n", "\n    ")
             stamp = click.style(stamp, dim=True)
         else:
             # One event per line, always: a stack trace must not turn into many "events".
-            message = message.replace("\r", "\\r").replace("\n", "\\n")
+            message = visible(message.replace("\r\n", "\n"))
         if show_stream:
-            stream = click.style(event.stream, fg="cyan") if tty else event.stream
+            stream = visible(event.stream)
+            stream = click.style(stream, fg="cyan") if tty else stream
             return f"{stamp} {stream} {message}"
         return f"{stamp} {message}"
 

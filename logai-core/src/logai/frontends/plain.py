@@ -62,7 +62,9 @@ class PlainChat:
             self.orchestrator.clear()
             self.stdout.write("Conversation cleared.\n")
         else:
-            self.stdout.write(f"Unknown command {command}. Type /help for the list.\n")
+            from logai.terminal import visible
+
+            self.stdout.write(f"Unknown command {visible(command)}. Type /help for the list.\n")
         return True
 
     async def answer(self, question: str) -> bool:

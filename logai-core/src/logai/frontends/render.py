@@ -1,4 +1,9 @@
-"""Turn orchestrator events into terminal lines: shared by ``logai ask`` and the plain chat."""
+"""Turn orchestrator events into terminal lines: shared by ``logai ask`` and the plain chat.
+
+Everything returned here is safe to write to a terminal: log and LLM text has its control and
+format characters made visible (:mod:`logai.terminal`), and URLs in messages have their
+credentials masked.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import json
 from typing import Any
 
 from logai.llm.events import Event, Failed, Notice, Redacted, ToolCallFinished, ToolCallStarted
+from logai.terminal import VisibleStream, visible
+from logai.url_credentials import mask_urls_in_text
 
 
 def _short_arguments(arguments: dict[str, Any], width: int = 90) -> str:
@@ -15,7 +22,15 @@ def _short_arguments(arguments: dict[str, Any], width: int = 90) -> str:
 
 
 def activity_line(event: Event) -> str | None:
-    """One line of tool activity for stderr, or None for events that are not activity."""
+    """One line of tool activity for stderr, or None for events that are not activity.
+
+    The line quotes LLM-chosen arguments and tool or error text, so it is escaped as a whole.
+    """
+    line = _activity_text(event)
+    return None if line is None else visible(mask_urls_in_text(line))
+
+
+def _activity_text(event: Event) -> str | None:
     if isinstance(event, ToolCallStarted):
         return f"→ {event.name}({_short_arguments(event.arguments)})"
     if isinstance(event, ToolCallFinished):
@@ -40,6 +55,8 @@ class PlaceholderStreamRestorer:
     """Restore ``<EMAIL_1>``-style placeholders in streamed text, even when split across deltas.
 
     Text after an unclosed ``<`` is held back (at most a short window) until it can be decided.
+    What comes out is for a terminal: restored values and the model's own text alike have
+    their control and format characters made visible (newlines and tabs stay layout).
     """
 
     _WINDOW = 48
@@ -47,6 +64,7 @@ class PlaceholderStreamRestorer:
     def __init__(self, restore: Any) -> None:
         self._restore = restore
         self._pending = ""
+        self._visible = VisibleStream()
 
     def feed(self, text: str) -> str:
         buffer = self._pending + text
@@ -56,8 +74,8 @@ class PlaceholderStreamRestorer:
             buffer = buffer[:cut]
         else:
             self._pending = ""
-        return str(self._restore(buffer))
+        return self._visible.feed(str(self._restore(buffer)))
 
     def flush(self) -> str:
         rest, self._pending = self._pending, ""
-        return str(self._restore(rest))
+        return self._visible.feed(str(self._restore(rest))) + self._visible.flush()

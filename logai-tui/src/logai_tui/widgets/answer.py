@@ -28,6 +28,7 @@ from logai.llm.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
+from logai.terminal import VisibleStream, visible
 from logai_tui.placeholders import PlaceholderStream
 from logai_tui.widgets.conversation import ErrorMessage, NoticeMessage
 from logai_tui.widgets.tool_panel import ToolCallPanel
@@ -58,7 +59,8 @@ class InfoMessage(Markdown):
     """Output of a slash command (help, cache status): markdown, not part of a conversation."""
 
     def __init__(self, markdown: str) -> None:
-        super().__init__(markdown, classes="info-message")
+        # It may quote an error or a cache path: no control characters reach the terminal.
+        super().__init__(visible(markdown, multiline=True), classes="info-message")
 
 
 class AnswerView(Vertical):
@@ -68,6 +70,8 @@ class AnswerView(Vertical):
         super().__init__(classes="answer")
         self._restore = restore
         self._placeholders = PlaceholderStream(restore)
+        # Model text (and restored log values) must not reach the terminal as control codes.
+        self._visible = VisibleStream()
         self._segment: Markdown | None = None
         self._stream: MarkdownStream | None = None
         self._panels: dict[str, ToolCallPanel] = {}
@@ -84,7 +88,7 @@ class AnswerView(Vertical):
     async def show(self, event: Event) -> None:
         """Render one event."""
         if isinstance(event, TextDelta):
-            await self._write(self._placeholders.feed(event.text))
+            await self._write(self._visible.feed(self._placeholders.feed(event.text)))
         elif isinstance(event, ToolCallStarted):
             await self._end_segment()
             panel = ToolCallPanel(event, self._restore)
@@ -103,13 +107,13 @@ class AnswerView(Vertical):
             if event.summary:
                 await self._end_segment()
                 summary = f"{event.summary} before sending log text to the model."
-                await self.mount(Static(Content(summary), classes="redaction-summary"))
+                await self.mount(Static(Content(visible(summary)), classes="redaction-summary"))
         elif isinstance(event, Done):
             await self._end_segment()
             self._stop_unfinished_panels()
             if not self.text and event.text and not self.failed:
                 # A provider that did not stream: show the whole answer at once.
-                await self._write(self._restore(event.text))
+                await self._write(visible(self._restore(event.text), multiline=True))
                 await self._end_segment()
             self.done = True
 
@@ -136,7 +140,7 @@ class AnswerView(Vertical):
 
     async def _end_segment(self) -> None:
         """Close the current markdown block (held-back placeholder text included)."""
-        await self._write(self._placeholders.flush())
+        await self._write(self._visible.feed(self._placeholders.flush()) + self._visible.flush())
         if self._stream is not None:
             await self._stream.stop()
             self._stream = None

@@ -15,9 +15,11 @@ timeout. Per rule and line:
   sanitizer: every line it would have searched is redacted whole at once. So hostile log text
   costs a rule at most ``trip_after`` budgets in total, and the rest of its pack still applies.
 
-A rule runs one line at a time here (``pos``/``endpos`` on the line, so ``$`` means the end of
-the line), which is what gives the budget its meaning; a multi-line rule gets one budget for the
-text from its first hinted line to the end, and on overrun that whole stretch is redacted.
+A rule with hints or a trigger runs one line at a time (``pos``/``endpos`` on the line, so
+``$`` means the end of the line), which is what gives the budget its meaning. A rule without
+either first searches the whole text under one budget sized to it, and only after that runs out
+goes line by line. A multi-line rule gets one budget for the text from its first hinted line to
+the end, and on overrun that whole stretch is redacted.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class GuardedRule:
         "multiline",
         "name",
         "overruns",
+        "per_line",
         "reach",
         "regex",
         "scan_all",
@@ -108,6 +111,7 @@ class GuardedRule:
         self.scan_all = not rule.hints and not rule.trigger
         self.budget = budget
         self.overruns = 0
+        self.per_line = False
         self.unchecked = 0
         self.tripped = False
 
@@ -149,6 +153,15 @@ class GuardedRule:
                 start = max(start, first - self.reach)
             self._search(text, start, len(text), text.rfind("\n", 0, start) + 1, spans, unchecked)
             return
+        if self.scan_all and not self.per_line and not self.tripped:
+            # One search over the whole text is many times faster than one per line; only if
+            # it runs out of time does the rule go line by line (from then on), so that the
+            # budget can single out the lines at fault.
+            found = self._search_within_budget(text, 0, len(text))
+            if found is not None:
+                spans.extend(found)
+                return
+            self.per_line = True
         for start, end in self._lines(text, None if every_line else positions):
             self._search(text, start, end, text.rfind("\n", 0, start) + 1, spans, unchecked)
 
@@ -197,25 +210,31 @@ class GuardedRule:
     ) -> None:
         """Search ``text[start:end]`` within budget; on overrun, mark the lines unchecked."""
         if not self.tripped:
-            limit = self.budget.limit(end - start)
-            clock = time.perf_counter
-            began = clock()
-            found: list[Span] = []
-            group, validator, index = self.group, self.validator, self.index
-            try:
-                for match in self.regex.finditer(text, start, end, timeout=limit):
-                    value_start, value_end = match.span(group)
-                    if value_start < value_end and _accepted(self.name, validator, match):
-                        found.append((value_start, value_end, index))
-                    if clock() - began > limit:
-                        raise TimeoutError
-            except TimeoutError:
-                self._overrun()
-            else:
+            found = self._search_within_budget(text, start, end)
+            if found is not None:
                 spans.extend(found)
                 return
         self.unchecked += 1
         unchecked.append((line_start, end))
+
+    def _search_within_budget(self, text: str, start: int, end: int) -> list[Span] | None:
+        """The accepted matches in ``text[start:end]``, or ``None`` (an overrun) if out of time."""
+        limit = self.budget.limit(end - start)
+        clock = time.perf_counter
+        began = clock()
+        found: list[Span] = []
+        group, validator, index = self.group, self.validator, self.index
+        try:
+            for match in self.regex.finditer(text, start, end, timeout=limit):
+                value_start, value_end = match.span(group)
+                if value_start < value_end and _accepted(self.name, validator, match):
+                    found.append((value_start, value_end, index))
+                if clock() - began > limit:
+                    raise TimeoutError
+        except TimeoutError:
+            self._overrun()
+            return None
+        return found
 
     def _overrun(self) -> None:
         self.overruns += 1

@@ -136,7 +136,8 @@ def collect_rules(host: PluginHost) -> RuleCollection:
         try:
             check_rule(rule)
         except ValueError as exc:
-            pack.rejected.append(RejectedRule(rule.name, str(exc).removeprefix(f"rule {rule.name!r}: ")))
+            reason = str(exc).removeprefix(f"rule {rule.name!r}: ")
+            pack.rejected.append(RejectedRule(rule.name, reason))
             continue
         pack.rules.append(rule.name)
         rules.append(rule)
@@ -153,7 +154,8 @@ def collect_rules(host: PluginHost) -> RuleCollection:
             )
     for info in host.plugins:
         if info.status == "failed" and _may_have_rules(info):
-            pack = packs.setdefault(info.name, PackReport(info.name))
+            key = info.name if host.info(info.name) is info else info.label
+            pack = packs.setdefault(key, PackReport(key))
             why = info.error
             if not info.imported:
                 why += " (it may be a sanitizer rule pack)"

@@ -58,9 +58,7 @@ _KINDS = {
 }
 
 
-def claim(
-    host: PluginHost, kind: str, name: str, plugin: str, owners: dict[str, str]
-) -> bool:
+def claim(host: PluginHost, kind: str, name: str, plugin: str, owners: dict[str, str]) -> bool:
     """Whether ``plugin`` may have ``name``: the first registration wins, the rest are refused.
 
     ``owners`` maps each name claimed so far to its plugin. Plugins are called in load order

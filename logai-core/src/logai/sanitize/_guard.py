@@ -101,7 +101,7 @@ class GuardedRule:
         self.index = index
         self.name: str = rule.name
         self.regex = compile_guarded(rule.pattern, f"rule {rule.name!r}: pattern")
-        self.trigger = (
+        self.trigger: Any = (
             compile_guarded(rule.trigger, f"rule {rule.name!r}: trigger") if rule.trigger else None
         )
         self.group = rule.group
@@ -157,9 +157,9 @@ class GuardedRule:
             # One search over the whole text is many times faster than one per line; only if
             # it runs out of time does the rule go line by line (from then on), so that the
             # budget can single out the lines at fault.
-            found = self._search_within_budget(text, 0, len(text))
-            if found is not None:
-                spans.extend(found)
+            everything = self._search_within_budget(text, 0, len(text))
+            if everything is not None:
+                spans.extend(everything)
                 return
             self.per_line = True
         for start, end in self._lines(text, None if every_line else positions):

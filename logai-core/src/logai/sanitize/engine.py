@@ -95,9 +95,7 @@ class Sanitizer:
         collection = collect_rules(host or get_host())
         if enabled and collection.problems:
             raise SanitizerUnavailable(collection.problems)
-        return cls(
-            collection.rules, enabled=enabled, disabled_rules=disabled_rules, budget=budget
-        )
+        return cls(collection.rules, enabled=enabled, disabled_rules=disabled_rules, budget=budget)
 
     # -- introspection ----------------------------------------------------------------------
 

@@ -255,6 +255,20 @@ class PluginHost:
         """What is known about plugin ``name`` (as the hook calls name it)."""
         return self._infos.get(name)
 
+    def claim(self, kind: str, name: str, plugin: str, owners: dict[str, str]) -> bool:
+        """Whether ``plugin`` may have ``name``: the first registration wins, the rest are refused.
+
+        ``owners`` maps each ``kind`` name claimed so far to its plugin. Hooks are called in
+        load order (built-ins first), so a plugin can replace neither a built-in nor an earlier
+        plugin; a refusal is reported by :meth:`refuse`. The same plugin registering a name
+        twice keeps it.
+        """
+        owner = owners.setdefault(name, plugin)
+        if owner != plugin:
+            self.refuse(plugin, kind, name, owner)
+            return False
+        return True
+
     def refuse(self, plugin: str, kind: str, name: str, owner: str) -> None:
         """Record that ``plugin`` registered the ``kind`` ``name`` that ``owner`` already has.
 

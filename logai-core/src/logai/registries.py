@@ -58,21 +58,6 @@ _KINDS = {
 }
 
 
-def claim(host: PluginHost, kind: str, name: str, plugin: str, owners: dict[str, str]) -> bool:
-    """Whether ``plugin`` may have ``name``: the first registration wins, the rest are refused.
-
-    ``owners`` maps each name claimed so far to its plugin. Plugins are called in load order
-    (built-ins first), so a plugin can neither replace a built-in nor an earlier plugin; a
-    refusal is reported by :meth:`PluginHost.refuse` (a warning naming both plugins, and a
-    conflict shown by ``logai plugins``). The same plugin registering a name twice keeps it.
-    """
-    owner = owners.setdefault(name, plugin)
-    if owner != plugin:
-        host.refuse(plugin, kind, name, owner)
-        return False
-    return True
-
-
 def _by_name(hook: str, host: PluginHost | None) -> dict[str, Registered[Any]]:
     host = host or get_host()
     found: dict[str, Registered[Any]] = {}
@@ -80,7 +65,7 @@ def _by_name(hook: str, host: PluginHost | None) -> dict[str, Registered[Any]]:
     for reg in host.collect(hook):
         name, factory = reg.args[0], reg.args[1]
         priority = int(reg.kwargs.get("priority", reg.args[2] if len(reg.args) > 2 else 0))
-        if claim(host, _KINDS[hook], str(name), reg.plugin, owners):
+        if host.claim(_KINDS[hook], str(name), reg.plugin, owners):
             found.setdefault(str(name), Registered(str(name), factory, reg.plugin, priority))
     return found
 

@@ -19,7 +19,7 @@ def _call_every_hook(host: PluginHost) -> RuleCollection:
     Hooks are otherwise called lazily, when a source, frontend or sanitizer is needed; without
     this a plugin that raises in one, or registers a taken name, would be listed as healthy.
     """
-    from logai.registries import claim, data_sources, frontends, llm_providers
+    from logai.registries import data_sources, frontends, llm_providers
     from logai.sanitize.packs import collect_rules
     from logai.tools.base import Tool
     from logai.tools.log_tools import CORE_TOOLS
@@ -31,7 +31,7 @@ def _call_every_hook(host: PluginHost) -> RuleCollection:
     for registration in host.collect("register_tools"):
         tool = registration.args[0] if registration.args else None
         if isinstance(tool, Tool):
-            claim(host, "tool", tool.name, registration.plugin, owners)
+            host.claim("tool", tool.name, registration.plugin, owners)
     return collect_rules(host)
 
 

@@ -203,10 +203,10 @@ class Matcher:
         for index in self._scan_all:
             self._scan(index, text, 0, len(text), spans)
         candidates = self._candidates(text)
-        guarded = self._guarded
-        for index, positions in candidates.items():
-            if index in guarded:
-                continue
+        unguarded = candidates.items()
+        if self._guards:  # third-party rules run below, under their time budget
+            unguarded = {i: p for i, p in unguarded if i not in self._guarded}.items()
+        for index, positions in unguarded:
             rule = self.rules[index]
             if rule.multiline:
                 first = min(positions)

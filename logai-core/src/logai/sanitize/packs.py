@@ -109,7 +109,6 @@ def _problem(host: PluginHost, info: PluginInfo | None, plugin: str, what: str) 
 
 def collect_rules(host: PluginHost) -> RuleCollection:
     """Call every rule pack, validate what it registered and report each pack's state."""
-    from logai.registries import claim
     from logai.sanitize._matcher import check_rule
 
     registrations = host.collect(RULES_HOOK)
@@ -128,7 +127,7 @@ def collect_rules(host: PluginHost) -> RuleCollection:
                 RejectedRule(f"#{len(pack.rejected) + len(pack.rules) + 1}", _not_a_rule(rule))
             )
             continue
-        if not claim(host, "sanitizer rule", rule.name, plugin, owners):
+        if not host.claim("sanitizer rule", rule.name, plugin, owners):
             holder = host.info(owners[rule.name])
             taken_by = holder.label if holder is not None else f"'{owners[rule.name]}'"
             pack.rejected.append(RejectedRule(rule.name, f"the name is taken by plugin {taken_by}"))

@@ -61,14 +61,12 @@ class ToolRegistry:
         tools: list[Tool] = list(CORE_TOOLS)
         if source.supports_query:
             tools.append(query_tool(source.query_language or "the source's query language"))
-        from logai.registries import claim
-
         host = host or get_host()
         owners = {item.name: "core" for item in tools}
         for registration in host.collect("register_tools"):
             candidate = registration.args[0] if registration.args else None
-            if isinstance(candidate, Tool) and claim(
-                host, "tool", candidate.name, registration.plugin, owners
+            if isinstance(candidate, Tool) and host.claim(
+                "tool", candidate.name, registration.plugin, owners
             ):
                 tools.append(candidate)
         return cls(tools)

@@ -150,5 +150,6 @@ def test_ask_sends_nothing_to_the_llm(
     done = _logai("ask", "--source", "files", "who logged in as jane@example.com?", env=env)
     assert done.returncode != 0
     assert fake_llm.requests == []
+    assert "Traceback" not in done.stderr
     assert "plugin 'broken' (logai-broken-plugin)" in done.stderr
     assert "LOGAI_DISABLE_PLUGINS=broken" in done.stderr

@@ -138,7 +138,11 @@ class Orchestrator:
 
     def restore(self, text: str) -> str:
         """Placeholders back to the original values, for display to the local user only."""
-        return self.sanitizer().restore(text)
+        if self._sanitizer is None:
+            # Nothing was sanitized yet (or the sanitizer could not be built: a broken rule
+            # pack), so no placeholder of ours can be in the text.
+            return text
+        return self._sanitizer.restore(text)
 
     # -- the choke point ---------------------------------------------------------------------
 

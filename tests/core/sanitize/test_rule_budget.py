@@ -117,3 +117,47 @@ def test_logai_sanitize_survives_an_installed_catastrophic_pack(
     assert all("<TICKET_" in line for line in lines)
     assert "Rule 'slow_a' exceeded its time budget 5 times" in done.stderr
     assert "(rule switched off)" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("pattern", "slow"),
+    [
+        (r"(a|aa)+$", True),  # exponential on a short line
+        (r"(x+x+)+y", True),  # polynomial: caught on a long line
+        (r"\bTICKET-[0-9]{4}\b", False),
+        (r"(?<![A-Za-z0-9])EMP-[0-9]{6}(?![0-9])", False),
+        (r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", False),
+    ],
+)
+def test_backtracking_probe(pattern: str, slow: bool) -> None:
+    from logai.sanitize._probe import probe_rule
+
+    finding = probe_rule(Rule(name="r", kind="R", pattern=pattern))
+    assert (finding is not None) == slow, finding
+    if finding:
+        assert finding.startswith("backtracks catastrophically")
+
+
+def test_default_rules_pass_the_probe() -> None:
+    from logai.sanitize._probe import probe_rule
+
+    assert {rule.name: probe_rule(rule) for rule in default_rules() if probe_rule(rule)} == {}
+
+
+def test_logai_plugins_names_the_slow_rule(install_test_plugins: InstallPlugins) -> None:
+    import json
+
+    env = install_test_plugins("logai-rules-slow")
+    done = subprocess.run(
+        [sys.executable, "-m", "logai", "plugins", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    entry = {e["name"]: e for e in json.loads(done.stdout)}["slow-rules"]
+    assert entry["rules"] == ["slow_a", "ticket"]
+    assert [rule["name"] for rule in entry["slow_rules"]] == ["slow_a"]
+    assert not entry["blocks_sanitization"]  # reported, not rejected: the budget contains it

@@ -35,6 +35,20 @@ def _call_every_hook(host: PluginHost) -> RuleCollection:
     return collect_rules(host)
 
 
+def _slow_rules(collection: RuleCollection) -> dict[str, str]:
+    """Third-party rules that the catastrophic-backtracking probe caught, with the finding."""
+    from logai.sanitize._matcher import is_trusted
+    from logai.sanitize._probe import probe_rule
+
+    found = {}
+    for rule in collection.rules:
+        if not is_trusted(rule):
+            finding = probe_rule(rule)
+            if finding:
+                found[rule.name] = finding
+    return found
+
+
 def _status(status: str, error: str, extra: list[str]) -> str:
     text = status if not error else f"{status}: {error}"
     return "; ".join([text, *extra])
@@ -51,6 +65,7 @@ def plugins(as_json: bool) -> None:
     host = get_host()
     collection = _call_every_hook(host)
     packs = collection.packs
+    slow = _slow_rules(collection)
     entries: list[dict[str, Any]] = []
     for info in host.plugins:
         entry = info.to_dict()
@@ -58,6 +73,9 @@ def plugins(as_json: bool) -> None:
         entry["rules"] = pack.rules if pack else []
         entry["rejected_rules"] = [r.to_dict() for r in pack.rejected] if pack else []
         entry["blocks_sanitization"] = bool(pack and pack.problem)
+        entry["slow_rules"] = [
+            {"name": name, "reason": slow[name]} for name in entry["rules"] if name in slow
+        ]
         entries.append(entry)
     if as_json:
         click.echo(json.dumps(entries, indent=2))
@@ -68,6 +86,8 @@ def plugins(as_json: bool) -> None:
         extra = []
         if entry["rejected_rules"]:
             extra.append(f"{len(entry['rejected_rules'])} rule(s) rejected")
+        if entry["slow_rules"]:
+            extra.append(f"{len(entry['slow_rules'])} rule(s) slow")
         if info.conflicts:
             extra.append(f"{len(info.conflicts)} name(s) refused")
         if entry["blocks_sanitization"]:
@@ -91,8 +111,9 @@ def plugins(as_json: bool) -> None:
 def _details(host: PluginHost, entries: list[dict[str, Any]], collection: RuleCollection) -> None:
     """Lines under the table, each led by its topic so the output stays easy to grep.
 
-    ``rules PLUGIN: ...`` per rule pack, ``rejected PLUGIN/RULE: reason``, ``refused PLUGIN:
-    ...`` for a name another plugin has, ``blocked: ...`` when sanitization cannot run.
+    ``rules PLUGIN: ...`` per rule pack, ``rejected PLUGIN/RULE: reason``, ``slow PLUGIN/RULE:
+    ...`` for a third-party rule the backtracking probe caught, ``refused PLUGIN: ...`` for a
+    name another plugin has, ``blocked: ...`` when sanitization cannot run.
     """
     lines: list[str] = []
     for entry in entries:
@@ -101,6 +122,10 @@ def _details(host: PluginHost, entries: list[dict[str, Any]], collection: RuleCo
             lines += [
                 f"rejected {entry['name']}/{rejected['name']}: {rejected['reason']}"
                 for rejected in entry["rejected_rules"]
+            ]
+            lines += [
+                f"slow {entry['name']}/{rule['name']}: {rule['reason']}"
+                for rule in entry["slow_rules"]
             ]
     lines += [f"refused {info.name}: {text}" for info in host.plugins for text in info.conflicts]
     lines += [f"blocked: {problem}" for problem in collection.problems]

@@ -124,3 +124,31 @@ def test_logai_plugins_shows_the_conflicts(install_test_plugins: InstallPlugins)
         {"name": "email", "reason": "the name is taken by plugin 'default-rules' (logai-core)"}
     ]
     assert "plugin 'aaa-shadow' (logai-shadow-plugin) registered frontend 'tui'" in done.stderr
+
+
+def test_a_plugin_cannot_replace_a_core_command(install_test_plugins: InstallPlugins) -> None:
+    env = install_test_plugins("logai-shadow-plugin")
+    done = subprocess.run(
+        [sys.executable, "-m", "logai", "sanitize"],
+        input="mail jane@example.com\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "mail <EMAIL_1>\n"
+    assert (
+        "plugin 'aaa-shadow' (logai-shadow-plugin) registered command 'sanitize', already "
+        "registered by plugin 'core-commands' (logai-core); refused" in done.stderr
+    )
+    own = subprocess.run(
+        [sys.executable, "-m", "logai", "shadow-hello"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert own.stdout == "hello from the shadow\n", own.stderr

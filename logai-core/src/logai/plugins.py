@@ -133,6 +133,7 @@ class PluginHost:
         self.manager.add_hookspecs(hookspecs)
         self._infos: dict[str, PluginInfo] = {}
         self._refused: set[tuple[str, str, str]] = set()
+        self._calling: str | None = None
         self._trace = _is_true(self._environ.get("LOGAI_TRACE_PLUGINS"))
         self._blocked = _split_names(self._environ.get("LOGAI_DISABLE_PLUGINS", ""))
         allow = self._environ.get("LOGAI_PLUGINS")
@@ -243,6 +244,15 @@ class PluginHost:
         self._warn(f"plugin '{info.name}' ({info.distribution}) skipped: {reason}")
 
     @property
+    def calling(self) -> str | None:
+        """The plugin whose hook implementation is running right now, if any.
+
+        For hooks that hand out an object instead of a ``register`` callback (the click group
+        of ``register_commands``), so that what the plugin adds can still be attributed.
+        """
+        return self._calling
+
+    @property
     def disabled_names(self) -> list[str]:
         """The names in ``LOGAI_DISABLE_PLUGINS``, sorted."""
         return sorted(self._blocked)
@@ -316,6 +326,7 @@ class PluginHost:
         keeps every healthy plugin working when one raises.
         """
         started = time.perf_counter()
+        outer, self._calling = self._calling, impl.plugin_name
         try:
             impl.function(**{arg: kwargs[arg] for arg in impl.argnames if arg in kwargs})
             return True
@@ -326,6 +337,7 @@ class PluginHost:
                 self.manager.unregister(name=impl.plugin_name)
             return False
         finally:
+            self._calling = outer
             if self._trace:
                 elapsed = (time.perf_counter() - started) * 1000
                 sys.stderr.write(

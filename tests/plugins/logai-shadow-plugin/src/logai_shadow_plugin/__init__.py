@@ -34,3 +34,18 @@ def register_tools(register: Callable[[Tool], None]) -> None:
 
     register(SHARED)
     register(FAKE_CORE)
+
+
+@hookimpl
+def register_commands(cli: Any) -> None:
+    import click
+
+    @cli.command("sanitize")
+    def sanitize() -> None:
+        """Would pass log text through untouched if LogAI let it replace the real command."""
+        click.echo("shadow sanitize")
+
+    @cli.command("shadow-hello")
+    def hello() -> None:
+        """A command of its own, which it keeps."""
+        click.echo("hello from the shadow")

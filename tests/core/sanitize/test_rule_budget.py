@@ -1,7 +1,7 @@
 """No third-party rule can hang or starve LogAI: its time is budgeted per line and in total.
 
 Assertions are on the budget's counters and on what the output contains, not on wall-clock
-thresholds; the one timing check compares the rule's time with its own configured budget.
+thresholds; the one timing check compares CPU time (what the budget counts) with the budget.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ def test_catastrophic_rule_costs_at_most_its_budget_and_the_pack_still_applies(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     sanitizer = _sanitizer(CATASTROPHIC, TICKET)
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time: what the budget counts, immune to machine load
     out, stats = sanitizer.sanitize_text("\n".join(ADVERSARIAL))
-    elapsed = time.perf_counter() - started
+    cpu = time.thread_time() - started
     report = {record["rule"]: record for record in sanitizer.budget_report()}
     assert report["slow_a"]["tripped"]
     assert report["slow_a"]["overruns"] == BUDGET.trip_after  # then it is not run again
@@ -46,10 +46,10 @@ def test_catastrophic_rule_costs_at_most_its_budget_and_the_pack_still_applies(
     shape = re.compile(r"<UNCHECKED_TEXT_1> <TICKET_\d+> <UNCHECKED_TEXT_2> <EMAIL_1>")
     assert all(shape.fullmatch(line) for line in lines), lines[:3]
     assert stats.counts["TICKET"] == stats.counts["EMAIL"] == len(ADVERSARIAL)
-    # The whole run (200 lines, 30 rules) stays within a small multiple of the slow rule's
-    # total allowance, however long the rule would need per line (about forever here).
+    # The whole run (200 lines, 30 rules) costs the slow rule's total allowance plus the usual
+    # work, however long the rule would need per line (about forever here).
     allowance = BUDGET.trip_after * BUDGET.limit(45)
-    assert elapsed < 1.0 and elapsed < allowance + 0.5
+    assert cpu < allowance + 0.25
     err = capsys.readouterr().err
     assert "sanitizer rule 'slow_a' took more than its 5 ms budget" in err
     assert "'slow_a' exceeded its time budget 3 times and is no longer run" in err

@@ -153,3 +153,20 @@ def test_ask_sends_nothing_to_the_llm(
     assert "Traceback" not in done.stderr
     assert "plugin 'broken' (logai-broken-plugin)" in done.stderr
     assert "LOGAI_DISABLE_PLUGINS=broken" in done.stderr
+
+
+def test_a_plugin_refused_for_its_entry_point_name_blocks_until_its_distribution_is_disabled(
+    install_test_plugins: InstallPlugins,
+) -> None:
+    env = install_test_plugins("logai-rules-twin", "logai-rules-employee-id")
+    done = _logai("sanitize", env=env, stdin="EMP-004211\n")
+    assert done.returncode == 1
+    assert "plugin 'employee-id' (logai-rules-twin) name already used by" in done.stderr
+    assert "LOGAI_DISABLE_PLUGINS=logai-rules-twin" in done.stderr
+    env["LOGAI_DISABLE_PLUGINS"] = "logai-rules-twin"
+    enabled = _logai("sanitize", env=env, stdin="EMP-004211\n")
+    assert enabled.returncode == 0, enabled.stderr
+    assert enabled.stdout == "<EMPLOYEE_ID_1>\n"
+    listed = json.loads(_logai("plugins", "--json", env=env).stdout)
+    twin = next(entry for entry in listed if entry["distribution"] == "logai-rules-twin")
+    assert twin["status"] == "disabled" and twin["rules"] == []

@@ -69,7 +69,8 @@ def plugins(as_json: bool) -> None:
     entries: list[dict[str, Any]] = []
     for info in host.plugins:
         entry = info.to_dict()
-        pack = packs.get(info.name) or packs.get(info.label)
+        # A plugin refused for its entry-point name is listed under its label, not its name.
+        pack = packs.get(info.name if host.info(info.name) is info else info.label)
         entry["rules"] = pack.rules if pack else []
         entry["rejected_rules"] = [r.to_dict() for r in pack.rejected] if pack else []
         entry["blocks_sanitization"] = bool(pack and pack.problem)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from logai.sanitize._matcher import Matcher
 from logai.sanitize._vault import PlaceholderVault
+from logai.sanitize.packs import SanitizerUnavailable
 from logai.sanitize.rule import Rule
 from logai.sanitize.stats import SanitizeStats
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from logai.sanitize._guard import RuleBudget
     from logai.sources.base import LogEvent
 
-__all__ = ["Sanitizer"]
+__all__ = ["Sanitizer", "SanitizerUnavailable"]
 
 
 class Sanitizer:
@@ -90,7 +91,7 @@ class Sanitizer:
         redacted anyway, so nothing blocks.
         """
         from logai.plugins import get_host
-        from logai.sanitize.packs import SanitizerUnavailable, collect_rules
+        from logai.sanitize.packs import collect_rules
 
         collection = collect_rules(host or get_host())
         if enabled and collection.problems:

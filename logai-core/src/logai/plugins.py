@@ -4,7 +4,14 @@ Built-in plugins are modules of this package listed in :data:`BUILTIN_PLUGINS`; 
 are found through the ``logai`` entry-point group. Both go through the same manager, so the rest
 of LogAI cannot tell them apart. A plugin that fails to import, registers an unknown hook or
 raises inside a hook is recorded as failed, reported with one line on stderr and skipped: a
-broken third-party package must never stop LogAI from starting.
+broken third-party package must never stop LogAI from starting. (Building a sanitizer is the
+exception: a failed plugin that is, or may be, a rule pack blocks it; see
+:mod:`logai.sanitize.packs`.)
+
+Load order, which decides who keeps a contested name: the built-ins in :data:`BUILTIN_PLUGINS`
+order, then LogAI's own distributions (:data:`FIRST_PARTY_DISTRIBUTIONS`), then every other
+installed plugin sorted by entry-point name and distribution. A later plugin registering a name
+an earlier one took is refused with a warning naming both (:meth:`PluginHost.refuse`).
 
 Environment switches (read here, before settings exist, because settings come from plugins too):
 
@@ -39,6 +46,10 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("local-files", "logai.builtins.local_files"),
 )
 
+#: LogAI's own installed distributions: they load right after the built-ins, so their names
+#: (``cloudwatch``, ``tui``...) are as safe from third-party takeover as the built-ins' are.
+FIRST_PARTY_DISTRIBUTIONS = frozenset({"logai-cloudwatch", "logai-tui", "logai-mcp"})
+
 PluginStatus = Literal["ok", "failed", "disabled"]
 Warn = Callable[[str], None]
 
@@ -67,6 +78,15 @@ class PluginInfo:
     hooks: list[str] = field(default_factory=list)
     status: PluginStatus = "ok"
     error: str = ""
+    imported: bool = False
+    """Whether the module was imported, i.e. whether :attr:`hooks` is known to be complete."""
+    conflicts: list[str] = field(default_factory=list)
+    """Names this plugin registered but was refused because an earlier plugin had them."""
+
+    @property
+    def label(self) -> str:
+        """``'name' (distribution)``: how messages name a plugin."""
+        return f"'{self.name}' ({self.distribution})"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +98,7 @@ class PluginInfo:
             "hooks": self.hooks,
             "status": self.status,
             "error": self.error,
+            "conflicts": self.conflicts,
         }
 
 
@@ -111,6 +132,8 @@ class PluginHost:
         self.manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.manager.add_hookspecs(hookspecs)
         self._infos: dict[str, PluginInfo] = {}
+        self._refused: set[tuple[str, str, str]] = set()
+        self._calling: str | None = None
         self._trace = _is_true(self._environ.get("LOGAI_TRACE_PLUGINS"))
         self._blocked = _split_names(self._environ.get("LOGAI_DISABLE_PLUGINS", ""))
         allow = self._environ.get("LOGAI_PLUGINS")
@@ -136,12 +159,17 @@ class PluginHost:
     def _load_entry_points(self) -> None:
         from importlib.metadata import entry_points
 
-        for ep in sorted(entry_points(group=hookspecs.PROJECT_NAME), key=lambda e: e.name):
+        found = []
+        for ep in entry_points(group=hookspecs.PROJECT_NAME):
             dist = getattr(ep, "dist", None)
+            found.append((ep, dist.name if dist is not None else "?", dist))
+        # Deterministic whatever order the environment lists distributions in.
+        found.sort(key=lambda e: (e[1] not in FIRST_PARTY_DISTRIBUTIONS, e[0].name, e[1]))
+        for ep, distribution, dist in found:
             info = PluginInfo(
                 name=ep.name,
                 module=ep.value,
-                distribution=dist.name if dist is not None else "?",
+                distribution=distribution,
                 version=dist.version if dist is not None else "?",
                 builtin=False,
             )
@@ -167,14 +195,21 @@ class PluginHost:
         return info
 
     def _load(self, info: PluginInfo, loader: Callable[[], object]) -> None:
+        # A distribution name in the block-list disables its plugins whatever they are called:
+        # the one way to switch off the second of two plugins that share a name.
+        blocked = info.distribution in self._blocked and not info.builtin
         if info.name in self._infos:
             other = self._infos[info.name]
+            key = f"{info.name} ({info.distribution})"
+            self._infos[key] = info
+            if blocked:
+                info.status, info.error = "disabled", "in LOGAI_DISABLE_PLUGINS"
+                return
             info.status, info.error = "failed", f"name already used by {other.distribution}"
             self._warn(f"plugin '{info.name}' from {info.distribution} skipped: {info.error}")
-            self._infos[f"{info.name} ({info.distribution})"] = info
             return
         self._infos[info.name] = info
-        if info.name in self._blocked:
+        if info.name in self._blocked or blocked:
             info.status, info.error = "disabled", "in LOGAI_DISABLE_PLUGINS"
             return
         try:
@@ -182,6 +217,10 @@ class PluginHost:
         except (Exception, SystemExit) as exc:
             self._fail(info, f"failed to import: {_describe_exception(exc)}")
             return
+        info.imported = True
+        # What the module offers, even if registering it fails below: a rule pack that cannot
+        # register must still be recognised as one (it blocks sanitization).
+        info.hooks = [hook for hook in self.hook_names() if callable(getattr(plugin, hook, None))]
         try:
             self.manager.register(plugin, name=info.name)
         except Exception as exc:
@@ -203,6 +242,61 @@ class PluginHost:
     def _fail(self, info: PluginInfo, reason: str) -> None:
         info.status, info.error = "failed", reason
         self._warn(f"plugin '{info.name}' ({info.distribution}) skipped: {reason}")
+
+    @property
+    def calling(self) -> str | None:
+        """The plugin whose hook implementation is running right now, if any.
+
+        For hooks that hand out an object instead of a ``register`` callback (the click group
+        of ``register_commands``), so that what the plugin adds can still be attributed.
+        """
+        return self._calling
+
+    @property
+    def disabled_names(self) -> list[str]:
+        """The names in ``LOGAI_DISABLE_PLUGINS``, sorted."""
+        return sorted(self._blocked)
+
+    def disable_hint(self, name: str) -> str:
+        """The ``LOGAI_DISABLE_PLUGINS=...`` setting that also disables plugin ``name``."""
+        return "LOGAI_DISABLE_PLUGINS=" + ",".join(sorted({*self._blocked, name}))
+
+    def info(self, name: str) -> PluginInfo | None:
+        """What is known about plugin ``name`` (as the hook calls name it)."""
+        return self._infos.get(name)
+
+    def claim(self, kind: str, name: str, plugin: str, owners: dict[str, str]) -> bool:
+        """Whether ``plugin`` may have ``name``: the first registration wins, the rest are refused.
+
+        ``owners`` maps each ``kind`` name claimed so far to its plugin. Hooks are called in
+        load order (built-ins first), so a plugin can replace neither a built-in nor an earlier
+        plugin; a refusal is reported by :meth:`refuse`. The same plugin registering a name
+        twice keeps it.
+        """
+        owner = owners.setdefault(name, plugin)
+        if owner != plugin:
+            self.refuse(plugin, kind, name, owner)
+            return False
+        return True
+
+    def refuse(self, plugin: str, kind: str, name: str, owner: str) -> None:
+        """Record that ``plugin`` registered the ``kind`` ``name`` that ``owner`` already has.
+
+        The later registration is dropped; the warning (once per process) names both plugins,
+        and ``logai plugins`` lists the conflict under the refused plugin.
+        """
+        if (plugin, kind, name) in self._refused:
+            return
+        self._refused.add((plugin, kind, name))
+        info, holder = self._infos.get(plugin), self._infos.get(owner)
+        label = info.label if info is not None else f"'{plugin}'"
+        holder_label = holder.label if holder is not None else f"'{owner}'"
+        if info is not None:
+            info.conflicts.append(f"{kind} '{name}' is taken by plugin {holder_label}")
+        self._warn(
+            f"plugin {label} registered {kind} '{name}', already registered by plugin "
+            f"{holder_label}; refused (built-ins load first, then by entry-point name)"
+        )
 
     def hook_names(self) -> list[str]:
         """Names of every hook LogAI defines."""
@@ -232,6 +326,7 @@ class PluginHost:
         keeps every healthy plugin working when one raises.
         """
         started = time.perf_counter()
+        outer, self._calling = self._calling, impl.plugin_name
         try:
             impl.function(**{arg: kwargs[arg] for arg in impl.argnames if arg in kwargs})
             return True
@@ -242,6 +337,7 @@ class PluginHost:
                 self.manager.unregister(name=impl.plugin_name)
             return False
         finally:
+            self._calling = outer
             if self._trace:
                 elapsed = (time.perf_counter() - started) * 1000
                 sys.stderr.write(

@@ -48,14 +48,25 @@ class FrontendContext:
     host: PluginHost
 
 
+#: How messages name what each hook registers.
+_KINDS = {
+    "register_data_sources": "data source",
+    "register_llm_providers": "LLM provider",
+    "register_frontends": "frontend",
+    "register_tools": "tool",
+    "register_sanitizer_rules": "sanitizer rule",
+}
+
+
 def _by_name(hook: str, host: PluginHost | None) -> dict[str, Registered[Any]]:
+    host = host or get_host()
     found: dict[str, Registered[Any]] = {}
-    for reg in (host or get_host()).collect(hook):
+    owners: dict[str, str] = {}
+    for reg in host.collect(hook):
         name, factory = reg.args[0], reg.args[1]
         priority = int(reg.kwargs.get("priority", reg.args[2] if len(reg.args) > 2 else 0))
-        # First registration wins: built-ins load first, and a plugin cannot silently
-        # replace them by reusing a name.
-        found.setdefault(str(name), Registered(str(name), factory, reg.plugin, priority))
+        if host.claim(_KINDS[hook], str(name), reg.plugin, owners):
+            found.setdefault(str(name), Registered(str(name), factory, reg.plugin, priority))
     return found
 
 

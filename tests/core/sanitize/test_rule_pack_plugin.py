@@ -55,21 +55,29 @@ class _Misbehaving:
         register(Rule("fine", "FINE", r"\bFINE-\d+\b"))
 
 
-def test_misbehaving_pack_is_skipped_rule_by_rule(capsys: pytest.CaptureFixture[str]) -> None:
+def test_misbehaving_pack_blocks_sanitization_and_names_each_rejected_rule() -> None:
     from logai.hookspecs import hookimpl
+    from logai.sanitize import SanitizerUnavailable
+    from logai.sanitize.packs import collect_rules
 
     hookimpl(_Misbehaving.register_sanitizer_rules)
-    host = PluginHost(load_entry_points=False)
+    warnings: list[str] = []
+    host = PluginHost(load_entry_points=False, warn=warnings.append)
     host.register_plugin("bad-pack", _Misbehaving)
     set_host(host)
-    sanitizer = Sanitizer.from_plugins()
-    names = [rule.name for rule in sanitizer.rules]
-    assert names.count("email") == 1 and "fine" in names and "broken" not in names
-    assert sanitizer.sanitize_text("a@example.com FINE-7")[0] == "<EMAIL_1> <FINE_1>"
-    err = capsys.readouterr().err
-    assert "'email' from plugin 'bad-pack' skipped" in err
-    assert "not a logai.sanitize.Rule (str)" in err
-    assert "'broken'" in err
+    with pytest.raises(SanitizerUnavailable) as caught:
+        Sanitizer.from_plugins()
+    message = str(caught.value)
+    assert "plugin 'bad-pack'" in message and "LOGAI_DISABLE_PLUGINS=bad-pack" in message
+    pack = collect_rules(host).packs["bad-pack"]
+    assert pack.rules == ["fine"]
+    reasons = {rejected.name: rejected.reason for rejected in pack.rejected}
+    assert reasons["email"] == "the name is taken by plugin 'default-rules' (logai-core)"
+    assert "not a logai.sanitize.Rule" in reasons["#2"]
+    assert "invalid pattern" in reasons["broken"]
+    assert any("'email', already registered by plugin 'default-rules'" in w for w in warnings)
+    # Sanitization switched off: nothing would be redacted anyway, so nothing blocks.
+    assert not Sanitizer.from_plugins(enabled=False).enabled
 
 
 def test_installed_pack_is_applied_by_logai_sanitize(

@@ -21,6 +21,7 @@ class LogAIGroup(click.Group):
     _commands_host: PluginHost | None = None
     _own_commands: dict[str, click.Command] | None = None
     _lazy: dict[str, str] | None = None
+    _owners: dict[str, str] | None = None
 
     def add_lazy_command(self, name: str, import_path: str) -> None:
         """Register ``module:attribute`` as command ``name``, imported only when used.
@@ -30,7 +31,21 @@ class LogAIGroup(click.Group):
         """
         if self._lazy is None:
             self._lazy = {}
-        self._lazy.setdefault(name, import_path)
+        if self._claim(name):
+            self._lazy.setdefault(name, import_path)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Add ``cmd``, unless a plugin earlier in the load order has its name (then refused)."""
+        if self._claim(name or cmd.name or ""):
+            super().add_command(cmd, name)
+
+    def _claim(self, name: str) -> bool:
+        """Whether the plugin adding command ``name`` now may have it: first come, first kept."""
+        host = self._commands_host
+        plugin = host.calling if host is not None else None
+        if host is None or plugin is None or self._owners is None:
+            return True  # core's own group set-up, outside any plugin hook
+        return host.claim("command", name, plugin, self._owners)
 
     def _ensure_plugin_commands(self) -> None:
         """Fill in plugin commands once per plugin host (tests and embedders swap hosts)."""
@@ -41,6 +56,7 @@ class LogAIGroup(click.Group):
             self._own_commands = dict(self.commands)
         self.commands = dict(self._own_commands)
         self._lazy = {}
+        self._owners = dict.fromkeys(self._own_commands, "core")
         self._commands_host = host
         host.call_each("register_commands", cli=self)
 

@@ -134,11 +134,15 @@ def make_sanitizer(settings: LogAISettings) -> Sanitizer:
         from logai.sanitize import Sanitizer
     except ImportError as exc:
         fail(f"the sanitizer is not available ({exc}); use --raw to print unsanitized lines.")
+    from logai.sanitize import SanitizerUnavailable
+
     try:
         return Sanitizer.from_plugins(
             enabled=settings.pii_sanitization_enabled,
             disabled_rules=settings.sanitizer_disabled_rules,
         )
+    except SanitizerUnavailable as exc:  # a broken rule pack: print nothing unsanitized
+        fail(str(exc))
     except ValueError as exc:  # an unknown rule name in LOGAI_SANITIZER_DISABLED_RULES
         fail(f"LOGAI_SANITIZER_DISABLED_RULES: {exc}", EXIT_USAGE)
 

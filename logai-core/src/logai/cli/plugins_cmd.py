@@ -1,40 +1,134 @@
-"""``logai plugins``: every plugin, where it comes from, which hooks it implements, its status."""
+"""``logai plugins``: every plugin, its hooks and status, each rule pack's rules, and conflicts."""
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from logai.plugins import get_host
+from logai.plugins import PluginHost, get_host
+
+if TYPE_CHECKING:
+    from logai.sanitize.packs import RuleCollection
+
+
+def _call_every_hook(host: PluginHost) -> RuleCollection:
+    """Call each register hook once, as LogAI would, so failures and conflicts show here.
+
+    Hooks are otherwise called lazily, when a source, frontend or sanitizer is needed; without
+    this a plugin that raises in one, or registers a taken name, would be listed as healthy.
+    """
+    from logai.registries import data_sources, frontends, llm_providers
+    from logai.sanitize.packs import collect_rules
+    from logai.tools.base import Tool
+    from logai.tools.log_tools import CORE_TOOLS
+
+    data_sources(host)
+    llm_providers(host)
+    frontends(host)
+    owners = {tool.name: "core" for tool in CORE_TOOLS}
+    for registration in host.collect("register_tools"):
+        tool = registration.args[0] if registration.args else None
+        if isinstance(tool, Tool):
+            host.claim("tool", tool.name, registration.plugin, owners)
+    return collect_rules(host)
+
+
+def _slow_rules(collection: RuleCollection) -> dict[str, str]:
+    """Third-party rules that the catastrophic-backtracking probe caught, with the finding."""
+    from logai.sanitize._matcher import is_trusted
+    from logai.sanitize._probe import probe_rule
+
+    found = {}
+    for rule in collection.rules:
+        if not is_trusted(rule):
+            finding = probe_rule(rule)
+            if finding:
+                found[rule.name] = finding
+    return found
+
+
+def _status(status: str, error: str, extra: list[str]) -> str:
+    text = status if not error else f"{status}: {error}"
+    return "; ".join([text, *extra])
 
 
 @click.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def plugins(as_json: bool) -> None:
-    """List built-in and installed plugins, with their hooks and status."""
+    """List built-in and installed plugins: hooks, status, rules and name conflicts.
+
+    Plugins load in this order: built-ins, LogAI's own packages, then the rest by name; a
+    name (source, frontend, provider, tool, rule) registered twice stays with the first.
+    """
     host = get_host()
-    # Hooks are called lazily elsewhere; call the register hooks once here so that a plugin
-    # that raises inside one is shown as failed rather than as healthy.
-    for hook in host.hook_names():
-        if hook != "register_commands":
-            host.collect(hook)
-    infos = host.plugins
+    collection = _call_every_hook(host)
+    packs = collection.packs
+    slow = _slow_rules(collection)
+    entries: list[dict[str, Any]] = []
+    for info in host.plugins:
+        entry = info.to_dict()
+        # A plugin refused for its entry-point name is listed under its label, not its name.
+        pack = packs.get(info.name if host.info(info.name) is info else info.label)
+        entry["rules"] = pack.rules if pack else []
+        entry["rejected_rules"] = [r.to_dict() for r in pack.rejected] if pack else []
+        entry["blocks_sanitization"] = bool(pack and pack.problem)
+        entry["slow_rules"] = [
+            {"name": name, "reason": slow[name]} for name in entry["rules"] if name in slow
+        ]
+        entries.append(entry)
     if as_json:
-        click.echo(json.dumps([info.to_dict() for info in infos], indent=2))
+        click.echo(json.dumps(entries, indent=2))
         return
     headers = ("PLUGIN", "DISTRIBUTION", "VERSION", "HOOKS", "STATUS")
-    rows = [
-        (
-            info.name,
-            info.distribution + (" (built-in)" if info.builtin else ""),
-            info.version,
-            ", ".join(hook.removeprefix("register_") for hook in info.hooks) or "-",
-            info.status if not info.error else f"{info.status}: {info.error}",
+    rows = []
+    for info, entry in zip(host.plugins, entries, strict=True):
+        extra = []
+        if entry["rejected_rules"]:
+            extra.append(f"{len(entry['rejected_rules'])} rule(s) rejected")
+        if entry["slow_rules"]:
+            extra.append(f"{len(entry['slow_rules'])} rule(s) slow")
+        if info.conflicts:
+            extra.append(f"{len(info.conflicts)} name(s) refused")
+        if entry["blocks_sanitization"]:
+            extra.append("blocks sanitization")
+        rows.append(
+            (
+                info.name,
+                info.distribution + (" (built-in)" if info.builtin else ""),
+                info.version,
+                ", ".join(hook.removeprefix("register_") for hook in info.hooks) or "-",
+                _status(info.status, info.error, extra),
+            )
         )
-        for info in infos
-    ]
     widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers) - 1)]
     for row in [headers, *rows]:
         cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
         click.echo("  ".join([*cells, str(row[-1])]).rstrip())
+    _details(host, entries, collection)
+
+
+def _details(host: PluginHost, entries: list[dict[str, Any]], collection: RuleCollection) -> None:
+    """Lines under the table, each led by its topic so the output stays easy to grep.
+
+    ``rules PLUGIN: ...`` per rule pack, ``rejected PLUGIN/RULE: reason``, ``slow PLUGIN/RULE:
+    ...`` for a third-party rule the backtracking probe caught, ``refused PLUGIN: ...`` for a
+    name another plugin has, ``blocked: ...`` when sanitization cannot run.
+    """
+    lines: list[str] = []
+    for entry in entries:
+        if entry["rules"] or entry["rejected_rules"]:
+            lines.append(f"rules {entry['name']}: {', '.join(entry['rules']) or '(none accepted)'}")
+            lines += [
+                f"rejected {entry['name']}/{rejected['name']}: {rejected['reason']}"
+                for rejected in entry["rejected_rules"]
+            ]
+            lines += [
+                f"slow {entry['name']}/{rule['name']}: {rule['reason']}"
+                for rule in entry["slow_rules"]
+            ]
+    lines += [f"refused {info.name}: {text}" for info in host.plugins for text in info.conflicts]
+    lines += [f"blocked: {problem}" for problem in collection.problems]
+    for line in lines:
+        click.echo(line)

@@ -41,13 +41,18 @@ def sanitize(file: BinaryIO, show_stats: bool) -> None:
 
     One output line per input line, in order; values become typed placeholders such as
     <EMAIL_1>, the same value always the same placeholder. Invalid UTF-8 is replaced by U+FFFD.
-    Rules named in LOGAI_SANITIZER_DISABLED_RULES are skipped.
+    Rules named in LOGAI_SANITIZER_DISABLED_RULES are skipped. Exits 1 without output when
+    an installed rule pack is broken (disable it with LOGAI_DISABLE_PLUGINS to go on without).
     """
-    from logai.sanitize import Sanitizer
+    from logai.sanitize import Sanitizer, SanitizerUnavailable
     from logai.sanitize.stream import sanitize_stream
 
     try:
         sanitizer = Sanitizer.from_plugins(enabled=True, disabled_rules=_disabled_rules())
+    except SanitizerUnavailable as exc:  # a broken rule pack: fail closed, output nothing
+        for line in exc.problems:
+            click.echo(f"logai: {line}", err=True)
+        sys.exit(1)
     except Exception as exc:  # ConfigError or an unknown rule name: a message, no traceback
         click.echo(f"logai: {exc}", err=True)
         sys.exit(2)
@@ -62,3 +67,11 @@ def sanitize(file: BinaryIO, show_stats: bool) -> None:
         sys.exit(0)
     if show_stats:
         click.echo(str(stats), err=True)
+        for record in sanitizer.budget_report():
+            if record["overruns"]:
+                click.echo(
+                    f"Rule '{record['rule']}' exceeded its time budget {record['overruns']} "
+                    f"times; {record['unchecked_lines']} lines redacted whole"
+                    + (" (rule switched off)" if record["tripped"] else ""),
+                    err=True,
+                )

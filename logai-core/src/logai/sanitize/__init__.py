@@ -15,7 +15,9 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from logai.sanitize._guard import RuleBudget
 from logai.sanitize.engine import Sanitizer
+from logai.sanitize.packs import SanitizerUnavailable
 from logai.sanitize.rule import Rule, Validator
 from logai.sanitize.stats import SanitizeStats
 
@@ -27,8 +29,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Rule",
+    "RuleBudget",
     "SanitizeStats",
     "Sanitizer",
+    "SanitizerUnavailable",
     "Validator",
     "default_rules",
     "default_sanitizer",
@@ -38,11 +42,30 @@ __all__ = [
 ]
 
 
-def default_rules() -> list[Rule]:
-    """The rules of LogAI's default pack (what the built-in plugin registers)."""
-    from logai.sanitize.rules import default_rules as rules
+_default_pack: tuple[Rule, ...] | None = None
+_trusted: frozenset[Rule] | None = None
 
-    return rules()
+
+def default_rules() -> list[Rule]:
+    """The rules of LogAI's default pack (what the built-in plugin registers).
+
+    Built once per process: rules are immutable, and the same objects every time let the
+    engine recognise them as its own (they run without a time budget).
+    """
+    global _default_pack
+    if _default_pack is None:
+        from logai.sanitize.rules import default_rules as rules
+
+        _default_pack = tuple(rules())
+    return list(_default_pack)
+
+
+def trusted_rules() -> frozenset[Rule]:
+    """The rules that run on Python's ``re`` without a time budget: the default pack's."""
+    global _trusted
+    if _trusted is None:
+        _trusted = frozenset(default_rules())
+    return _trusted
 
 
 _default: tuple[PluginHost, Sanitizer] | None = None

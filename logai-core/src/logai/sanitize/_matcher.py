@@ -1,5 +1,8 @@
 """Finding what to redact: locate hints, run each rule only there, settle overlaps.
 
+Default rules run on :mod:`re` in the tight loops below; every other rule runs under a time
+budget (:mod:`logai.sanitize._guard`), so a third-party pattern cannot hang or starve LogAI.
+
 Speed comes from not looking. The :class:`~logai.sanitize._prefilter.Prefilter` finds every
 rule's hints in the whole text with a few C-level scans; a rule then runs only where its hints
 are: tried with ``re.match`` right at the hint when the rule says its match starts there
@@ -12,7 +15,9 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
+from logai.sanitize._guard import UNCHECKED_KIND, GuardedRule, RuleBudget, cover_unchecked
 from logai.sanitize._prefilter import Prefilter
 from logai.sanitize.rule import Rule, Validator, normalize_for_prefilter
 
@@ -57,14 +62,60 @@ class CompiledRule:
             raise ValueError(f"rule {rule.name!r}: pattern has no group named {self.group!r}")
 
 
+def is_trusted(rule: Rule) -> bool:
+    """Whether ``rule`` is one of LogAI's default rules, which run unguarded on :mod:`re`."""
+    from logai.sanitize import trusted_rules
+
+    try:
+        return rule in trusted_rules()
+    except TypeError:  # an unhashable field: certainly not one of ours
+        return False
+
+
 def check_rule(rule: Rule) -> None:
-    """Raise ``ValueError`` naming the rule if its pattern, group or trigger is unusable."""
+    """Raise ``ValueError`` naming the rule if its pattern, group or trigger is unusable.
+
+    A third-party rule must also work in the time-limited engine, and a rule with an
+    ``example`` must redact it there: a rule whose ``hints`` never occur in what it matches, or
+    whose ``reach`` is too small, would otherwise silently never fire.
+    """
     CompiledRule(rule)
     if rule.trigger is not None:
         try:
             re.compile(rule.trigger)
         except re.error as exc:
             raise ValueError(f"rule {rule.name!r}: invalid trigger: {exc}") from None
+    if is_trusted(rule):
+        return
+    GuardedRule(0, rule, RuleBudget())
+    if rule.example:
+        _check_example(rule)
+
+
+#: For checking a rule against its example: generous, so that a busy machine cannot make a
+#: sound rule look broken (and block sanitization); running out of it proves nothing either way.
+_CHECK_BUDGET = RuleBudget(line_seconds=0.25, trip_after=1_000_000)
+
+
+def _check_example(rule: Rule) -> None:
+    matcher = Matcher([rule], guarded=[True], budget=_CHECK_BUDGET)
+    if any(index == 0 for _, _, index in matcher.find(rule.example)):
+        return
+    if matcher.budget_report()[0]["overruns"]:
+        return  # too slow to tell; the time budget deals with the rule at run time
+    guard = GuardedRule(0, rule, _CHECK_BUDGET)
+    guard.scan_all, guard.trigger, guard.reach = True, None, None
+    spans: list[Span] = []
+    guard.find(rule.example, None, spans, [])
+    if guard.overruns:
+        return
+    if spans:
+        raise ValueError(
+            f"rule {rule.name!r}: its hints, trigger or reach keep the engine from the match in "
+            f"its example {rule.example!r} (hints={rule.hints!r}, reach={rule.reach!r}): the "
+            "rule would never fire there"
+        )
+    raise ValueError(f"rule {rule.name!r}: does not redact its own example {rule.example!r}")
 
 
 def _windows(text: str, positions: list[int], reach: int | None) -> dict[int, int]:
@@ -90,22 +141,54 @@ def _windows(text: str, positions: list[int], reach: int | None) -> dict[int, in
 
 
 class Matcher:
-    """Finds the spans to redact in a text for a fixed set of rules."""
+    """Finds the spans to redact in a text for a fixed set of rules.
 
-    __slots__ = ("_hints_of", "_prefilter", "_scan_all", "_triggers", "rules")
+    Span indexes point into :attr:`rules`; one more index, ``len(rules)``, marks a line that a
+    third-party rule could not check within its time budget (kind :data:`UNCHECKED_KIND`).
+    """
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    __slots__ = (
+        "_guarded",
+        "_guards",
+        "_hints_of",
+        "_prefilter",
+        "_priorities",
+        "_scan_all",
+        "_triggers",
+        "rules",
+    )
+
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        *,
+        guarded: Sequence[bool] | None = None,
+        budget: RuleBudget | None = None,
+    ) -> None:
+        """``guarded[i]``: run rule ``i`` under ``budget`` (default: all but LogAI's own)."""
+        if guarded is None:
+            guarded = [not is_trusted(rule) for rule in rules]
+        budget = budget or RuleBudget()
         self.rules = [CompiledRule(rule) for rule in rules]
+        self._guards = [
+            GuardedRule(index, rule, budget) for index, rule in enumerate(rules) if guarded[index]
+        ]
+        self._guarded = frozenset(guard.index for guard in self._guards)
+        self._priorities = [rule.priority for rule in rules] + [sys.maxsize]
         self._hints_of: list[tuple[str, ...]] = [
             tuple(dict.fromkeys(normalize_for_prefilter(h) for h in rule.hints)) for rule in rules
         ]
-        self._scan_all = [i for i, rule in enumerate(rules) if not rule.hints and not rule.trigger]
+        self._scan_all = [
+            i
+            for i, rule in enumerate(rules)
+            if not rule.hints and not rule.trigger and not guarded[i]
+        ]
         all_hints = [hint for hints in self._hints_of for hint in hints]
         self._prefilter = Prefilter(all_hints) if all_hints else None
         self._triggers: dict[int, re.Pattern[str]] = {}
         compiled: dict[str, re.Pattern[str]] = {}
         for index, rule in enumerate(rules):
-            if rule.trigger is None:
+            if rule.trigger is None or guarded[index]:
                 continue
             if rule.trigger not in compiled:
                 try:
@@ -114,12 +197,25 @@ class Matcher:
                     raise ValueError(f"rule {rule.name!r}: invalid trigger: {exc}") from None
             self._triggers[index] = compiled[rule.trigger]
 
+    @property
+    def kinds(self) -> list[str]:
+        """Placeholder kind per span index: each rule's, then :data:`UNCHECKED_KIND`."""
+        return [rule.kind for rule in self.rules] + [UNCHECKED_KIND]
+
+    def budget_report(self) -> list[dict[str, Any]]:
+        """Per third-party rule: overruns, lines redacted whole, whether it was switched off."""
+        return [guard.report() for guard in self._guards]
+
     def find(self, text: str) -> list[Span]:
         """Non-overlapping spans to redact, sorted by start."""
         spans: list[Span] = []
         for index in self._scan_all:
             self._scan(index, text, 0, len(text), spans)
-        for index, positions in self._candidates(text).items():
+        candidates = self._candidates(text)
+        unguarded = candidates.items()
+        if self._guards:  # third-party rules run below, under their time budget
+            unguarded = {i: p for i, p in unguarded if i not in self._guarded}.items()
+        for index, positions in unguarded:
             rule = self.rules[index]
             if rule.multiline:
                 first = min(positions)
@@ -132,7 +228,13 @@ class Matcher:
             else:
                 for start, end in _windows(text, positions, rule.reach).items():
                     self._scan(index, text, start, end, spans)
-        return _settle_overlaps(spans, self.rules) if spans else spans
+        if not self._guards:
+            return _settle_overlaps(spans, self._priorities) if spans else spans
+        unchecked: list[tuple[int, int]] = []
+        for guard in self._guards:
+            guard.find(text, candidates.get(guard.index), spans, unchecked)
+        kept = _settle_overlaps(spans, self._priorities) if spans else spans
+        return cover_unchecked(text, kept, unchecked, len(self.rules)) if unchecked else kept
 
     def _candidates(self, text: str) -> dict[int, list[int]]:
         """Rule index to the offsets of its hints and trigger matches in ``text``."""
@@ -256,7 +358,7 @@ def _warn_once(rule_name: str, exc: Exception) -> None:
         )
 
 
-def _settle_overlaps(spans: list[Span], rules: Sequence[CompiledRule]) -> list[Span]:
+def _settle_overlaps(spans: list[Span], priorities: Sequence[int]) -> list[Span]:
     """Drop spans that overlap a better one: higher priority, then earlier, then longer.
 
     One sweep in order of start: a span either clears the last kept one or competes with it.
@@ -272,8 +374,8 @@ def _settle_overlaps(spans: list[Span], rules: Sequence[CompiledRule]) -> list[S
             last_end = end
             continue
         rival = kept[-1]
-        if (rules[index].priority, rival[0] - start, end - start) > (
-            rules[rival[2]].priority,
+        if (priorities[index], rival[0] - start, end - start) > (
+            priorities[rival[2]],
             0,
             rival[1] - rival[0],
         ):

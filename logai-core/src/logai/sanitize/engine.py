@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections import Counter
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, NoReturn
 
-from logai.sanitize._matcher import Matcher, check_rule
+from logai.sanitize._matcher import Matcher
 from logai.sanitize._vault import PlaceholderVault
+from logai.sanitize.packs import SanitizerUnavailable
 from logai.sanitize.rule import Rule
 from logai.sanitize.stats import SanitizeStats
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from logai.plugins import PluginHost
+    from logai.sanitize._guard import RuleBudget
     from logai.sources.base import LogEvent
 
-__all__ = ["Sanitizer"]
-
-
-def _warn(message: str) -> None:
-    sys.stderr.write(f"logai: warning: {message}\n")
+__all__ = ["Sanitizer", "SanitizerUnavailable"]
 
 
 class Sanitizer:
@@ -42,8 +41,12 @@ class Sanitizer:
         *,
         enabled: bool = True,
         disabled_rules: Collection[str] = (),
+        budget: RuleBudget | None = None,
     ) -> None:
         """Compile ``rules`` except those named in ``disabled_rules``.
+
+        Rules other than LogAI's default ones run under ``budget`` (see
+        :mod:`logai.sanitize._guard`): a line a rule cannot check in time is redacted whole.
 
         Raises ``ValueError`` for two rules with one name, an invalid pattern, or a name in
         ``disabled_rules`` that no rule has (a typo would otherwise silently keep the rule on).
@@ -65,9 +68,9 @@ class Sanitizer:
         self._disabled = frozenset(disabled_rules)
         self._rules = tuple(rule for rule in all_rules if rule.name not in self._disabled)
         self._enabled = enabled
-        self._matcher = Matcher(self._rules)
-        self._kinds = [rule.kind for rule in self._rules]
-        self._normalizers = [rule.normalize for rule in self._rules]
+        self._matcher = Matcher(self._rules, budget=budget)
+        self._kinds = self._matcher.kinds
+        self._normalizers = [rule.normalize for rule in self._rules] + [None]
         self._vault = PlaceholderVault()
 
     @classmethod
@@ -77,46 +80,23 @@ class Sanitizer:
         enabled: bool = True,
         disabled_rules: Collection[str] = (),
         host: PluginHost | None = None,
+        budget: RuleBudget | None = None,
     ) -> Sanitizer:
         """A sanitizer with every rule registered through ``register_sanitizer_rules``.
 
-        Built-in rules register first and keep their names: a rule pack that reuses one, or
-        registers something that is not a valid :class:`Rule`, has that registration skipped
-        with a one-line warning, never a crash at start-up.
+        Fails closed: raises :class:`~logai.sanitize.packs.SanitizerUnavailable` when a rule
+        pack failed to import, register or validate (see :mod:`logai.sanitize.packs`), naming
+        the plugin and the ``LOGAI_DISABLE_PLUGINS`` setting that switches it off; every path
+        that sends text to an LLM builds its sanitizer here. With ``enabled=False`` nothing is
+        redacted anyway, so nothing blocks.
         """
         from logai.plugins import get_host
+        from logai.sanitize.packs import collect_rules
 
-        host = host or get_host()
-        registrations = host.collect("register_sanitizer_rules")
-        # Built-ins first whatever order the host calls plugins in: a rule pack must never
-        # shadow a default rule by reusing its name.
-        builtin = {info.name for info in host.plugins if info.builtin}
-        registrations.sort(key=lambda registration: registration.plugin not in builtin)
-        rules: list[Rule] = []
-        owners: dict[str, str] = {}
-        for registration in registrations:
-            rule = registration.args[0] if registration.args else registration.kwargs.get("rule")
-            plugin = registration.plugin
-            if not isinstance(rule, Rule):
-                _warn(
-                    f"plugin '{plugin}' registered a sanitizer rule that is not a "
-                    f"logai.sanitize.Rule ({type(rule).__name__}); skipped"
-                )
-                continue
-            if rule.name in owners:
-                _warn(
-                    f"sanitizer rule '{rule.name}' from plugin '{plugin}' skipped: the name is "
-                    f"taken by plugin '{owners[rule.name]}'"
-                )
-                continue
-            try:
-                check_rule(rule)
-            except ValueError as exc:
-                _warn(f"sanitizer rule from plugin '{plugin}' skipped: {exc}")
-                continue
-            owners[rule.name] = plugin
-            rules.append(rule)
-        return cls(rules, enabled=enabled, disabled_rules=disabled_rules)
+        collection = collect_rules(host or get_host())
+        if enabled and collection.problems:
+            raise SanitizerUnavailable(collection.problems)
+        return cls(collection.rules, enabled=enabled, disabled_rules=disabled_rules, budget=budget)
 
     # -- introspection ----------------------------------------------------------------------
 
@@ -134,6 +114,10 @@ class Sanitizer:
     def disabled_rules(self) -> frozenset[str]:
         """Names of the rules switched off by configuration."""
         return self._disabled
+
+    def budget_report(self) -> list[dict[str, Any]]:
+        """Per third-party rule: time-budget overruns, lines redacted whole, switched off or not."""
+        return self._matcher.budget_report()
 
     def __repr__(self) -> str:
         # Counts only: never a value or a placeholder mapping.

@@ -3,7 +3,8 @@
 * :func:`isolated_host` - a plugin host with only the plugins a test names.
 * :class:`DataSourceContract` - the contract suite a data-source plugin runs against itself,
   over the standard dataset of :mod:`logai.testing.dataset` (see :mod:`logai.testing.contract`).
-* :func:`assert_redacts` / :func:`assert_leaves` - one-line checks for sanitizer rule packs.
+* :func:`assert_redacts` / :func:`assert_leaves` - one-line checks for sanitizer rule packs;
+  :func:`assert_rule_loads` - the checks LogAI runs when it loads a pack.
 
 Fixtures (``logai_host``, ``logai_contract_dataset``, ``logai_files_source``) come from
 :mod:`logai.testing.pytest_plugin`, active wherever logai-core is installed.
@@ -26,7 +27,12 @@ if TYPE_CHECKING:
         DatasetGroup,
         standard_dataset,
     )
-    from logai.testing.rules import assert_leaves, assert_redacts, sanitize_with
+    from logai.testing.rules import (
+        assert_leaves,
+        assert_redacts,
+        assert_rule_loads,
+        sanitize_with,
+    )
 
 __all__ = [
     "ContractDataset",
@@ -37,6 +43,7 @@ __all__ = [
     "assert_events_match",
     "assert_leaves",
     "assert_redacts",
+    "assert_rule_loads",
     "isolated_host",
     "sanitize_with",
     "standard_dataset",
@@ -52,6 +59,7 @@ _LAZY = {
     "standard_dataset": "logai.testing.dataset",
     "assert_leaves": "logai.testing.rules",
     "assert_redacts": "logai.testing.rules",
+    "assert_rule_loads": "logai.testing.rules",
     "sanitize_with": "logai.testing.rules",
 }
 

@@ -14,6 +14,9 @@ helpers make each row one line::
     def test_employee_id_look_alikes_untouched(line):
         assert_leaves(EMPLOYEE_ID, line)
 
+Start with ``assert_rule_loads(MY_RULE)``: it fails the way LogAI would refuse the rule (and
+block sanitization) when your pack is installed, and names a pattern that backtracks.
+
 Pass a single :class:`~logai.sanitize.Rule`, several, or a ready
 :class:`~logai.sanitize.Sanitizer` (for instance one with the default pack plus yours, to check
 that your rule still wins, or does not interfere). The sanitizer is imported on first use, so
@@ -28,7 +31,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from logai.sanitize import Rule, Sanitizer, SanitizeStats
 
-__all__ = ["assert_leaves", "assert_redacts", "sanitize_with"]
+__all__ = ["assert_leaves", "assert_redacts", "assert_rule_loads", "sanitize_with"]
 
 
 def _sanitizer(rules: Rule | Sanitizer | Iterable[Rule]) -> Sanitizer:
@@ -91,3 +94,22 @@ def assert_leaves(rules: Rule | Sanitizer | Iterable[Rule], text: str) -> None:
     assert result == text and not stats, (
         f"expected {text!r} to stay untouched\n  result: {result!r}\n  stats:  {stats.counts}"
     )
+
+
+def assert_rule_loads(rule: Rule, *, allow_slow: bool = False) -> None:
+    """Assert that LogAI would accept ``rule`` from a pack, and that it does not backtrack badly.
+
+    Runs the checks LogAI runs when it loads a pack (pattern, group and trigger valid in the
+    time-limited engine; ``example`` redacted through the engine, which catches ``hints`` or a
+    ``reach`` that would keep the rule from ever firing) and the backtracking probe that
+    ``logai plugins`` runs; ``allow_slow`` skips the latter.
+    """
+    from logai.sanitize._matcher import check_rule
+    from logai.sanitize._probe import probe_rule
+
+    try:
+        check_rule(rule)
+    except ValueError as exc:
+        raise AssertionError(f"LogAI would reject this rule: {exc}") from None
+    finding = None if allow_slow else probe_rule(rule)
+    assert finding is None, f"rule {rule.name!r} {finding}"

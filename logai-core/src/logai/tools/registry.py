@@ -61,9 +61,13 @@ class ToolRegistry:
         tools: list[Tool] = list(CORE_TOOLS)
         if source.supports_query:
             tools.append(query_tool(source.query_language or "the source's query language"))
-        for registration in (host or get_host()).collect("register_tools"):
+        host = host or get_host()
+        owners = {item.name: "core" for item in tools}
+        for registration in host.collect("register_tools"):
             candidate = registration.args[0] if registration.args else None
-            if isinstance(candidate, Tool):
+            if isinstance(candidate, Tool) and host.claim(
+                "tool", candidate.name, registration.plugin, owners
+            ):
                 tools.append(candidate)
         return cls(tools)
 

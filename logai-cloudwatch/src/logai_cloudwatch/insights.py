@@ -50,6 +50,10 @@ _PENDING = frozenset({"Scheduled", "Running"})
 _STOP_TIMEOUT = 10.0
 #: Aim each part of a split at this share of the per-query limit: events are rarely spread evenly.
 _PART_FILL = 0.8
+#: At most this many parts per split. Logs come in bursts, so a range cut into as many parts
+#: as its match count suggests is mostly empty parts, each a wasted query; a small fan-out
+#: finds the bursts in a few levels and costs little more when events are spread evenly.
+_FAN_OUT = 4
 #: Errors of one part of a split query that end that part, not the whole answer.
 _PART_ERRORS = (SourceTimeout, SourceThrottled, SourceUnavailable)
 
@@ -309,11 +313,17 @@ class _Follow:
         head, tail = parts[:needed], parts[needed:]
         self.reserved += len(head)
         pieces = [piece for part in await self._gather(head, want) for piece in part]
+        if any(piece.stopped for piece in pieces) and _count(pieces) < len(answer.rows):
+            # The parts fell short of what the cut first answer already holds (time ran out,
+            # say): its rows are the first of the span in order, a better answer than a
+            # patchwork of parts.
+            reason = next(piece.stopped for piece in pieces if piece.stopped)
+            return [_Piece(span, answer.rows, more=True, stopped=reason)]
         if not tail:
             return pieces
         # The older (or newer) rest is queried only if the head did not fill the limit.
         rest = (min(part[0] for part in tail), max(part[1] for part in tail))
-        got = sum(len(piece.rows) for piece in pieces)
+        got = _count(pieces)
         if got >= want:
             return [*pieces, _Piece(rest, more=True)]
         return [*pieces, *await self._attempt(rest, want - got)]
@@ -377,7 +387,7 @@ class _Follow:
         matched = answer.statistics.get("recordsMatched", 0.0)
         count = math.ceil(matched / (_PART_FILL * self._split.rows_per_query))
         room = self._split.max_queries - self.reserved
-        count = max(2, min(count, room, end - start))
+        count = max(2, min(count, _FAN_OUT, room, end - start))
         bounds = sorted({start + round(i * (end - start) / count) for i in range(count + 1)})
         parts = list(itertools.pairwise(bounds))
         return parts[::-1] if self._shape.newest_first else parts
@@ -387,6 +397,10 @@ class _Follow:
 
     def _time_reason(self) -> str:
         return f"the time budget of {self._timeout:g} s ran out"
+
+
+def _count(pieces: Sequence[_Piece]) -> int:
+    return sum(len(piece.rows) for piece in pieces)
 
 
 def _first_error(failure: BaseExceptionGroup[BaseException]) -> BaseException:
@@ -460,7 +474,7 @@ def _assemble(
     rows: list[dict[str, str]] = []
     seen: set[str] = set()
     truncated = False
-    gaps: list[str] = []
+    gaps: list[tuple[Span, str]] = []
     for piece in pieces:
         fresh = []
         for row in piece.rows:
@@ -474,13 +488,13 @@ def _assemble(
         rows += fresh[:room]
         truncated = truncated or piece.more or len(fresh) > room
         if piece.stopped and len(rows) < wanted:
-            gaps.append(f"{_span_text(piece.span)}: {piece.stopped}")
+            gaps.append((piece.span, piece.stopped))
     matched = first.statistics.get("recordsMatched")
     if matched is None and not truncated:
         matched = len(rows)
     stopped = ""
     if gaps:
-        stopped = "Not every matching row was fetched - " + "; ".join(gaps) + "."
+        stopped = "Not every matching row was fetched - " + _gaps_text(gaps) + "."
     elif truncated and wanted < limit:
         stopped = f"LogAI returns at most {wanted:,} rows per query (asked: {limit:,})."
     return QueryResult(
@@ -492,6 +506,17 @@ def _assemble(
         stopped_early=stopped,
         queries=follow.ran,
     )
+
+
+def _gaps_text(gaps: Sequence[tuple[Span, str]]) -> str:
+    """The missing spans, neighbours missing for the same reason merged into one."""
+    merged: list[tuple[Span, str]] = []
+    for span, reason in sorted(gaps):
+        if merged and merged[-1][1] == reason and merged[-1][0][1] >= span[0]:
+            merged[-1] = ((merged[-1][0][0], max(merged[-1][0][1], span[1])), reason)
+        else:
+            merged.append((span, reason))
+    return "; ".join(f"{_span_text(span)}: {reason}" for span, reason in merged)
 
 
 def _span_text(span: Span) -> str:

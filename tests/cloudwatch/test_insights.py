@@ -9,11 +9,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.stub import ANY, Stubber  # type: ignore[import-untyped]
 
+from logai.cache import CachedDataSource, LogCache
+from logai.cache.outcome import cache_outcome
 from logai.config import LogAISettings
 from logai.sources.base import (
     DataSourceError,
@@ -594,3 +597,42 @@ def test_query_shape_splits_only_event_rows_in_time_order(
     assert (shape.splittable, shape.aggregates) == (splittable, aggregates)
     assert shape.newest_first is newest_first or not splittable
     assert bool(shape.why_not) is not splittable
+
+
+# -- through the cache: only complete answers are kept ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy", "limit", "kept"),
+    [
+        ({}, 1000, True),  # split until complete
+        ({}, 25, True),  # cut only by the caller's limit: complete for that limit
+        ({"max_queries": 3}, 1000, False),  # stopped early at the query cap
+        ({"max_rows": 20}, 1000, False),  # stopped early at the row cap
+    ],
+)
+async def test_the_cache_keeps_a_split_query_only_when_complete(
+    mocked_aws: None,
+    settings: LogAISettings,
+    logs_client: CloudWatchLogsClient,
+    tmp_path: Path,
+    policy: dict[str, int],
+    limit: int,
+    kept: bool,
+) -> None:
+    seed_events(logs_client, "/app/api", numbered_messages(80), step_ms=450)
+    server = _EnforcingInsights(logs_client)
+    cache = LogCache(tmp_path / "cache.db")
+    cached = CachedDataSource(_splitting(settings, server, **policy), cache)
+    span = _hour()
+
+    first = await cached.run_query("fields @message", ["/app/api"], *span, limit=limit)
+    queries_after_first = len(server.started)
+    second = await cached.run_query("fields @message", ["/app/api"], *span, limit=limit)
+    outcome = cache_outcome.get()
+    await cached.aclose()
+
+    assert second == first
+    assert outcome == ("hit" if kept else "miss")
+    assert (len(server.started) == queries_after_first) is kept
+    assert first.complete is kept

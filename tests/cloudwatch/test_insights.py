@@ -7,6 +7,7 @@ states, so those paths use botocore's Stubber.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,8 @@ from logai.sources.base import (
     SourceTimeout,
     SourceValidationError,
 )
+from logai.tools.base import ToolContext
+from logai.tools.log_tools import QueryLogsArgs, query_tool
 from logai_cloudwatch._query_shape import query_shape
 from logai_cloudwatch.client import make_client
 from logai_cloudwatch.insights import PollPolicy, SplitPolicy
@@ -636,3 +639,47 @@ async def test_the_cache_keeps_a_split_query_only_when_complete(
     assert outcome == ("hit" if kept else "miss")
     assert (len(server.started) == queries_after_first) is kept
     assert first.complete is kept
+
+
+# -- what the LLM reads ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy", "limit", "first_line", "summary"),
+    [
+        ({}, 1000, r"^80 rows \(.*split by time into \d+ queries\)\.$", "80 rows"),
+        (
+            {},
+            25,
+            r"^25 rows .* Limit 25 reached of 80 matched: there are more rows; raise limit",
+            "25 rows (limit reached)",
+        ),
+        (
+            {"max_queries": 3},
+            1000,
+            r"STOPPED EARLY, rows are incomplete: .*cap of 3 queries.* narrow the query",
+            "rows (stopped early)",
+        ),
+    ],
+)
+async def test_the_query_tool_says_when_rows_stopped_early(
+    mocked_aws: None,
+    settings: LogAISettings,
+    logs_client: CloudWatchLogsClient,
+    policy: dict[str, int],
+    limit: int,
+    first_line: str,
+    summary: str,
+) -> None:
+    seed_events(logs_client, "/app/api", numbered_messages(80), step_ms=450)
+    cw = _splitting(settings, _EnforcingInsights(logs_client), **policy)
+    query_logs = query_tool(CloudWatchSource.query_language)
+    args = QueryLogsArgs(
+        query="fields @message", log_groups=["/app/api"], start_time="1h ago", limit=limit
+    )
+
+    result = await query_logs.run(args, ToolContext(settings, source=cw))
+    await cw.aclose()
+
+    assert re.search(first_line, result.text.splitlines()[0])
+    assert result.summary.endswith(summary)

@@ -309,24 +309,35 @@ class _Follow:
         if why:
             return [_Piece(span, answer.rows, more=True, stopped=why)]
         parts = self._parts(span, answer)
-        needed = math.ceil(want / (_PART_FILL * self._split.rows_per_query)) + 1
-        head, tail = parts[:needed], parts[needed:]
-        self.reserved += len(head)
-        pieces = [piece for part in await self._gather(head, want) for piece in part]
+        matched = answer.statistics.get("recordsMatched")
+        if matched is not None and matched > want:
+            pieces = await self._in_order(parts, want)
+        else:  # every part's rows are wanted: query them side by side
+            self.reserved += len(parts)
+            pieces = [piece for part in await self._gather(parts, want) for piece in part]
         if any(piece.stopped for piece in pieces) and _count(pieces) < len(answer.rows):
             # The parts fell short of what the cut first answer already holds (time ran out,
             # say): its rows are the first of the span in order, a better answer than a
             # patchwork of parts.
             reason = next(piece.stopped for piece in pieces if piece.stopped)
             return [_Piece(span, answer.rows, more=True, stopped=reason)]
-        if not tail:
-            return pieces
-        # The older (or newer) rest is queried only if the head did not fill the limit.
-        rest = (min(part[0] for part in tail), max(part[1] for part in tail))
-        got = _count(pieces)
-        if got >= want:
-            return [*pieces, _Piece(rest, more=True)]
-        return [*pieces, *await self._attempt(rest, want - got)]
+        return pieces
+
+    async def _in_order(self, parts: Sequence[Span], want: int) -> list[_Piece]:
+        """Query parts one after another until ``want`` rows are in hand.
+
+        Used when the span matched more than is wanted: only its first parts (in the
+        query's order) are needed, and querying the rest side by side would waste queries.
+        """
+        pieces: list[_Piece] = []
+        for index, part in enumerate(parts):
+            got = _count(pieces)
+            if got >= want:
+                rest = parts[index:]
+                pieces.append(_Piece((min(p[0] for p in rest), max(p[1] for p in rest)), more=True))
+                break
+            pieces += await self._attempt(part, want - got)
+        return pieces
 
     async def _gather(self, spans: Sequence[Span], want: int) -> list[list[_Piece]]:
         results: list[list[_Piece]] = [[] for _ in spans]
@@ -400,7 +411,9 @@ class _Follow:
 
 
 def _count(pieces: Sequence[_Piece]) -> int:
-    return sum(len(piece.rows) for piece in pieces)
+    """Distinct rows in ``pieces``: neighbouring parts share a boundary second."""
+    pointers = {row["@ptr"] for piece in pieces for row in piece.rows if "@ptr" in row}
+    return len(pointers) + sum(1 for piece in pieces for row in piece.rows if "@ptr" not in row)
 
 
 def _first_error(failure: BaseExceptionGroup[BaseException]) -> BaseException:

@@ -226,7 +226,12 @@ class DataSource(abc.ABC):
         limit: int = 1000,
         timeout: float = 60.0,  # noqa: ASYNC109 - a budget handed to the backend's own polling
     ) -> QueryResult:
-        """Run a server-side query. Only sources with ``supports_query`` implement it."""
+        """Run a server-side query. Only sources with ``supports_query`` implement it.
+
+        Return at most ``limit`` rows. When more matched, set ``truncated``; when the rows stop
+        short of ``limit`` although more matched (a backend row cap, a time budget), also say
+        why in ``stopped_early``, so the LLM is told and the cache does not keep the result.
+        """
         raise SourceValidationError(
             f"The {self.name or 'selected'} data source has no query language."
         )

@@ -619,7 +619,7 @@ async def test_the_cache_keeps_a_split_query_only_when_complete(
     settings: LogAISettings,
     logs_client: CloudWatchLogsClient,
     tmp_path: Path,
-    policy: dict[str, int],
+    policy: dict[str, Any],
     limit: int,
     kept: bool,
 ) -> None:
@@ -666,7 +666,7 @@ async def test_the_query_tool_says_when_rows_stopped_early(
     mocked_aws: None,
     settings: LogAISettings,
     logs_client: CloudWatchLogsClient,
-    policy: dict[str, int],
+    policy: dict[str, Any],
     limit: int,
     first_line: str,
     summary: str,
@@ -674,8 +674,13 @@ async def test_the_query_tool_says_when_rows_stopped_early(
     seed_events(logs_client, "/app/api", numbered_messages(80), step_ms=450)
     cw = _splitting(settings, _EnforcingInsights(logs_client), **policy)
     query_logs = query_tool(CloudWatchSource.query_language)
-    args = QueryLogsArgs(
-        query="fields @message", log_groups=["/app/api"], start_time="1h ago", limit=limit
+    args = QueryLogsArgs.model_validate(
+        {
+            "query": "fields @message",
+            "log_groups": ["/app/api"],
+            "start_time": "1h ago",
+            "limit": limit,
+        }
     )
 
     result = await query_logs.run(args, ToolContext(settings, source=cw))

@@ -106,6 +106,15 @@ class SplitPolicy:
     rows_per_query: int = MAX_QUERY_ROWS
     """The ``limit`` of one StartQuery; CloudWatch's own maximum unless a test lowers it."""
 
+    def __post_init__(self) -> None:
+        for name in ("max_queries", "max_rows", "concurrency", "rows_per_query"):
+            if getattr(self, name) < 1:
+                raise SourceValidationError(f"SplitPolicy.{name} must be at least 1.")
+        if self.rows_per_query > MAX_QUERY_ROWS:
+            raise SourceValidationError(
+                f"SplitPolicy.rows_per_query cannot exceed CloudWatch's {MAX_QUERY_ROWS:,}."
+            )
+
 
 def _validate(query: str, groups: Sequence[str], limit: int) -> None:
     if not query.strip():

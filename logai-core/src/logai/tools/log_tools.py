@@ -225,13 +225,16 @@ def _query_notice(result: QueryResult, limit: int) -> str:
             "aggregate with stats instead of listing events."
         )
     if result.truncated or len(result.rows) >= limit:
-        matched = f" of {result.matched:,} matched" if result.matched is not None else ""
+        if result.matched is not None and result.matched > len(result.rows):
+            found = f" of {result.matched:,} matched: there are more rows"
+        else:  # an aggregate's group count is unknown; a plugin may not know either
+            found = ": there may be more rows"
         more = (
             f"raise limit (up to {QUERY_ROW_CAP:,}) or narrow the query"
             if limit < QUERY_ROW_CAP
             else "narrow the query"
         )
-        return f" Limit {limit:,} reached{matched}: there are more rows; {more}."
+        return f" Limit {limit:,} reached{found}; {more}."
     return ""
 
 

@@ -35,6 +35,7 @@ from logai_cloudwatch.retry import RetryPolicy
 from logai_cloudwatch.source import CloudWatchSource
 from tests.cloudwatch.conftest import FAST_POLL
 from tests.cloudwatch.fixtures import numbered_messages, seed_events, seed_groups
+from tests.fakes.insights_limits import BYTES_PER_QUERY, EnforcingInsights
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
@@ -320,39 +321,6 @@ async def test_too_many_running_queries_is_retried(
 # -- past the row limit: split by time ------------------------------------------------------------
 
 
-class _EnforcingInsights:
-    """moto's own Insights engine, plus the two behaviours of AWS it lacks.
-
-    moto runs the query (time range, fields, sort, ``@ptr``) but ignores StartQuery's ``limit``
-    and reports no statistics. This wrapper cuts the rows at ``limit`` and reports
-    ``recordsMatched`` as AWS does, so the split path meets a server that enforces the limit.
-    Every other call goes to the real moto client.
-    """
-
-    def __init__(self, client: CloudWatchLogsClient) -> None:
-        self._client = client
-        self._limits: dict[str, int] = {}
-        self.started: list[dict[str, Any]] = []
-
-    def start_query(self, **params: Any) -> dict[str, Any]:
-        self.started.append(params)
-        answer = self._client.start_query(**params)
-        self._limits[answer["queryId"]] = params["limit"]
-        return dict(answer)
-
-    def get_query_results(self, queryId: str) -> dict[str, Any]:
-        answer = self._client.get_query_results(queryId=queryId)
-        results = answer["results"]
-        return {
-            "status": answer["status"],
-            "results": results[: self._limits[queryId]],
-            "statistics": {"recordsMatched": float(len(results)), "bytesScanned": 100.0},
-        }
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
-
-
 def _splitting(
     settings: LogAISettings, client: Any, *, poll: PollPolicy = FAST_POLL, **policy: Any
 ) -> CloudWatchSource:
@@ -374,7 +342,7 @@ async def test_a_query_cut_at_the_row_limit_is_split_by_time_until_complete(
 ) -> None:
     # 400 ms apart: several events share each second, so split boundaries cut through seconds.
     seed_events(logs_client, "/app/api", numbered_messages(95), step_ms=400)
-    server = _EnforcingInsights(logs_client)
+    server = EnforcingInsights(logs_client)
     cw = _splitting(settings, server)
 
     result = await cw.run_query("fields @timestamp, @message", ["/app/api"], *_hour())
@@ -385,7 +353,7 @@ async def test_a_query_cut_at_the_row_limit_is_split_by_time_until_complete(
     assert result.matched == 95
     assert all(query["limit"] <= 10 for query in server.started)
     assert result.queries == len(server.started) > 10
-    assert result.statistics["bytesScanned"] == 100.0 * len(server.started)
+    assert result.statistics["bytesScanned"] == BYTES_PER_QUERY * len(server.started)
 
 
 async def test_splitting_works_on_plain_moto_which_ignores_the_limit(
@@ -405,7 +373,7 @@ async def test_the_callers_limit_keeps_the_first_rows_in_the_querys_order(
     mocked_aws: None, settings: LogAISettings, logs_client: CloudWatchLogsClient
 ) -> None:
     seed_events(logs_client, "/app/api", numbered_messages(60), step_ms=500)
-    cw = _splitting(settings, _EnforcingInsights(logs_client))
+    cw = _splitting(settings, EnforcingInsights(logs_client))
 
     result = await cw.run_query("fields @message", ["/app/api"], *_hour(), limit=25)
     await cw.aclose()
@@ -420,7 +388,7 @@ async def test_splitting_stops_at_the_query_cap_and_says_so(
     mocked_aws: None, settings: LogAISettings, logs_client: CloudWatchLogsClient
 ) -> None:
     seed_events(logs_client, "/app/api", numbered_messages(200), step_ms=300)
-    server = _EnforcingInsights(logs_client)
+    server = EnforcingInsights(logs_client)
     cw = _splitting(settings, server, max_queries=4)
 
     result = await cw.run_query("fields @message", ["/app/api"], *_hour())
@@ -438,7 +406,7 @@ async def test_rows_beyond_the_row_cap_are_reported(
     mocked_aws: None, settings: LogAISettings, logs_client: CloudWatchLogsClient
 ) -> None:
     seed_events(logs_client, "/app/api", numbered_messages(50), step_ms=500)
-    cw = _splitting(settings, _EnforcingInsights(logs_client), max_rows=20)
+    cw = _splitting(settings, EnforcingInsights(logs_client), max_rows=20)
 
     result = await cw.run_query("fields @message", ["/app/api"], *_hour(), limit=1000)
     await cw.aclose()
@@ -462,7 +430,7 @@ async def test_a_query_whose_order_splitting_would_change_is_reported_not_split(
     why: str,
 ) -> None:
     seed_events(logs_client, "/app/api", numbered_messages(30))
-    server = _EnforcingInsights(logs_client)
+    server = EnforcingInsights(logs_client)
     cw = _splitting(settings, server)
 
     result = await cw.run_query(query, ["/app/api"], *_hour(), limit=100)
@@ -624,7 +592,7 @@ async def test_the_cache_keeps_a_split_query_only_when_complete(
     kept: bool,
 ) -> None:
     seed_events(logs_client, "/app/api", numbered_messages(80), step_ms=450)
-    server = _EnforcingInsights(logs_client)
+    server = EnforcingInsights(logs_client)
     cache = LogCache(tmp_path / "cache.db")
     cached = CachedDataSource(_splitting(settings, server, **policy), cache)
     span = _hour()
@@ -672,7 +640,7 @@ async def test_the_query_tool_says_when_rows_stopped_early(
     summary: str,
 ) -> None:
     seed_events(logs_client, "/app/api", numbered_messages(80), step_ms=450)
-    cw = _splitting(settings, _EnforcingInsights(logs_client), **policy)
+    cw = _splitting(settings, EnforcingInsights(logs_client), **policy)
     query_logs = query_tool(CloudWatchSource.query_language)
     args = QueryLogsArgs.model_validate(
         {
@@ -688,3 +656,17 @@ async def test_the_query_tool_says_when_rows_stopped_early(
 
     assert re.search(first_line, result.text.splitlines()[0])
     assert result.summary.endswith(summary)
+
+
+async def test_parts_run_side_by_side_within_the_concurrency_bound(
+    mocked_aws: None, settings: LogAISettings, logs_client: CloudWatchLogsClient
+) -> None:
+    seed_events(logs_client, "/app/api", numbered_messages(60), step_ms=500)
+    server = EnforcingInsights(logs_client, latency=0.05)
+    cw = _splitting(settings, server, poll=_SHORT_POLL, concurrency=2)
+
+    result = await cw.run_query("fields @message", ["/app/api"], *_hour())
+    await cw.aclose()
+
+    assert len(result.rows) == 60 and result.complete
+    assert 1 <= server.most_running <= 2

@@ -1,13 +1,16 @@
-"""``query_logs``: what the LLM reads when a query's rows are not everything it matched."""
+"""Query results that are not everything matched: what ``query_logs`` says, what the cache keeps."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
+from logai.cache import CachedDataSource, LogCache
+from logai.cache.outcome import cache_outcome
 from logai.config import load_settings
 from logai.sources import DataSource, LogEvent, LogGroup, QueryResult
 from logai.tools.base import ToolContext
@@ -117,3 +120,30 @@ def test_query_tool_limit_is_capped() -> None:
         QueryLogsArgs.model_validate(
             {"query": "q", "log_groups": ["g"], "limit": QUERY_ROW_CAP + 1}
         )
+
+
+@pytest.mark.parametrize(
+    ("result", "kept"),
+    [
+        (QueryResult(rows=_rows(3)), True),
+        (QueryResult(rows=_rows(10), truncated=True, matched=50), True),  # cut by limit only
+        (QueryResult(rows=_rows(4), truncated=True, stopped_early="Capped at 4."), False),
+        (QueryResult(rows=_rows(4), truncated=True), False),  # short of limit, yet cut
+        (QueryResult(rows=_rows(3), status="Timeout"), False),
+    ],
+)
+async def test_the_cache_keeps_only_complete_query_results(
+    tmp_path: Path, result: QueryResult, kept: bool
+) -> None:
+    source = _Canned(result)
+    cached = CachedDataSource(source, LogCache(tmp_path / "cache.db"))
+    end = datetime.now(UTC) - timedelta(days=1)
+    span = (end - timedelta(hours=1), end)
+
+    first = await cached.run_query("fields @message", ["g"], *span, limit=10)
+    second = await cached.run_query("fields @message", ["g"], *span, limit=10)
+    outcome = cache_outcome.get()
+    await cached.aclose()
+
+    assert first == second == result
+    assert outcome == ("hit" if kept else "miss")

@@ -319,8 +319,11 @@ class CachedDataSource(DataSource):
             encode=encode_query_result,
             # Partial rows (a query that timed out, was cancelled, or was stopped early by a
             # cap on splitting it) must never come back as if they were the whole answer.
-            # Rows cut only by ``limit`` are complete for that limit; ``_covers`` knows them.
-            storable=lambda found: found.complete,
+            # Rows cut only by ``limit`` are complete for that limit (``_covers`` serves them
+            # for that limit or less); cut rows short of ``limit`` would read as everything.
+            storable=lambda found: (
+                found.complete and (not found.truncated or len(found.rows) >= limit)
+            ),
             ttl=self.policy.ttl_for(window),
             meta=lambda found: {
                 "limit": limit,

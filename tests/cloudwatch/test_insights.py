@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -670,3 +671,41 @@ async def test_parts_run_side_by_side_within_the_concurrency_bound(
 
     assert len(result.rows) == 60 and result.complete
     assert 1 <= server.most_running <= 2
+
+
+class _SlowStart:
+    """StartQuery that answers only when released, so a cancel can land while it is sent."""
+
+    def __init__(self) -> None:
+        self.sending = threading.Event()
+        self.release = threading.Event()
+        self.stopped: list[str] = []
+
+    def start_query(self, **_: Any) -> dict[str, Any]:
+        self.sending.set()
+        self.release.wait(10)
+        return {"queryId": QUERY_ID}
+
+    def get_query_results(self, queryId: str) -> dict[str, Any]:
+        return {"status": "Running", "results": []}
+
+    def stop_query(self, queryId: str) -> dict[str, Any]:
+        self.stopped.append(queryId)
+        return {"success": True}
+
+
+async def test_a_query_cancelled_while_starting_is_stopped_once_it_has_an_id(
+    settings: LogAISettings,
+) -> None:
+    client = _SlowStart()
+    cw = _splitting(settings, client)
+
+    task = asyncio.create_task(cw.run_query("fields @message", ["/app/api"], *_hour()))
+    await asyncio.to_thread(client.sending.wait, 10)
+    task.cancel()
+    client.release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await cw.aclose()
+
+    assert client.stopped == [QUERY_ID]

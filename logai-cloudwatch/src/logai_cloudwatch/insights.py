@@ -165,6 +165,12 @@ async def _stop_quietly(call: Caller, query_id: str) -> None:
         )
 
 
+async def _stop_when_started(call: Caller, starting: asyncio.Future[Any]) -> None:
+    with contextlib.suppress(DataSourceError, asyncio.TimeoutError, asyncio.CancelledError):
+        started = await asyncio.wait_for(starting, timeout=_STOP_TIMEOUT)
+        await _stop_quietly(call, started["queryId"])
+
+
 async def _run_one(
     call: Caller,
     query: str,
@@ -181,17 +187,26 @@ async def _run_one(
     Raises :class:`SourceTimeout` at ``deadline`` (loop time; the query is stopped first);
     on cancellation the query is stopped and ``CancelledError`` propagates.
     """
-    started = await call(
-        "logs:StartQuery",
-        lambda client: client.start_query,
-        {
-            "logGroupNames": list(groups),
-            "startTime": span[0],
-            "endTime": span[1],
-            "queryString": query,
-            "limit": limit,
-        },
+    starting = asyncio.ensure_future(
+        call(
+            "logs:StartQuery",
+            lambda client: client.start_query,
+            {
+                "logGroupNames": list(groups),
+                "startTime": span[0],
+                "endTime": span[1],
+                "queryString": query,
+                "limit": limit,
+            },
+        )
     )
+    try:
+        started = await asyncio.shield(starting)
+    except asyncio.CancelledError:
+        # Cancelled while StartQuery was on the wire: the query may be running regardless,
+        # so wait for its id and stop it rather than leave it costing money.
+        await asyncio.shield(_stop_when_started(call, starting))
+        raise
     query_id = started["queryId"]
     loop = asyncio.get_running_loop()
     delay = policy.initial

@@ -41,7 +41,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-#: CloudWatch's own limits on one query.
+#: CloudWatch's own limits on one query. (Recent API models accept a StartQuery ``limit`` up
+#: to 100,000; 10,000 is the documented default every endpoint honours, so LogAI asks for no
+#: more and splits past it.)
 MAX_QUERY_GROUPS = 50
 MAX_QUERY_ROWS = 10_000
 

@@ -7,26 +7,36 @@ states, so those paths use botocore's Stubber.
 from __future__ import annotations
 
 import asyncio
+import re
+import threading
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.stub import ANY, Stubber  # type: ignore[import-untyped]
 
+from logai.cache import CachedDataSource, LogCache
+from logai.cache.outcome import cache_outcome
 from logai.config import LogAISettings
 from logai.sources.base import (
     DataSourceError,
+    QueryResult,
     SourceNotFound,
     SourceTimeout,
     SourceValidationError,
 )
+from logai.tools.base import ToolContext
+from logai.tools.log_tools import QueryLogsArgs, query_tool
+from logai_cloudwatch._query_shape import query_shape
 from logai_cloudwatch.client import make_client
-from logai_cloudwatch.insights import PollPolicy
+from logai_cloudwatch.insights import PollPolicy, SplitPolicy
 from logai_cloudwatch.retry import RetryPolicy
 from logai_cloudwatch.source import CloudWatchSource
 from tests.cloudwatch.conftest import FAST_POLL
 from tests.cloudwatch.fixtures import numbered_messages, seed_events, seed_groups
+from tests.fakes.insights_limits import BYTES_PER_QUERY, EnforcingInsights
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
@@ -307,3 +317,395 @@ async def test_too_many_running_queries_is_retried(
     result = await cw.run_query("stats count(*) by bin(5m)", ["/app/api"], *_hour())
 
     assert result.status == "Complete"
+
+
+# -- past the row limit: split by time ------------------------------------------------------------
+
+
+def _splitting(
+    settings: LogAISettings, client: Any, *, poll: PollPolicy = FAST_POLL, **policy: Any
+) -> CloudWatchSource:
+    return CloudWatchSource(
+        settings,
+        client=client,
+        retry=RetryPolicy.immediate(),
+        poll=poll,
+        split=SplitPolicy(**{"rows_per_query": 10, **policy}),
+    )
+
+
+def _messages(result: QueryResult) -> list[str]:
+    return [row["@message"] for row in result.rows]
+
+
+async def test_a_query_cut_at_the_row_limit_is_split_by_time_until_complete(
+    mocked_aws: None, settings: LogAISettings, logs_client: CloudWatchLogsClient
+) -> None:
+    # 400 ms apart: several events share each second, so split boundaries cut through seconds.
+    seed_events(logs_client, "/app/api", numbered_messages(95), step_ms=400)
+    server = EnforcingInsights(logs_client)
+    cw = _splitting(settings, server)
+
+    result = await cw.run_query("fields @timestamp, @message", ["/app/api"], *_hour())
+    await cw.aclose()
+
+    assert _messages(result) == [f"event {i}" for i in reversed(range(95))]
+    assert (result.truncated, result.stopped_early, result.complete) == (False, "", True)
+    assert result.matched == 95
+    assert all(query["limit"] <= 10 for query in server.started)
+    assert result.queries == len(server.started) > 10
+    assert result.statistics["bytesScanned"] == BYTES_PER_QUERY * len(server.started)
+
+
+async def test_splitting_works_on_plain_moto_which_ignores_the_limit(
+    source: CloudWatchSource, logs_client: CloudWatchLogsClient, settings: LogAISettings
+) -> None:
+    seed_events(logs_client, "/app/api", numbered_messages(40), step_ms=700)
+    cw = _splitting(settings, logs_client)
+
+    result = await cw.run_query("fields @message | sort @timestamp asc", ["/app/api"], *_hour())
+    await cw.aclose()
+
+    assert _messages(result) == [f"event {i}" for i in range(40)]
+    assert result.complete and not result.truncated and result.queries > 1
+
+
+async def test_the_callers_limit_keeps_the_first_rows_in_the_querys_order(
+    mocked_aws: None, settings: LogAISettings, logs_client: CloudWatchLogsClient
+) -> None:
+    seed_events(logs_client, "/app/api", numbered_messages(60), step_ms=500)
+    cw = _splitting(settings, EnforcingInsights(logs_client))
+
+    result = await cw.run_query("fields @message", ["/app/api"], *_hour(), limit=25)
+    await cw.aclose()
+
+    assert _messages(result) == [f"event {i}" for i in reversed(range(35, 60))]
+    # Cut by the caller's own limit only: complete for what was asked, and cacheable.
+    assert result.truncated and result.stopped_early == "" and result.complete
+    assert result.matched == 60
+
+
+async def test_splitting_stops_at_the_query_cap_and_says_so(
+    mocked_aws: None, settings: LogAISettings, logs_client: CloudWatchLogsClient
+) -> None:
+    seed_events(logs_client, "/app/api", numbered_messages(200), step_ms=300)
+    server = EnforcingInsights(logs_client)
+    cw = _splitting(settings, server, max_queries=4)
+
+    result = await cw.run_query("fields @message", ["/app/api"], *_hour())
+    await cw.aclose()
+
+    assert len(server.started) == 4
+    assert result.truncated and not result.complete
+    assert "cap of 4 queries" in result.stopped_early
+    assert 10 <= len(result.rows) < 200
+    assert len(set(_messages(result))) == len(result.rows)
+    assert result.matched == 200
+
+
+async def test_rows_beyond_the_row_cap_are_reported(
+    mocked_aws: None, settings: LogAISettings, logs_client: CloudWatchLogsClient
+) -> None:
+    seed_events(logs_client, "/app/api", numbered_messages(50), step_ms=500)
+    cw = _splitting(settings, EnforcingInsights(logs_client), max_rows=20)
+
+    result = await cw.run_query("fields @message", ["/app/api"], *_hour(), limit=1000)
+    await cw.aclose()
+
+    assert _messages(result) == [f"event {i}" for i in reversed(range(30, 50))]
+    assert result.truncated and "at most 20 rows" in result.stopped_early
+
+
+@pytest.mark.parametrize(
+    ("query", "why"),
+    [
+        ("fields @message | sort @logStream desc", "sorts by a field other than @timestamp"),
+        ("fields @message | limit 500", "sets its own limit"),
+    ],
+)
+async def test_a_query_whose_order_splitting_would_change_is_reported_not_split(
+    mocked_aws: None,
+    settings: LogAISettings,
+    logs_client: CloudWatchLogsClient,
+    query: str,
+    why: str,
+) -> None:
+    seed_events(logs_client, "/app/api", numbered_messages(30))
+    server = EnforcingInsights(logs_client)
+    cw = _splitting(settings, server)
+
+    result = await cw.run_query(query, ["/app/api"], *_hour(), limit=100)
+    await cw.aclose()
+
+    assert len(server.started) == 1 and len(result.rows) == 10
+    assert result.truncated and why in result.stopped_early
+
+
+async def test_a_cut_aggregate_is_reported_not_split(settings: LogAISettings) -> None:
+    # moto has no `stats`; the Stubber supplies the AWS response shape of a cut aggregate.
+    client = make_client(settings)
+    cw = _splitting(settings, client, rows_per_query=2)
+    query = "stats count(*) by @logStream"
+    with Stubber(client) as stubber:
+        stubber.add_response(
+            "start_query",
+            {"queryId": QUERY_ID},
+            {
+                "logGroupNames": ["/app/api"],
+                "startTime": ANY,
+                "endTime": ANY,
+                "queryString": query,
+                "limit": 2,
+            },
+        )
+        rows = [
+            [{"field": "@logStream", "value": s}, {"field": "count(*)", "value": "9"}] for s in "ab"
+        ]
+        _poll(stubber, "Complete", results=rows, statistics={"recordsMatched": 500.0})
+
+        result = await cw.run_query(query, ["/app/api"], *_hour(), limit=50)
+        stubber.assert_no_pending_responses()
+    await cw.aclose()
+
+    assert result.rows == [
+        {"@logStream": "a", "count(*)": "9"},
+        {"@logStream": "b", "count(*)": "9"},
+    ]
+    assert result.truncated and "aggregates" in result.stopped_early
+    # recordsMatched counts events, not groups: it is no row count for an aggregate.
+    assert result.matched is None
+
+
+#: Polling that yields to the loop between calls, for doubles whose queries never end.
+_SHORT_POLL = PollPolicy(initial=0.01, factor=1.0, maximum=0.01)
+
+
+class _SplitNeverEnding:
+    """The first query comes back cut; every part after it runs until stopped."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.started: list[str] = []
+        self.stopped: list[str] = []
+        self.parts_polled = asyncio.Event()
+
+    def start_query(self, **params: Any) -> dict[str, Any]:
+        query_id = f"q{len(self.started)}"
+        self.started.append(query_id)
+        return {"queryId": query_id}
+
+    def get_query_results(self, queryId: str) -> dict[str, Any]:
+        if queryId == "q0":
+            rows = [
+                [{"field": "@message", "value": "x"}, {"field": "@ptr", "value": str(i)}]
+                for i in range(10)
+            ]
+            return {"status": "Complete", "results": rows, "statistics": {"recordsMatched": 30.0}}
+        if len(self.started) > 2:
+            self.loop.call_soon_threadsafe(self.parts_polled.set)
+        return {"status": "Running", "results": []}
+
+    def stop_query(self, queryId: str) -> dict[str, Any]:
+        self.stopped.append(queryId)
+        return {"success": True}
+
+
+async def test_cancelling_a_split_query_stops_every_running_part(settings: LogAISettings) -> None:
+    client = _SplitNeverEnding()
+    cw = _splitting(settings, client, poll=_SHORT_POLL)
+
+    task = asyncio.create_task(cw.run_query("fields @message", ["/app/api"], *_hour()))
+    await asyncio.wait_for(client.parts_polled.wait(), timeout=10)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await cw.aclose()
+
+    parts = client.started[1:]
+    assert len(parts) >= 2
+    assert sorted(client.stopped) == sorted(parts)
+
+
+async def test_parts_that_run_out_of_time_are_stopped_and_reported(
+    settings: LogAISettings,
+) -> None:
+    client = _SplitNeverEnding()
+    cw = _splitting(settings, client, poll=_SHORT_POLL)
+
+    result = await cw.run_query("fields @message", ["/app/api"], *_hour(), timeout=0.2)
+    await cw.aclose()
+
+    parts = client.started[1:]
+    assert sorted(client.stopped) == sorted(parts)
+    # The first query's rows are kept; the parts' time ran out, and the result says so.
+    assert len(result.rows) == 10 and result.truncated and not result.complete
+    assert "time budget of 0.2 s ran out" in result.stopped_early
+
+
+@pytest.mark.parametrize(
+    ("query", "splittable", "aggregates", "newest_first"),
+    [
+        ("fields @timestamp, @message", True, False, True),
+        ("filter @message like /ERROR|WARN/ | fields @message", True, False, True),
+        ('parse @message "user=* " as user | filter user = "a|b"', True, False, True),
+        ("parse @message /(?<status>\\d+)|x/ | display status", True, False, True),
+        ("fields @message | sort @timestamp asc", True, False, False),
+        ("fields @message | SORT @timestamp DESC", True, False, True),
+        ("fields @message # a comment with | stats in it\n| filter x > 1", True, False, True),
+        ("stats count(*) by bin(5m)", False, True, True),
+        ("filter @message like /x/ | stats count(*) by host | sort count desc", False, True, True),
+        ("fields @message | pattern @message", False, True, True),
+        ("fields @message | dedup @logStream", False, False, True),
+        ("fields @message | limit 20", False, False, True),
+        ("fields @message | sort @logStream", False, False, True),
+        ("SOURCE logGroups(namePrefix: ['/app']) | fields @message", False, False, True),
+    ],
+)
+def test_query_shape_splits_only_event_rows_in_time_order(
+    query: str, splittable: bool, aggregates: bool, newest_first: bool
+) -> None:
+    shape = query_shape(query)
+
+    assert (shape.splittable, shape.aggregates) == (splittable, aggregates)
+    assert shape.newest_first is newest_first or not splittable
+    assert bool(shape.why_not) is not splittable
+
+
+# -- through the cache: only complete answers are kept ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy", "limit", "kept"),
+    [
+        ({}, 1000, True),  # split until complete
+        ({}, 25, True),  # cut only by the caller's limit: complete for that limit
+        ({"max_queries": 3}, 1000, False),  # stopped early at the query cap
+        ({"max_rows": 20}, 1000, False),  # stopped early at the row cap
+    ],
+)
+async def test_the_cache_keeps_a_split_query_only_when_complete(
+    mocked_aws: None,
+    settings: LogAISettings,
+    logs_client: CloudWatchLogsClient,
+    tmp_path: Path,
+    policy: dict[str, Any],
+    limit: int,
+    kept: bool,
+) -> None:
+    seed_events(logs_client, "/app/api", numbered_messages(80), step_ms=450)
+    server = EnforcingInsights(logs_client)
+    cache = LogCache(tmp_path / "cache.db")
+    cached = CachedDataSource(_splitting(settings, server, **policy), cache)
+    span = _hour()
+
+    first = await cached.run_query("fields @message", ["/app/api"], *span, limit=limit)
+    queries_after_first = len(server.started)
+    second = await cached.run_query("fields @message", ["/app/api"], *span, limit=limit)
+    outcome = cache_outcome.get()
+    await cached.aclose()
+
+    assert second == first
+    assert outcome == ("hit" if kept else "miss")
+    assert (len(server.started) == queries_after_first) is kept
+    assert first.complete is kept
+
+
+# -- what the LLM reads ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy", "limit", "first_line", "summary"),
+    [
+        ({}, 1000, r"^80 rows \(.*split by time into \d+ queries\)\.$", "80 rows"),
+        (
+            {},
+            25,
+            r"^25 rows .* Limit 25 reached of 80 matched: there are more rows; raise limit",
+            "25 rows (limit reached)",
+        ),
+        (
+            {"max_queries": 3},
+            1000,
+            r"STOPPED EARLY, rows are incomplete: .*cap of 3 queries.* narrow the query",
+            "rows (stopped early)",
+        ),
+    ],
+)
+async def test_the_query_tool_says_when_rows_stopped_early(
+    mocked_aws: None,
+    settings: LogAISettings,
+    logs_client: CloudWatchLogsClient,
+    policy: dict[str, Any],
+    limit: int,
+    first_line: str,
+    summary: str,
+) -> None:
+    seed_events(logs_client, "/app/api", numbered_messages(80), step_ms=450)
+    cw = _splitting(settings, EnforcingInsights(logs_client), **policy)
+    query_logs = query_tool(CloudWatchSource.query_language)
+    args = QueryLogsArgs.model_validate(
+        {
+            "query": "fields @message",
+            "log_groups": ["/app/api"],
+            "start_time": "1h ago",
+            "limit": limit,
+        }
+    )
+
+    result = await query_logs.run(args, ToolContext(settings, source=cw))
+    await cw.aclose()
+
+    assert re.search(first_line, result.text.splitlines()[0])
+    assert result.summary.endswith(summary)
+
+
+async def test_parts_run_side_by_side_within_the_concurrency_bound(
+    mocked_aws: None, settings: LogAISettings, logs_client: CloudWatchLogsClient
+) -> None:
+    seed_events(logs_client, "/app/api", numbered_messages(60), step_ms=500)
+    server = EnforcingInsights(logs_client, latency=0.05)
+    cw = _splitting(settings, server, poll=_SHORT_POLL, concurrency=2)
+
+    result = await cw.run_query("fields @message", ["/app/api"], *_hour())
+    await cw.aclose()
+
+    assert len(result.rows) == 60 and result.complete
+    assert 1 <= server.most_running <= 2
+
+
+class _SlowStart:
+    """StartQuery that answers only when released, so a cancel can land while it is sent."""
+
+    def __init__(self) -> None:
+        self.sending = threading.Event()
+        self.release = threading.Event()
+        self.stopped: list[str] = []
+
+    def start_query(self, **_: Any) -> dict[str, Any]:
+        self.sending.set()
+        self.release.wait(10)
+        return {"queryId": QUERY_ID}
+
+    def get_query_results(self, queryId: str) -> dict[str, Any]:
+        return {"status": "Running", "results": []}
+
+    def stop_query(self, queryId: str) -> dict[str, Any]:
+        self.stopped.append(queryId)
+        return {"success": True}
+
+
+async def test_a_query_cancelled_while_starting_is_stopped_once_it_has_an_id(
+    settings: LogAISettings,
+) -> None:
+    client = _SlowStart()
+    cw = _splitting(settings, client)
+
+    task = asyncio.create_task(cw.run_query("fields @message", ["/app/api"], *_hour()))
+    await asyncio.to_thread(client.sending.wait, 10)
+    task.cancel()
+    client.release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await cw.aclose()
+
+    assert client.stopped == [QUERY_ID]

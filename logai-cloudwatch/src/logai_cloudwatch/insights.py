@@ -1,40 +1,66 @@
-"""CloudWatch Logs Insights: start a query, poll until it settles, stop it if we stop waiting.
+"""CloudWatch Logs Insights: run a query to completion, following it past the row limit.
 
 This is how a question over millions of events gets answered without pulling them: the work runs
-in CloudWatch's engine and only the (small) result rows come back. A query keeps running - and
-costing money - in CloudWatch after the client loses interest, so every way out other than
-completion (our timeout, the user cancelling) sends ``StopQuery`` first.
+in CloudWatch's engine and only the result rows come back. Three facts of that engine shape the
+code here:
+
+- One query returns at most :data:`MAX_QUERY_ROWS` rows, all at once when it completes (there is
+  no page token to follow). Its statistics say how many events matched, so a cut is visible.
+- A cut query whose rows are events (``fields``/``filter``/``parse``...) can be followed by
+  splitting its time range and running each part, until every part fits or a stated cap
+  (:class:`SplitPolicy`) is reached; the result then says what is missing and why. An aggregate
+  (``stats``) is never split - its per-part rows would not add up to the whole - so a cut
+  aggregate is reported as such (see :mod:`logai_cloudwatch._query_shape`).
+- A query keeps running - and costing money - after the client loses interest, so every way out
+  other than completion (our timeout, the user cancelling) sends ``StopQuery`` first.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from logai.sources.base import (
     DataSourceError,
     QueryResult,
+    SourceThrottled,
     SourceTimeout,
+    SourceUnavailable,
     SourceValidationError,
 )
+from logai_cloudwatch._query_shape import QueryShape, query_shape
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
 
 T = TypeVar("T")
 
-#: CloudWatch's own limits on one query.
+#: CloudWatch's own limits on one query. (Recent API models accept a StartQuery ``limit`` up
+#: to 100,000; 10,000 is the documented default every endpoint honours, so LogAI asks for no
+#: more and splits past it.)
 MAX_QUERY_GROUPS = 50
 MAX_QUERY_ROWS = 10_000
 
 _PENDING = frozenset({"Scheduled", "Running"})
 #: How long to wait for StopQuery when abandoning a query; it is best effort.
 _STOP_TIMEOUT = 10.0
+#: Aim each part of a split at this share of the per-query limit: events are rarely spread evenly.
+_PART_FILL = 0.8
+#: At most this many parts per split. Logs come in bursts, so a range cut into as many parts
+#: as its match count suggests is mostly empty parts, each a wasted query; a small fan-out
+#: finds the bursts in a few levels and costs little more when events are spread evenly.
+_FAN_OUT = 4
+#: Errors of one part of a split query that end that part, not the whole answer.
+_PART_ERRORS = (SourceTimeout, SourceThrottled, SourceUnavailable)
+
+Span = tuple[int, int]
+"""An inclusive range of epoch seconds, as StartQuery speaks them."""
 
 
 class Caller(Protocol):
@@ -65,6 +91,33 @@ class PollPolicy:
     """Cap of one wait."""
 
 
+@dataclass(frozen=True)
+class SplitPolicy:
+    """How far one ``run_query`` follows a query past CloudWatch's per-query row limit."""
+
+    max_queries: int = 40
+    """StartQuery calls one ``run_query`` may make in all, the first included."""
+
+    max_rows: int = 50_000
+    """Rows one ``run_query`` returns at most, whatever ``limit`` the caller asked for."""
+
+    concurrency: int = 4
+    """Queries in flight at once: well under the account's concurrent-query quota, which
+    dashboards and other users share."""
+
+    rows_per_query: int = MAX_QUERY_ROWS
+    """The ``limit`` of one StartQuery; CloudWatch's own maximum unless a test lowers it."""
+
+    def __post_init__(self) -> None:
+        for name in ("max_queries", "max_rows", "concurrency", "rows_per_query"):
+            if getattr(self, name) < 1:
+                raise SourceValidationError(f"SplitPolicy.{name} must be at least 1.")
+        if self.rows_per_query > MAX_QUERY_ROWS:
+            raise SourceValidationError(
+                f"SplitPolicy.rows_per_query cannot exceed CloudWatch's {MAX_QUERY_ROWS:,}."
+            )
+
+
 def _validate(query: str, groups: Sequence[str], limit: int) -> None:
     if not query.strip():
         raise SourceValidationError("The Logs Insights query is empty.")
@@ -79,17 +132,25 @@ def _validate(query: str, groups: Sequence[str], limit: int) -> None:
         raise SourceValidationError(f"The row limit must be at least 1, not {limit}.")
 
 
-def _rows(results: Sequence[Sequence[Mapping[str, Any]]], limit: int) -> list[dict[str, str]]:
-    rows = []
-    for result in results[:limit]:
-        # @ptr is an opaque pointer for GetLogRecord, meaningless to people and the LLM.
-        row = {
-            str(cell["field"]): str(cell.get("value", ""))
-            for cell in result
-            if cell.get("field") and cell.get("field") != "@ptr"
-        }
-        rows.append(row)
-    return rows
+# -- one query -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """What one completed StartQuery returned."""
+
+    rows: list[dict[str, str]]
+    """Rows as CloudWatch sent them, ``@ptr`` included (it tells split parts' rows apart)."""
+    statistics: dict[str, float]
+    cut: bool
+    """The per-query row limit cut the rows (for an aggregate: may have cut them)."""
+
+
+def _rows(results: Sequence[Sequence[Mapping[str, Any]]]) -> list[dict[str, str]]:
+    return [
+        {str(cell["field"]): str(cell.get("value", "")) for cell in result if cell.get("field")}
+        for result in results
+    ]
 
 
 async def _stop_quietly(call: Caller, query_id: str) -> None:
@@ -106,39 +167,50 @@ async def _stop_quietly(call: Caller, query_id: str) -> None:
         )
 
 
-async def run_insights_query(
+async def _stop_when_started(call: Caller, starting: asyncio.Future[Any]) -> None:
+    with contextlib.suppress(DataSourceError, asyncio.TimeoutError, asyncio.CancelledError):
+        started = await asyncio.wait_for(starting, timeout=_STOP_TIMEOUT)
+        await _stop_quietly(call, started["queryId"])
+
+
+async def _run_one(
     call: Caller,
     query: str,
     groups: Sequence[str],
-    start: datetime,
-    end: datetime,
+    span: Span,
+    limit: int,
     *,
-    limit: int = 1000,
-    timeout: float = 60.0,  # noqa: ASYNC109 - a deadline across many calls, not one await
-    poll: PollPolicy | None = None,
-) -> QueryResult:
-    """Run one Logs Insights query to completion, or stop it and raise.
+    deadline: float,
+    timeout: float,  # noqa: ASYNC109 - only named in the message
+    policy: PollPolicy,
+) -> _Answer:
+    """Run one query over ``span`` to completion, or stop it and raise.
 
-    Raises :class:`SourceTimeout` after ``timeout`` seconds (the query is stopped first);
+    Raises :class:`SourceTimeout` at ``deadline`` (loop time; the query is stopped first);
     on cancellation the query is stopped and ``CancelledError`` propagates.
     """
-    _validate(query, groups, limit)
-    policy = poll or PollPolicy()
-    started = await call(
-        "logs:StartQuery",
-        lambda client: client.start_query,
-        {
-            "logGroupNames": list(groups),
-            # StartQuery speaks epoch *seconds*; round outward so the range is never narrowed.
-            "startTime": math.floor(start.timestamp()),
-            "endTime": math.ceil(end.timestamp()),
-            "queryString": query,
-            "limit": min(limit, MAX_QUERY_ROWS),
-        },
+    starting = asyncio.ensure_future(
+        call(
+            "logs:StartQuery",
+            lambda client: client.start_query,
+            {
+                "logGroupNames": list(groups),
+                "startTime": span[0],
+                "endTime": span[1],
+                "queryString": query,
+                "limit": limit,
+            },
+        )
     )
+    try:
+        started = await asyncio.shield(starting)
+    except asyncio.CancelledError:
+        # Cancelled while StartQuery was on the wire: the query may be running regardless,
+        # so wait for its id and stop it rather than leave it costing money.
+        await asyncio.shield(_stop_when_started(call, starting))
+        raise
     query_id = started["queryId"]
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
     delay = policy.initial
     try:
         while True:
@@ -150,15 +222,7 @@ async def run_insights_query(
             )
             status = str(answer.get("status", "Unknown"))
             if status == "Complete":
-                statistics: Mapping[str, object] = answer.get("statistics", {})
-                stats = {
-                    key: float(value)
-                    for key, value in statistics.items()
-                    if isinstance(value, int | float)
-                }
-                return QueryResult(
-                    rows=_rows(answer.get("results", []), limit), status=status, statistics=stats
-                )
+                return _complete(answer, limit)
             if status not in _PENDING:
                 raise _failed(status)
             if loop.time() >= deadline:
@@ -173,6 +237,17 @@ async def run_insights_query(
         raise
 
 
+def _complete(answer: Mapping[str, Any], limit: int) -> _Answer:
+    raw: Mapping[str, object] = answer.get("statistics", {})
+    statistics = {key: float(value) for key, value in raw.items() if isinstance(value, int | float)}
+    results = answer.get("results", [])
+    matched = statistics.get("recordsMatched")
+    # A full page is cut unless the statistics say nothing more matched. (Some servers ignore
+    # the limit and send more rows: that is a cut too, and the extra rows are dropped.)
+    cut = len(results) > limit or (len(results) == limit and (matched is None or matched > limit))
+    return _Answer(rows=_rows(results[:limit]), statistics=statistics, cut=cut)
+
+
 def _failed(status: str) -> DataSourceError:
     if status == "Timeout":
         return SourceTimeout(
@@ -185,3 +260,304 @@ def _failed(status: str) -> DataSourceError:
         f"The Logs Insights query ended with status {status}. Check the query syntax "
         "(https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html)."
     )
+
+
+# -- following a cut query -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Piece:
+    """Rows of one time span, in the query's order, and whether the span holds more."""
+
+    span: Span
+    rows: list[dict[str, str]] = field(default_factory=list)
+    more: bool = False
+    """The span matched more rows than ``rows`` holds."""
+    stopped: str = ""
+    """Why the span's remaining rows were not fetched, when a cap (not the limit) stopped it."""
+
+
+class _Follow:
+    """One ``run_query``: its query budget, concurrency bound and summed statistics."""
+
+    def __init__(
+        self,
+        call: Caller,
+        query: str,
+        groups: Sequence[str],
+        shape: QueryShape,
+        *,
+        split: SplitPolicy,
+        poll: PollPolicy,
+        deadline: float,
+        timeout: float,
+    ) -> None:
+        self._call = call
+        self._query = query
+        self._groups = groups
+        self._shape = shape
+        self._split = split
+        self._poll = poll
+        self._deadline = deadline
+        self._timeout = timeout
+        self._slots = asyncio.Semaphore(max(1, split.concurrency))
+        self.reserved = 0
+        """Queries started or promised to a part already: the budget spent."""
+        self.ran = 0
+        """Queries that completed."""
+        self.statistics: dict[str, float] = {}
+
+    async def query(self, span: Span, want: int) -> _Answer:
+        """Run one query; its place in the budget must already be reserved."""
+        async with self._slots:
+            answer = await _run_one(
+                self._call,
+                self._query,
+                self._groups,
+                span,
+                min(want, self._split.rows_per_query),
+                deadline=self._deadline,
+                timeout=self._timeout,
+                policy=self._poll,
+            )
+        self.ran += 1
+        for key, value in answer.statistics.items():
+            self.statistics[key] = self.statistics.get(key, 0.0) + value
+        return answer
+
+    async def follow(self, span: Span, want: int, answer: _Answer) -> list[_Piece]:
+        """The rows of ``span`` in order, up to ``want``, given its first answer."""
+        if not answer.cut:
+            return [_Piece(span, answer.rows)]
+        if len(answer.rows) >= want:  # the caller's limit, reached inside this span
+            return [_Piece(span, answer.rows[:want], more=True)]
+        why = self._why_not_split(span, answer)
+        if why:
+            return [_Piece(span, answer.rows, more=True, stopped=why)]
+        parts = self._parts(span, answer)
+        matched = answer.statistics.get("recordsMatched")
+        if matched is not None and matched > want:
+            pieces = await self._in_order(parts, want)
+        else:  # every part's rows are wanted: query them side by side
+            self.reserved += len(parts)
+            pieces = [piece for part in await self._gather(parts, want) for piece in part]
+        if any(piece.stopped for piece in pieces) and _count(pieces) < len(answer.rows):
+            # The parts fell short of what the cut first answer already holds (time ran out,
+            # say): its rows are the first of the span in order, a better answer than a
+            # patchwork of parts.
+            reason = next(piece.stopped for piece in pieces if piece.stopped)
+            return [_Piece(span, answer.rows, more=True, stopped=reason)]
+        return pieces
+
+    async def _in_order(self, parts: Sequence[Span], want: int) -> list[_Piece]:
+        """Query parts one after another until ``want`` rows are in hand.
+
+        Used when the span matched more than is wanted: only its first parts (in the
+        query's order) are needed, and querying the rest side by side would waste queries.
+        """
+        pieces: list[_Piece] = []
+        for index, part in enumerate(parts):
+            got = _count(pieces)
+            if got >= want:
+                rest = parts[index:]
+                pieces.append(_Piece((min(p[0] for p in rest), max(p[1] for p in rest)), more=True))
+                break
+            pieces += await self._attempt(part, want - got)
+        return pieces
+
+    async def _gather(self, spans: Sequence[Span], want: int) -> list[list[_Piece]]:
+        results: list[list[_Piece]] = [[] for _ in spans]
+
+        async def one(index: int, span: Span) -> None:
+            results[index] = await self._attempt(span, want, reserved=True)
+
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                for index, span in enumerate(spans):
+                    tasks.create_task(one(index, span))
+        except BaseExceptionGroup as failure:
+            raise _first_error(failure) from None
+        return results
+
+    async def _attempt(self, span: Span, want: int, *, reserved: bool = False) -> list[_Piece]:
+        """Query one part of a split range; a time-out or throttling ends only that part."""
+        if not reserved:
+            if self.reserved >= self._split.max_queries:
+                return [_Piece(span, more=True, stopped=self._cap_reason())]
+            self.reserved += 1
+        if asyncio.get_running_loop().time() >= self._deadline:
+            return [_Piece(span, more=True, stopped=self._time_reason())]
+        try:
+            answer = await self.query(span, want)
+        except _PART_ERRORS as exc:
+            reason = self._time_reason() if isinstance(exc, SourceTimeout) else str(exc)
+            return [_Piece(span, more=True, stopped=reason)]
+        return await self.follow(span, want, answer)
+
+    def _why_not_split(self, span: Span, answer: _Answer) -> str:
+        per_query = self._split.rows_per_query
+        if self._shape.aggregates:
+            return (
+                f"CloudWatch returns at most {per_query:,} rows per query, and this query "
+                f"was not split because {self._shape.why_not}"
+            )
+        if not self._shape.splittable:
+            return (
+                f"CloudWatch returns at most {per_query:,} rows per query, and this query "
+                f"was not split by time because {self._shape.why_not}"
+            )
+        if span[1] - span[0] < 2:
+            return f"more than {per_query:,} rows fall within {span[1] - span[0] + 1} s"
+        if any("@ptr" not in row for row in answer.rows):
+            return "its rows carry no @ptr to tell the parts of a split range apart"
+        if self._split.max_queries - self.reserved < 2:
+            return self._cap_reason()
+        return ""
+
+    def _parts(self, span: Span, answer: _Answer) -> list[Span]:
+        """``span`` cut into parts expected to fit one query each, in the query's order.
+
+        Neighbouring parts share their boundary second (StartQuery's ends are inclusive whole
+        seconds), so no event falls between two parts; rows seen twice are dropped by ``@ptr``.
+        """
+        start, end = span
+        matched = answer.statistics.get("recordsMatched", 0.0)
+        count = math.ceil(matched / (_PART_FILL * self._split.rows_per_query))
+        room = self._split.max_queries - self.reserved
+        count = max(2, min(count, _FAN_OUT, room, end - start))
+        bounds = sorted({start + round(i * (end - start) / count) for i in range(count + 1)})
+        parts = list(itertools.pairwise(bounds))
+        return parts[::-1] if self._shape.newest_first else parts
+
+    def _cap_reason(self) -> str:
+        return f"LogAI's cap of {self._split.max_queries} queries per question was reached"
+
+    def _time_reason(self) -> str:
+        return f"the time budget of {self._timeout:g} s ran out"
+
+
+def _count(pieces: Sequence[_Piece]) -> int:
+    """Distinct rows in ``pieces``: neighbouring parts share a boundary second."""
+    pointers = {row["@ptr"] for piece in pieces for row in piece.rows if "@ptr" in row}
+    return len(pointers) + sum(1 for piece in pieces for row in piece.rows if "@ptr" not in row)
+
+
+def _first_error(failure: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The error to report from a failed group of queries: the first data-source error."""
+    leaves: list[BaseException] = []
+    pending: list[BaseException] = [failure]
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, BaseExceptionGroup):
+            pending[:0] = list(current.exceptions)
+        else:
+            leaves.append(current)
+    return next((leaf for leaf in leaves if isinstance(leaf, DataSourceError)), leaves[0])
+
+
+# -- the entry point -----------------------------------------------------------------------------
+
+
+async def run_insights_query(
+    call: Caller,
+    query: str,
+    groups: Sequence[str],
+    start: datetime,
+    end: datetime,
+    *,
+    limit: int = 1000,
+    timeout: float = 60.0,  # noqa: ASYNC109 - a deadline across many calls, not one await
+    poll: PollPolicy | None = None,
+    split: SplitPolicy | None = None,
+) -> QueryResult:
+    """Run a Logs Insights query and return up to ``limit`` rows, in the query's order.
+
+    When CloudWatch's per-query row limit cuts a query whose rows are events, the time range
+    is split and each part queried, until ``limit`` rows are in hand, every part fits, or the
+    caps of ``split`` are reached; :attr:`QueryResult.stopped_early` then says which. Raises
+    :class:`SourceTimeout` when the first query does not finish within ``timeout`` seconds
+    (later parts that run out of time are reported, not raised); on cancellation every
+    running query is stopped and ``CancelledError`` propagates.
+    """
+    _validate(query, groups, limit)
+    policy = split or SplitPolicy()
+    wanted = min(limit, policy.max_rows)
+    shape = query_shape(query)
+    follow = _Follow(
+        call,
+        query,
+        groups,
+        shape,
+        split=policy,
+        poll=poll or PollPolicy(),
+        deadline=asyncio.get_running_loop().time() + timeout,
+        timeout=timeout,
+    )
+    # StartQuery speaks epoch *seconds*; round outward so the range is never narrowed.
+    whole = (math.floor(start.timestamp()), math.ceil(end.timestamp()))
+    follow.reserved = 1
+    first = await follow.query(whole, wanted)  # its errors are the caller's, as they are
+    pieces = await follow.follow(whole, wanted, first)
+    return _assemble(pieces, first, follow, shape, limit=limit, wanted=wanted)
+
+
+def _assemble(
+    pieces: Sequence[_Piece],
+    first: _Answer,
+    follow: _Follow,
+    shape: QueryShape,
+    *,
+    limit: int,
+    wanted: int,
+) -> QueryResult:
+    rows: list[dict[str, str]] = []
+    seen: set[str] = set()
+    truncated = False
+    gaps: list[tuple[Span, str]] = []
+    for piece in pieces:
+        fresh = []
+        for row in piece.rows:
+            pointer = row.pop("@ptr", None)
+            if pointer is not None:
+                if pointer in seen:
+                    continue
+                seen.add(pointer)
+            fresh.append(row)
+        room = wanted - len(rows)
+        rows += fresh[:room]
+        truncated = truncated or piece.more or len(fresh) > room
+        if piece.stopped and len(rows) < wanted:
+            gaps.append((piece.span, piece.stopped))
+    matched = first.statistics.get("recordsMatched")
+    if matched is None and not truncated:
+        matched = len(rows)
+    stopped = ""
+    if gaps:
+        stopped = "Not every matching row was fetched - " + _gaps_text(gaps) + "."
+    elif truncated and wanted < limit:
+        stopped = f"LogAI returns at most {wanted:,} rows per query (asked: {limit:,})."
+    return QueryResult(
+        rows=rows,
+        status="Complete",
+        statistics=follow.statistics,
+        matched=None if shape.aggregates or matched is None else int(matched),
+        truncated=truncated,
+        stopped_early=stopped,
+        queries=follow.ran,
+    )
+
+
+def _gaps_text(gaps: Sequence[tuple[Span, str]]) -> str:
+    """The missing spans, neighbours missing for the same reason merged into one."""
+    merged: list[tuple[Span, str]] = []
+    for span, reason in sorted(gaps):
+        if merged and merged[-1][1] == reason and merged[-1][0][1] >= span[0]:
+            merged[-1] = ((merged[-1][0][0], max(merged[-1][0][1], span[1])), reason)
+        else:
+            merged.append((span, reason))
+    return "; ".join(f"{_span_text(span)}: {reason}" for span, reason in merged)
+
+
+def _span_text(span: Span) -> str:
+    low, high = (datetime.fromtimestamp(second, UTC) for second in span)
+    return f"{low:%Y-%m-%d %H:%M:%S} to {high:%Y-%m-%d %H:%M:%S} UTC"

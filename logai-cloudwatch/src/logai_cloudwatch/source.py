@@ -36,7 +36,7 @@ from logai_cloudwatch import client as client_module
 from logai_cloudwatch._collect import EventSink, FirstEvents, OldestEvents
 from logai_cloudwatch._convert import to_log_event, to_log_group, to_millis
 from logai_cloudwatch._suggest import closest_names
-from logai_cloudwatch.insights import PollPolicy, run_insights_query
+from logai_cloudwatch.insights import PollPolicy, SplitPolicy, run_insights_query
 from logai_cloudwatch.retry import RetryPolicy, call_with_retry
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ class CloudWatchSource(DataSource):
         max_concurrency: int = DEFAULT_CONCURRENCY,
         retry: RetryPolicy | None = None,
         poll: PollPolicy | None = None,
+        split: SplitPolicy | None = None,
         page_size: int = MAX_PAGE_SIZE,
         max_search_groups: int = 100,
         suggestion_scan_limit: int = 250,
@@ -91,7 +92,8 @@ class CloudWatchSource(DataSource):
         ``client_factory`` replaces :func:`logai_cloudwatch.client.make_client`.
         ``max_search_groups`` bounds how many groups one search may cover (a prefix matching
         more is an error, not a silent cut). ``suggestion_scan_limit`` bounds how many group
-        names are listed to suggest a fix for a misspelt one.
+        names are listed to suggest a fix for a misspelt one. ``split`` caps how far a Logs
+        Insights query is followed past CloudWatch's per-query row limit.
         """
         if max_concurrency < 1:
             raise SourceValidationError(
@@ -104,6 +106,7 @@ class CloudWatchSource(DataSource):
         self._max_concurrency = max_concurrency
         self._retry = retry or RetryPolicy()
         self._poll = poll or PollPolicy()
+        self._split = split or SplitPolicy()
         self._page_size = max(1, min(page_size, MAX_PAGE_SIZE))
         self._max_search_groups = max_search_groups
         self._suggestion_scan_limit = suggestion_scan_limit
@@ -412,10 +415,19 @@ class CloudWatchSource(DataSource):
         limit: int = 1000,
         timeout: float = 60.0,  # noqa: ASYNC109 - DataSource.run_query's signature
     ) -> QueryResult:
-        """Run a Logs Insights query; see :mod:`logai_cloudwatch.insights`."""
+        """Run a Logs Insights query, split by time past the row limit; see
+        :mod:`logai_cloudwatch.insights`."""
         try:
             return await run_insights_query(
-                self._call, query, groups, start, end, limit=limit, timeout=timeout, poll=self._poll
+                self._call,
+                query,
+                groups,
+                start,
+                end,
+                limit=limit,
+                timeout=timeout,
+                poll=self._poll,
+                split=self._split,
             )
         except SourceNotFound:
             for group in groups:

@@ -149,6 +149,10 @@ def encode_query_result(result: QueryResult) -> bytes:
             "rows": result.rows,
             "status": result.status,
             "statistics": result.statistics,
+            "matched": result.matched,
+            "truncated": result.truncated,
+            "stopped_early": result.stopped_early,
+            "queries": result.queries,
         }
     )
 
@@ -161,6 +165,11 @@ def decode_query_result(payload: bytes) -> QueryResult:
             rows=list(document["rows"]),
             status=str(document["status"]),
             statistics=dict(document["statistics"]),
+            # Entries written before these fields existed decode with the old meaning.
+            matched=None if document.get("matched") is None else int(document["matched"]),
+            truncated=bool(document.get("truncated", False)),
+            stopped_early=str(document.get("stopped_early", "")),
+            queries=int(document.get("queries", 1)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise CodecError(f"damaged query payload: {exc}") from None

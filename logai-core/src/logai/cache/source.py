@@ -317,16 +317,33 @@ class CachedDataSource(DataSource):
             ),
             decode=decode_query_result,
             encode=encode_query_result,
-            # A query that timed out or was cancelled has partial rows: never keep those.
-            storable=lambda found: found.status == "Complete",
+            # Partial rows (a query that timed out, was cancelled, or was stopped early by a
+            # cap on splitting it) must never come back as if they were the whole answer.
+            # Rows cut only by ``limit`` are complete for that limit (``_covers`` serves them
+            # for that limit or less); cut rows short of ``limit`` would read as everything.
+            storable=lambda found: (
+                found.complete and (not found.truncated or len(found.rows) >= limit)
+            ),
             ttl=self.policy.ttl_for(window),
-            meta=lambda found: {"limit": limit, "count": len(found.rows)},
+            meta=lambda found: {
+                "limit": limit,
+                "count": len(found.rows),
+                "truncated": found.truncated,
+                "matched": found.matched,
+            },
             size_of=lambda found: len(found.rows),
         )
         if len(result.rows) <= limit:
             return result
+        # An entry fetched with a larger limit, served for a smaller one: more rows exist.
         return QueryResult(
-            rows=result.rows[:limit], status=result.status, statistics=result.statistics
+            rows=result.rows[:limit],
+            status=result.status,
+            statistics=result.statistics,
+            matched=result.matched,
+            truncated=True,
+            stopped_early=result.stopped_early,
+            queries=result.queries,
         )
 
 

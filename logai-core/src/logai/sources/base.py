@@ -82,11 +82,35 @@ class LogGroup:
 
 @dataclass(frozen=True, slots=True)
 class QueryResult:
-    """Rows of a server-side query (CloudWatch Logs Insights and the like)."""
+    """Rows of a server-side query (CloudWatch Logs Insights and the like).
+
+    Besides the rows it says whether they are all the query matched, because a backend's row
+    limit must never pass for "that is everything": ``truncated`` is set whenever more rows
+    matched than ``rows`` holds, and ``stopped_early`` says why when the cause was not simply
+    the caller's own ``limit`` (a cap on splitting, a time budget, an aggregate the backend
+    cut). A plugin source that knows none of this leaves the defaults, which claim nothing more
+    than before these fields existed.
+    """
 
     rows: list[dict[str, str]]
     status: str = "Complete"
     statistics: dict[str, float] = field(default_factory=dict)
+    matched: int | None = None
+    """How many rows the query matched in all, when the backend says; ``None`` if unknown."""
+    truncated: bool = False
+    """More rows matched than ``rows`` holds (for whatever reason)."""
+    stopped_early: str = ""
+    """Why rows stop short of the caller's ``limit`` although more matched: a complete
+    sentence naming the cap that was hit and how to narrow the query. Empty when the rows are
+    everything the query matched, or when only the caller's ``limit`` cut them."""
+    queries: int = 1
+    """How many backend queries produced these rows (more than one when a query was split)."""
+
+    @property
+    def complete(self) -> bool:
+        """Whether these rows are exactly what was asked for: everything matched, up to
+        ``limit``. Only a complete result may be kept and served again as the answer."""
+        return self.status == "Complete" and not self.stopped_early
 
 
 class DataSourceError(Exception):
@@ -202,7 +226,12 @@ class DataSource(abc.ABC):
         limit: int = 1000,
         timeout: float = 60.0,  # noqa: ASYNC109 - a budget handed to the backend's own polling
     ) -> QueryResult:
-        """Run a server-side query. Only sources with ``supports_query`` implement it."""
+        """Run a server-side query. Only sources with ``supports_query`` implement it.
+
+        Return at most ``limit`` rows. When more matched, set ``truncated``; when the rows stop
+        short of ``limit`` although more matched (a backend row cap, a time budget), also say
+        why in ``stopped_early``, so the LLM is told and the cache does not keep the result.
+        """
         raise SourceValidationError(
             f"The {self.name or 'selected'} data source has no query language."
         )

@@ -7,12 +7,19 @@ the interface and the LLM can use it at once.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from logai.tools.base import Tool, ToolContext, ToolError, ToolResult, tool
 
+if TYPE_CHECKING:
+    from logai.sources.base import QueryResult
+
 TimeArg = str | int | None
+
+#: The most rows one query_logs call may ask for; a source may stop earlier and say why.
+QUERY_ROW_CAP = 50_000
 
 TIME_HELP = (
     "ISO 8601 (2026-11-25T14:00:00Z), epoch milliseconds, or relative: "
@@ -73,7 +80,15 @@ class QueryLogsArgs(_Args):
         None, description=f"Start of the range (default 1h ago). {TIME_HELP}"
     )
     end_time: TimeArg = Field(None, description=f"End of the range (default now). {TIME_HELP}")
-    limit: int = Field(1000, ge=1, le=10000, description="Maximum number of result rows.")
+    limit: int = Field(
+        1000,
+        ge=1,
+        le=QUERY_ROW_CAP,
+        description=(
+            "Maximum number of result rows. Past the backend's per-query row limit the source "
+            "splits the query by time where it can; the result says when rows stopped early."
+        ),
+    )
 
 
 def _range(context: ToolContext, start: TimeArg, end: TimeArg) -> tuple[datetime, datetime]:
@@ -170,28 +185,65 @@ def query_tool(query_language: str) -> Tool:
         start, end = _range(context, args.start_time, args.end_time)
         source = await context.source()
         result = await source.run_query(args.query, args.log_groups, start, end, args.limit)
+        notice = _query_notice(result, args.limit)
+        where = f"{_span(start, end)}, status {result.status}"
+        if result.queries > 1:
+            where += f", split by time into {result.queries} queries"
         if not result.rows:
             return ToolResult(
-                text=f"Query returned no rows ({_span(start, end)}, status {result.status}).",
-                summary="0 rows",
+                text=f"Query returned no rows ({where}).{notice}",
+                summary="0 rows" + _summary_tail(result, args.limit),
             )
         columns = list(dict.fromkeys(key for row in result.rows for key in row))
-        lines = [
-            f"{len(result.rows)} rows ({_span(start, end)}, status {result.status}):",
-            " | ".join(columns),
-        ]
+        # The notice sits in the first line: a long result is cut from the end to fit the
+        # context budget, and the LLM must never read partial rows as the whole answer.
+        lines = [f"{len(result.rows)} rows ({where}).{notice}", " | ".join(columns)]
         lines += [" | ".join(row.get(column, "") for column in columns) for row in result.rows]
-        return ToolResult(text="\n".join(lines), summary=f"{len(result.rows)} rows")
+        return ToolResult(
+            text="\n".join(lines),
+            summary=f"{len(result.rows)} rows" + _summary_tail(result, args.limit),
+        )
 
     return Tool(
         name="query_logs",
         description=(
-            "Run a server-side aggregate query (counts, stats, top-N) without pulling the "
-            f"events: best for large volumes. Language: {query_language}"
+            "Run a server-side query without pulling the events: counts, stats and top-N over "
+            "large volumes, or matching events across many groups. Language: "
+            f"{query_language}"
         ),
         parameters=QueryLogsArgs,
         body=run_query,
     )
+
+
+def _query_notice(result: QueryResult, limit: int) -> str:
+    """What the LLM must know about rows that are not everything the query matched."""
+    if result.stopped_early:
+        return (
+            f" STOPPED EARLY, rows are incomplete: {result.stopped_early} To get every row, "
+            "narrow the query: a shorter time range, a stricter filter, fewer log groups, or "
+            "aggregate with stats instead of listing events."
+        )
+    if result.truncated or len(result.rows) >= limit:
+        if result.matched is not None and result.matched > len(result.rows):
+            found = f" of {result.matched:,} matched: there are more rows"
+        else:  # an aggregate's group count is unknown; a plugin may not know either
+            found = ": there may be more rows"
+        more = (
+            f"raise limit (up to {QUERY_ROW_CAP:,}) or narrow the query"
+            if limit < QUERY_ROW_CAP
+            else "narrow the query"
+        )
+        return f" Limit {limit:,} reached{found}; {more}."
+    return ""
+
+
+def _summary_tail(result: QueryResult, limit: int) -> str:
+    if result.stopped_early:
+        return " (stopped early)"
+    if result.truncated or len(result.rows) >= limit:
+        return " (limit reached)"
+    return ""
 
 
 CORE_TOOLS: tuple[Tool, ...] = (list_log_groups, fetch_logs, search_logs)

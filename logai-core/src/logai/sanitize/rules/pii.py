@@ -19,15 +19,16 @@ PII_PRIORITY = 10
 # -- email ------------------------------------------------------------------------------------
 
 _EMAIL = r"""(?x)
-    [A-Za-z0-9_](?<![A-Za-z0-9_][A-Za-z0-9_])       # a word start, tested after its first char
-    [A-Za-z0-9._+-]{0,63}+                           # possessive: a word without @ fails fast
-    (?:@|%40)
+    [A-Za-z0-9_]                                     # a word start, tested after its first char,
+    (?:(?<![A-Za-z0-9_%].)|(?<=%[0-9A-Fa-f]{2}.))    # also right after an escape such as %3D
+    (?:[A-Za-z0-9._+-]|%(?:25)?2[Bb]){0,63}+         # possessive: a word without @ fails fast
+    (?:@|%(?:25)?40)                                 # also URL-encoded once or twice
     (?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+
     (?P<tld>[A-Za-z]{2,24})
     (?![A-Za-z0-9_-])
 """
 
-_LOCAL_PART_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-"
+_LOCAL_PART_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-%"
 
 #: "TLDs" that are really file extensions: ``icon@2x.png``, ``bundle@1.2.js``. Extensions that
 #: are also country domains (``.py``, ``.rs``, ``.md``, ``.so``) or real TLDs (``.zip``) are not.
@@ -52,8 +53,14 @@ def _email_ok(match: re.Match[str]) -> bool:
     return after != "(" and not (after == ":" and match.group().startswith("git@"))
 
 
+_ENCODED_EMAIL_CHAR = re.compile(r"%(?:25)?(40|2[Bb])")
+
+
 def _email_key(value: str) -> str:
-    return value.replace("%40", "@").lower()
+    """``jane%2Bx%2540example.com`` and ``jane+x@example.com``: one address."""
+    if "%" in value:
+        value = _ENCODED_EMAIL_CHAR.sub(lambda m: "@" if m.group(1) == "40" else "+", value)
+    return value.lower()
 
 
 # -- IPv4 -------------------------------------------------------------------------------------
@@ -323,7 +330,8 @@ def _phone_ok(match: re.Match[str]) -> bool:
     return True
 
 
-def _phone_key(value: str) -> str:
+def phone_key(value: str) -> str:
+    """A phone number's identity: its digits, without the US country code."""
     digits = _digits_key(value)
     return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
 
@@ -336,7 +344,10 @@ def pii_rules() -> list[Rule]:
             kind="EMAIL",
             pattern=_EMAIL,
             validator=_email_ok,
-            description="Email addresses, also URL-encoded (user%40example.com).",
+            description=(
+                "Email addresses, also URL-encoded once or twice (user%40example.com, "
+                "user%2Btag%2540example.com)."
+            ),
             hints=("@", "%40"),
             reach=64,
             reach_chars=_LOCAL_PART_CHARS,
@@ -420,7 +431,7 @@ def pii_rules() -> list[Rule]:
             reach=8,
             reach_chars="0123456789 .-()",
             priority=PII_PRIORITY,
-            normalize=_phone_key,
+            normalize=phone_key,
             example="SMS sent to +44 20 7946 0958 (customer callback)",
         ),
     ]

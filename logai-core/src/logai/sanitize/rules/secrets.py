@@ -122,7 +122,7 @@ _NOT_SECRET_NAME = re.compile(
 
 # Plain words that follow a secret's name in messages rather than as its value.
 # fmt: off
-_STOP_WORDS = frozenset([
+STOP_WORDS = frozenset([
     "must", "is", "are", "was", "be", "too", "not", "no", "invalid", "required", "missing",
     "present", "absent", "valid", "expired", "revoked", "changed", "updated", "reset", "rotated",
     "set", "unset", "mismatch", "incorrect", "wrong", "ok", "error", "failed", "enabled",
@@ -133,7 +133,7 @@ _STOP_WORDS = frozenset([
 
 def _secret_value_ok(value: str) -> bool:
     return (
-        value.lower() not in _STOP_WORDS
+        value.lower() not in STOP_WORDS
         and not is_placeholder_value(value)
         and not value.startswith(("{", "["))
     )
@@ -177,6 +177,9 @@ def _password_ok(match: re.Match[str]) -> bool:
         return False
     value = match.group("value")
     if len(value.strip()) < 3 or not _secret_value_ok(value):
+        return False
+    # MySQL's "Access denied for user 'app'@'host' (using password: YES)" says no more than that.
+    if value in {"YES", "NO"} and line_before(match, 8, "keyword").endswith("using "):
         return False
     # $PWD and $OLDPWD are the working directory, not a password.
     return not (keyword == "pwd" and value.startswith(("/", "~")))

@@ -26,70 +26,97 @@ _VALUE = r"""
     (?(brace)\}|(?=[ ]*(?:;|["'\r\n\\]|$)))
 """
 
+#: Only what the password rule cuts short: a value in braces, or one with spaces up to a ``;``.
 _PASSWORD_KEY = r"""(?x)
     (?<![A-Za-z0-9_-])(?:[Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]|[Pp][Ww][Dd])[ \t]*=[ \t]*
-""" + _VALUE
+    (?P<brace>\{)?
+    (?P<value>(?(brace)(?:[^}\n]|\}\})+|[^\s;"'\\{}]+(?:[ ]+[^\s;"'\\]+)+))
+    (?(brace)\}|(?=[ ]*;))
+"""
 
-#: Keys whose value is a credential in Azure-style connection strings.
-_KEYS = (
-    "SharedAccessKey", "SharedAccessSignature", "AccountKey", "AccessKey", "SharedSecret",
-    "ClientSecret", "Secret", "ApiKey",
-)  # fmt: skip
+#: Names whose value is a credential in Azure-style connection strings, lower case.
+_KEY_NAMES = frozenset({
+    "sharedaccesskey", "sharedaccesssignature", "accountkey", "accesskey", "sharedsecret",
+    "clientsecret", "secret", "apikey",
+})  # fmt: skip
+#: Starts at the end of the name (``key``, ``secret``, ``signature``), where hints shared with
+#: the other rules find it; the validator reads the whole name back.
 _KEY = (
-    r"(?x)(?<![A-Za-z0-9_-])(?:"
-    + "|".join("".join(f"[{c.upper()}{c.lower()}]" for c in key) for key in _KEYS)
-    + r")[ \t]*=[ \t]*"
+    r"""(?x)(?P<keyword>[Kk][Ee][Yy]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee])
+    [ \t]*=[ \t]*"""
     + _VALUE
 )
 
 
-def _in_connection_string(match: re.Match[str]) -> bool:
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
+
+
+def _in_connection_string(match: re.Match[str], name_length: int) -> bool:
     """Whether the match sits in a ``k=v;k=v`` string: a ``;`` right before its key or after."""
-    if line_before(match, 2).rstrip(" ").endswith(";"):
+    before = line_before(match, name_length + 2)
+    if before[: len(before) - name_length].rstrip(" ").endswith(";"):
         return True
     return line_after(match, 2).lstrip(" ").startswith(";")
 
 
-def _connection_value_ok(match: re.Match[str]) -> bool:
+def _connection_value_ok(match: re.Match[str], name_length: int = 0) -> bool:
     value = match.group("value")
     if is_placeholder_value(value):
         return False
-    if match.group("brace") is None and not _in_connection_string(match):
+    if match.group("brace") is None and not _in_connection_string(match, name_length):
         return False  # "password=foo bar" in prose: the password rule takes the first word
     return True
 
 
+def _connection_password_ok(match: re.Match[str]) -> bool:
+    return not is_placeholder_value(match.group("value"))
+
+
 def _connection_key_ok(match: re.Match[str]) -> bool:
-    return _connection_value_ok(match) and len(match.group("value")) >= 8
+    before = line_before(match, 24, "keyword")
+    prefix = before[len(before.rstrip(_NAME_CHARS)) :]
+    name = prefix + match.group("keyword")
+    return (
+        name.lower() in _KEY_NAMES
+        and len(match.group("value")) >= 8
+        and _connection_value_ok(match, len(prefix))
+    )
 
 
 # -- Oracle user/password@service -------------------------------------------------------------
 
+#: Starts at the ``/`` (a literal the engine skips to) on lines with an ``@``; the validator
+#: reads back the account and the tool or keyword before it. ``/repo@sha256:`` is an image.
 _ORACLE_LOGIN = r"""(?x)
-    (?<![A-Za-z0-9_-])
-    (?:
-        (?i:sqlplus|connect|conn|sqlldr|dgmgrl|(?:exp|imp)(?:dp)?
-           |rman[ \t]+(?:target|catalog|auxiliary)[ \t]*=?)
-        [ \t]+(?:-[A-Za-z]+[ \t]+)*(?:(?i:userid)[ \t]*=[ \t]*)?
-      | (?i:jdbc:oracle:(?:thin|oci8?):)
-    )
-    ["']?
-    (?P<user>[A-Za-z][A-Za-z0-9_$#.]{0,127})
-    /
-    (?P<q>")?(?P<value>(?(q)[^"\n]+|[^\s/@"'\\]+))(?(q)")
-    (?P<at>@)?
-    (?=[ \t"'\\]|$|(?<=@))
+    /(?<=[A-Za-z0-9_$\#.]/)
+    (?P<q>")?(?P<value>(?(q)[^"\n]+|[^\s/@"'\\:]+))(?(q)")
+    @(?!sha[0-9]+:)
 """
-_VERSIONISH = re.compile(r"[0-9.]+")
-#: ``connect http/1.1``: protocols, not accounts.
-_PROTOCOLS = frozenset({"http", "https", "tcp", "udp", "tls", "ssl", "h2", "quic", "ws", "wss"})
+_ACCOUNT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$#."
+#: What precedes ``user/`` when Oracle tools take a login: ``sqlplus -s``, ``CONNECT``,
+#: ``userid=``, ``jdbc:oracle:thin:``, ``rman target``...
+_ORACLE_LOGIN_BEFORE = re.compile(
+    r"""(?ix)
+    (?:
+        (?:^|[\s"'(])(?:sqlplus|connect|conn|sqlldr|dgmgrl|(?:exp|imp)(?:dp)?
+          |rman\s+(?:target|catalog|auxiliary)[ \t]*=?)
+        (?:\s+-[a-z]+)*\s+(?:userid\s*=\s*)?["']?
+      | (?:^|[\s"'(])userid\s*=\s*["']?
+      | jdbc:oracle:(?:thin|oci8?):
+    )$
+    """
+)
 
 
 def _oracle_login_ok(match: re.Match[str]) -> bool:
-    value = match.group("value")
-    if match.group("user").lower() in _PROTOCOLS or _VERSIONISH.fullmatch(value):
+    before = line_before(match, 160)
+    account = before[len(before.rstrip(_ACCOUNT_CHARS)) :]
+    if not account[:1].isalpha():
         return False
-    return not is_placeholder_value(value)
+    tool = before[max(0, len(before) - len(account) - 48) : len(before) - len(account)]
+    if not _ORACLE_LOGIN_BEFORE.search(tool):
+        return False
+    return not is_placeholder_value(match.group("value"))
 
 
 def connection_rules() -> list[Rule]:
@@ -99,13 +126,13 @@ def connection_rules() -> list[Rule]:
             name="connection_string_password",
             kind="PASSWORD",
             pattern=_PASSWORD_KEY,
-            validator=_connection_value_ok,
+            validator=_connection_password_ok,
             group="value",
             description=(
                 "Password=/Pwd= values of key=value; connection strings that hold braces "
                 "(ODBC Pwd={a;b}}c}) or spaces up to the next ';'."
             ),
-            hints=("password", "pwd"),
+            hints=("pass", "pwd"),
             priority=CONTEXT_PRIORITY,
             example="Driver={ODBC Driver 18 for SQL Server};Server=db01;Uid=etl;Pwd={s3cr;t}}pw};",
             reach=0,
@@ -121,10 +148,7 @@ def connection_rules() -> list[Rule]:
                 "SharedAccessSignature=, Secret=, ClientSecret=, ApiKey= (Azure Service Bus, "
                 "Event Hubs, IoT Hub, Storage, SignalR, App Configuration...)."
             ),
-            hints=(
-                "sharedaccesskey=", "sharedaccesssignature=", "accountkey=", "accesskey=",
-                "sharedsecret=", "clientsecret=", "secret=", "apikey=",
-            ),  # fmt: skip
+            hints=("key=", "secret", "signature="),
             priority=CONTEXT_PRIORITY,
             example=(
                 "Endpoint=sb://orders.servicebus.windows.net/;SharedAccessKeyName=send;"
@@ -140,13 +164,11 @@ def connection_rules() -> list[Rule]:
             group="value",
             description=(
                 "Oracle user/password@service logins: sqlplus, CONNECT, exp/imp(dp), rman, "
-                "sqlldr userid=, jdbc:oracle:thin:user/pw@host."
+                "sqlldr userid=, jdbc:oracle:thin:user/pw@host (the user name stays)."
             ),
-            hints=(
-                "sqlplus", "conn", "sqlldr", "dgmgrl", "exp", "imp", "rman", "jdbc:oracle:",
-            ),  # fmt: skip
+            hints=("@",),
             priority=CONTEXT_PRIORITY,
             example="+ sqlplus -s scott/Tiger2026@//db01.example.com:1521/ORCLPDB1 @report.sql",
-            reach=0,
+            reach=100,
         ),
     ]

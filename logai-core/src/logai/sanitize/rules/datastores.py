@@ -23,6 +23,7 @@ from logai.sanitize.validators import is_placeholder_value, line_before
 __all__ = ["datastore_rules"]
 
 
+
 def _spelled(word: str) -> str:
     """``by`` as ``[Bb][Yy]``: case-insensitive, yet a cheap first test for the engine."""
     return "".join(f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in word)
@@ -42,7 +43,7 @@ _LITERAL = rf"""
         (?<![A-Za-z0-9_])[NnEe]?(?P<sq>')
       | (?P<dq>\\?")
       | (?P<dollar>\$[A-Za-z_]{{0,16}}\$)
-      | (?(may_be_bare)|(?(replace)|(?!))){_NOT_BARE}(?=[A-Za-z])
+      | (?(may_be_bare)|(?!)){_NOT_BARE}(?=[A-Za-z])
     )
     (?P<value>
         (?(sq)(?:[^'\\\n]|''|\\.)+
@@ -56,7 +57,8 @@ _PASSWORD_WORD = _spelled("password")
 
 _SQL_PASSWORD = rf"""(?x)
     (?:
-        # Postgres CREATE/ALTER ROLE|USER ... [ENCRYPTED] PASSWORD '...'; SQL Server
+        # Postgres CREATE/ALTER ROLE|USER ... [ENCRYPTED] PASSWORD '...'; MySQL IDENTIFIED WITH
+        # mysql_native_password BY|AS '...' (also caching_sha2_password...); SQL Server
         # PASSWORD = N'...', OLD_PASSWORD = '...'; MySQL SET PASSWORD [FOR u] = [PASSWORD(]'...'
         (?<![A-Za-z0-9]){_PASSWORD_WORD}
         (?:
@@ -64,6 +66,7 @@ _SQL_PASSWORD = rf"""(?x)
           | [ \t]*=[ \t]*
           | [ \t]+
           | [ \t]*(?=\()
+          | ['"`]?\s+(?:{_spelled("by")}|{_spelled("as")})\s+  # IDENTIFIED WITH ..._password BY
         )
         (?:{_PASSWORD_WORD}[ \t]*)?(?:\([ \t]*)?
       | # MySQL IDENTIFIED BY '...', IDENTIFIED WITH plugin BY|AS '...'; Oracle IDENTIFIED BY pw,
@@ -75,9 +78,16 @@ _SQL_PASSWORD = rf"""(?x)
           | {_spelled("by")}(?P<may_be_bare>)
         )
         \s+
-      | # MySQL 8 and Oracle ALTER USER ... IDENTIFIED BY new REPLACE old
-        (?P<replace>{_spelled("replace")})[ \t]+
     )
+    {_LITERAL}
+"""
+
+#: MySQL 8 and Oracle ``ALTER USER ... IDENTIFIED BY new REPLACE old``: the current password.
+#: Anchored at ``IDENTIFIED BY`` like :data:`_SQL_PASSWORD`, which takes the new one.
+_SQL_REPLACED_PASSWORD = rf"""(?x)
+    {_spelled("identified")}\s+{_spelled("by")}\s+
+    (?:[NnEe]?'(?:[^'\\\n]|''|\\.)*'|\\?"(?:[^"\\\n]|"")*\\?"|[A-Za-z][A-Za-z0-9_$\#]*)
+    \s+(?P<replace>{_spelled("replace")})(?P<may_be_bare>)[ \t]+
     {_LITERAL}
 """
 
@@ -87,7 +97,6 @@ _ACCOUNT_BEFORE = re.compile(
     r"""(?ix)(?:\b(?:user|role|to|login|schema)\s+(?:"[^"]+"|'[^']*'(?:@'[^']*')?|[\w$#@.%-]+)
         |[`'"]@[`'"][^`'"]*[`'"])\s+$"""
 )
-_IDENTIFIED_BEFORE = re.compile(r"(?i)\bidentified\s+(?:by|with)\b")
 #: A bind variable or parameter stands for a value the log does not show.
 _BIND = re.compile(r"[?:@][A-Za-z0-9_]*")
 
@@ -98,15 +107,17 @@ def _literal_value_ok(value: str) -> bool:
 
 def _sql_password_ok(match: re.Match[str]) -> bool:
     value = match.group("value")
-    quoted = match.group("sq") or match.group("dq") or match.group("dollar")
-    if match.group("replace") is not None:
-        if not _IDENTIFIED_BEFORE.search(line_before(match, 200, "replace")):
-            return False
-    elif not quoted and not _ACCOUNT_BEFORE.search(line_before(match, 120, "identified")):
+    if match.group("sq") or match.group("dq") or match.group("dollar"):
+        return _literal_value_ok(value)
+    if not _ACCOUNT_BEFORE.search(line_before(match, 120, "identified")):
         return False  # prose: "the request identified by trace_id" is no statement
-    if not quoted and value.lower() in STOP_WORDS:
-        return False
-    return _literal_value_ok(value)
+    return value.lower() not in STOP_WORDS and _literal_value_ok(value)
+
+
+def _sql_replaced_password_ok(match: re.Match[str]) -> bool:
+    value = match.group("value")
+    quoted = match.group("sq") or match.group("dq") or match.group("dollar")
+    return (quoted or value.lower() not in STOP_WORDS) and _literal_value_ok(value)
 
 
 # -- Redis ------------------------------------------------------------------------------------
@@ -120,8 +131,10 @@ _REDIS_AUTH = rf"""(?x)
         (?<![A-Za-z0-9_-])(?P<mq>")?(?(mq)(?:AUTH|auth|Auth)"|AUTH)(?P<auth>)[ \t]+
         (?:(?P<mech>{_SASL_MECHANISMS})[ \t]+(?=[A-Za-z0-9+/=]{{8,}}))?
         (?:(?(mq)"[^"\n]{{1,128}}"|[^\s"']{{1,128}})[ \t]+(?=\S))?
-      | # CONFIG SET requirepass pw, masterauth pw (redis.conf echoed)
-        (?<![A-Za-z0-9_-])(?:{_spelled("requirepass")}|{_spelled("masterauth")})"?[ \t]+
+      | # CONFIG SET requirepass pw, masterauth pw (redis.conf echoed); the match starts at the
+        # hint (pass, auth) and checks the rest of the name behind it
+        (?:(?<={_spelled("require")}){_spelled("pass")}|(?<={_spelled("master")}){_spelled("auth")})
+        "?[ \t]+
     )
     (?P<q>["'])?(?P<value>(?(q)(?:(?!(?P=q))[^\\\n]|\\.)+|[^\s"']+))(?(q)(?P=q))
     (?(auth)(?=[ \t]*(?:$|[\r\n"'\\])))
@@ -154,15 +167,17 @@ def _redis_acl_ok(match: re.Match[str]) -> bool:
 
 _QUOTED_ARG = r"""(?P<uq>["'])(?:(?!(?P=uq))[^\\\n])*(?P=uq)"""
 _MONGO = rf"""(?x)
-    # db.changeUserPassword("user", "pw"), db.auth("user", "pw")
-    (?:{_spelled("changeUserPassword")}|\.{_spelled("auth")})[ \t]*\([ \t]*
+    # db.changeUserPassword("user", "pw")
+    {_spelled("changeUserPassword")}[ \t]*\([ \t]*
     {_QUOTED_ARG}[ \t]*,[ \t]*
     (?P<q>["'])(?P<value>(?:(?!(?P=q))[^\\\n])+)(?P=q)
 """
 
 _BROKER_CLI = r"""(?x)
     # rabbitmqctl add_user user pw, change_password user pw, authenticate_user user pw
-    (?<![A-Za-z0-9_-])(?:add_user|change_password|authenticate_user)[ \t]+
+    # (starting at "_user", a hint shared with add_user and authenticate_user)
+    (?:(?<![A-Za-z0-9_-]add)(?<=add)_user|(?<![A-Za-z0-9_-]authenticate)(?<=authenticate)_user
+      |(?<![A-Za-z0-9_-])change_password)[ \t]+
     (?:"[^"\n]*"|'[^'\n]*'|[^\s"']+)[ \t]+
     (?P<q>["'])?(?P<value>(?(q)(?:(?!(?P=q))[^\\\n])+|[^\s"']+))
 """
@@ -201,11 +216,26 @@ def datastore_rules() -> list[Rule]:
                 "Passwords in SQL statements: Postgres [ENCRYPTED] PASSWORD '...', $$...$$; "
                 "MySQL/MariaDB IDENTIFIED BY '...', IDENTIFIED WITH plugin BY, SET PASSWORD, "
                 "PASSWORD('...'); SQL Server PASSWORD = N'...'; Oracle IDENTIFIED BY pw, "
-                "REPLACE old, IDENTIFIED BY VALUES '...'."
+                "IDENTIFIED BY VALUES '...'."
             ),
-            hints=("password", "identified by", "identified with", "replace "),
+            hints=("pass", "identified by"),
             priority=CONTEXT_PRIORITY,
             example="LOG:  statement: ALTER ROLE app_rw WITH LOGIN PASSWORD 'Wint3r-2026!'",
+            reach=0,
+        ),
+        Rule(
+            name="sql_password_replace",
+            kind="PASSWORD",
+            pattern=_SQL_REPLACED_PASSWORD,
+            validator=_sql_replaced_password_ok,
+            group="value",
+            description=(
+                "The current password in ALTER USER ... IDENTIFIED BY new REPLACE old "
+                "(MySQL 8, Oracle)."
+            ),
+            hints=("identified by",),
+            priority=CONTEXT_PRIORITY,
+            example="ALTER USER app IDENTIFIED BY Spring2027x REPLACE Winter2026x;",
             reach=0,
         ),
         Rule(
@@ -218,7 +248,8 @@ def datastore_rules() -> list[Rule]:
                 "Redis AUTH pw, AUTH user pw, HELLO ... AUTH (also as MONITOR logs them), "
                 "CONFIG SET requirepass/masterauth; the credential after SMTP AUTH PLAIN."
             ),
-            hints=("auth ", 'auth"', "requirepass", "masterauth"),
+            hints=('auth"', "pass"),
+            trigger="AUTH ",
             priority=CONTEXT_PRIORITY,
             example='1764064931.512 [0 10.0.3.9:52114] "AUTH" "default" "r3dis-Pa55"',
             reach=1,
@@ -230,7 +261,9 @@ def datastore_rules() -> list[Rule]:
             validator=_redis_acl_ok,
             group="value",
             description="Passwords in Redis ACL SETUSER rules: >pw, <pw and #<sha256>.",
-            hints=("setuser",),
+            # One-character hints cost a memchr; SETUSER is checked on the few lines matched.
+            hints=(">", "<", "#"),
+            reach=1,
             priority=CONTEXT_PRIORITY,
             example="ACL SETUSER reporting on >Rep0rt-2026 ~report:* +@read",
         ),
@@ -241,10 +274,10 @@ def datastore_rules() -> list[Rule]:
             validator=_value_ok,
             group="value",
             description=(
-                'MongoDB shell passwords given by position: db.changeUserPassword("u", "pw"), '
-                'db.auth("u", "pw") (pwd: "..." in createUser is caught by password).'
+                'MongoDB shell passwords given by position: db.changeUserPassword("u", "pw") '
+                '(pwd: "..." in createUser and updateUser is the password rule\'s).'
             ),
-            hints=("changeuserpassword", ".auth("),
+            hints=("changeuserpassword",),
             priority=CONTEXT_PRIORITY,
             example='> db.changeUserPassword("reporting", "N3w-Rep0rt!")',
             reach=1,
@@ -259,7 +292,7 @@ def datastore_rules() -> list[Rule]:
                 "Passwords given to broker admin tools by position: rabbitmqctl add_user, "
                 "change_password, authenticate_user."
             ),
-            hints=("add_user", "change_password", "authenticate_user"),
+            hints=("_user", "change_password"),
             priority=CONTEXT_PRIORITY,
             example="+ rabbitmqctl add_user billing 'Bunny-2026!'",
             reach=0,
@@ -272,8 +305,10 @@ def datastore_rules() -> list[Rule]:
                 "MySQL native password hashes (* and 40 hex digits): enough to log in "
                 "(pass-the-hash)."
             ),
+            hints=("*",),  # one character: found with a memchr, far cheaper than a regex scan
+            reach=0,
             priority=KNOWN_FORMAT_PRIORITY,
-            example="ALTER USER 'app'@'%' IDENTIFIED BY PASSWORD '*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9'",
+            example="mysql> SELECT user, authentication_string FROM mysql.user; | app | *6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9 |",
         ),
         Rule(
             name="postgres_password_hash",
@@ -283,7 +318,8 @@ def datastore_rules() -> list[Rule]:
                 "Postgres password verifiers: md5 + 32 hex digits and SCRAM-SHA-256$...: "
                 "enough to log in or to crack offline."
             ),
-            hints=("md5", "scram-sha-256$"),
+            hints=("scram-sha-256$",),
+            trigger=r"md5[0-9a-f]{32}",
             priority=KNOWN_FORMAT_PRIORITY,
             example=(
                 "app | md5a3556571e93b0d20722ba62be61e8c2d | t"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from logai.sanitize.rule import Rule
-from logai.sanitize.rules.pii import PII_PRIORITY, phone_key
+from logai.sanitize.rules.pii import PII_PRIORITY, URL_ESCAPE_TRIGGER, phone_key
 
 __all__ = ["encoded_rules"]
 
@@ -51,7 +51,7 @@ def encoded_rules() -> list[Rule]:
                 "International phone numbers URL-encoded in query strings and form bodies "
                 "(From=%2B14155552671, %2B44+20+7946+0958, double-encoded %252B...)."
             ),
-            trigger=r"%(?:25)?2[Bb][1-9]",
+            trigger=URL_ESCAPE_TRIGGER,
             reach=0,
             priority=PII_PRIORITY,
             normalize=encoded_phone_key,

@@ -16,12 +16,18 @@ __all__ = ["pii_rules"]
 
 PII_PRIORITY = 10
 
+#: ``%40`` and ``%2B``, once or twice encoded: where the encoded forms of e-mail addresses and
+#: phone numbers start. One trigger for both rules: a regex that starts with a rare literal
+#: costs a quarter of a ``str.find`` scan of the prefilter view, where digits are all ``0``.
+URL_ESCAPE_TRIGGER = r"%(?:25)?(?:40|2[Bb])"
+
 # -- email ------------------------------------------------------------------------------------
 
 _EMAIL = r"""(?x)
     [A-Za-z0-9_]                                     # a word start, tested after its first char,
     (?:(?<![A-Za-z0-9_%].)|(?<=%[0-9A-Fa-f]{2}.))    # also right after an escape such as %3D
-    (?:[A-Za-z0-9._+-]|%(?:25)?2[Bb]){0,63}+         # possessive: a word without @ fails fast
+    [A-Za-z0-9._+-]{0,63}+                           # possessive: a word without @ fails fast
+    (?:%(?:25)?2[Bb][A-Za-z0-9._+-]{0,63}+)*+        # jane%2Btag: an encoded "+"
     (?:@|%(?:25)?40)                                 # also URL-encoded once or twice
     (?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+
     (?P<tld>[A-Za-z]{2,24})
@@ -348,7 +354,8 @@ def pii_rules() -> list[Rule]:
                 "Email addresses, also URL-encoded once or twice (user%40example.com, "
                 "user%2Btag%2540example.com)."
             ),
-            hints=("@", "%40"),
+            hints=("@",),
+            trigger=URL_ESCAPE_TRIGGER,
             reach=64,
             reach_chars=_LOCAL_PART_CHARS,
             priority=PII_PRIORITY,

@@ -63,9 +63,8 @@ def _connection_value_ok(match: re.Match[str], name_length: int = 0) -> bool:
     value = match.group("value")
     if is_placeholder_value(value):
         return False
-    if match.group("brace") is None and not _in_connection_string(match, name_length):
-        return False  # "password=foo bar" in prose: the password rule takes the first word
-    return True
+    # "password=foo bar" in prose: the password rule takes the first word
+    return match.group("brace") is not None or _in_connection_string(match, name_length)
 
 
 def _connection_password_ok(match: re.Match[str]) -> bool:
@@ -92,6 +91,9 @@ _ORACLE_LOGIN = r"""(?x)
     (?P<q>")?(?P<value>(?(q)[^"\n]+|[^\s/@"'\\:]+))(?(q)")
     @(?!sha[0-9]+:)
 """
+_VERSIONISH = re.compile(r"[0-9.]+")
+#: ``connect http/1.1``: protocols, not accounts.
+_PROTOCOLS = frozenset({"http", "https", "tcp", "udp", "tls", "ssl", "h2", "quic", "ws", "wss"})
 _ACCOUNT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$#."
 #: What precedes ``user/`` when Oracle tools take a login: ``sqlplus -s``, ``CONNECT``,
 #: ``userid=``, ``jdbc:oracle:thin:``, ``rman target``...
@@ -113,6 +115,8 @@ def _oracle_login_ok(match: re.Match[str]) -> bool:
     account = before[len(before.rstrip(_ACCOUNT_CHARS)) :]
     if not account[:1].isalpha():
         return False
+    if account.lower() in _PROTOCOLS or _VERSIONISH.fullmatch(match.group("value")):
+        return False  # connect http/1.1@proxy
     tool = before[max(0, len(before) - len(account) - 48) : len(before) - len(account)]
     if not _ORACLE_LOGIN_BEFORE.search(tool):
         return False

@@ -23,7 +23,6 @@ from logai.sanitize.validators import is_placeholder_value, line_before
 __all__ = ["datastore_rules"]
 
 
-
 def _spelled(word: str) -> str:
     """``by`` as ``[Bb][Yy]``: case-insensitive, yet a cheap first test for the engine."""
     return "".join(f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in word)
@@ -246,7 +245,7 @@ def datastore_rules() -> list[Rule]:
             group="value",
             description=(
                 "Redis AUTH pw, AUTH user pw, HELLO ... AUTH (also as MONITOR logs them), "
-                "CONFIG SET requirepass/masterauth; the credential after SMTP AUTH PLAIN."
+                "requirepass pw, \"masterauth\" \"pw\"; the credential after SMTP AUTH PLAIN."
             ),
             hints=('auth"', "pass"),
             trigger="AUTH ",
@@ -308,7 +307,7 @@ def datastore_rules() -> list[Rule]:
             hints=("*",),  # one character: found with a memchr, far cheaper than a regex scan
             reach=0,
             priority=KNOWN_FORMAT_PRIORITY,
-            example="mysql> SELECT user, authentication_string FROM mysql.user; | app | *6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9 |",
+            example="| app | localhost | *6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9 |",
         ),
         Rule(
             name="postgres_password_hash",
@@ -321,9 +320,7 @@ def datastore_rules() -> list[Rule]:
             hints=("scram-sha-256$",),
             trigger=r"md5[0-9a-f]{32}",
             priority=KNOWN_FORMAT_PRIORITY,
-            example=(
-                "app | md5a3556571e93b0d20722ba62be61e8c2d | t"
-            ),
+            example=("app | md5a3556571e93b0d20722ba62be61e8c2d | t"),
             reach=0,
         ),
     ]

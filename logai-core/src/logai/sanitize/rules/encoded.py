@@ -17,9 +17,9 @@ from logai.sanitize.rules.pii import PII_PRIORITY, URL_ESCAPE_TRIGGER, phone_key
 
 __all__ = ["encoded_rules"]
 
-#: Separators inside an encoded phone number: ``+`` (a form-encoded space), ``.``, ``-`` and
-#: the escapes of space, ``-``, ``(`` and ``)``, once or twice encoded.
-_SEPARATOR = r"(?:[.+-]|%(?:25)?(?:20|2[Dd89]))"
+#: Separators inside an encoded phone number: ``+`` (a form-encoded space), ``.``, ``-``,
+#: parentheses, and the escapes of space, ``-``, ``(`` and ``)``, once or twice encoded.
+_SEPARATOR = r"(?:[.+()-]|%(?:25)?(?:20|2[Dd89]))"
 _ENCODED_PHONE = rf"""(?x)
     (?:(?<![A-Za-z0-9_.+-])|(?<=%[0-9A-Fa-f][0-9A-Fa-f]))   # after = & : or another escape
     %(?:25)?2[Bb]

@@ -178,6 +178,9 @@ def _password_ok(match: re.Match[str]) -> bool:
     value = match.group("value")
     if len(value.strip()) < 3 or not _secret_value_ok(value):
         return False
+    # pwd: passwordPrompt() asks for it: a function call, not a value.
+    if value.endswith("(") and value[:-1].replace("_", "").replace(".", "").isalnum():
+        return False
     # MySQL's "Access denied for user 'app'@'host' (using password: YES)" says no more than that.
     if value in {"YES", "NO"} and line_before(match, 8, "keyword").endswith("using "):
         return False

@@ -38,7 +38,7 @@ CORPUS = ROOT / "tests" / "fixtures" / "sanitize" / "corpus.jsonl"
 NEW_FAMILY_RULES = (
     "sql_password", "sql_password_replace", "redis_auth", "redis_acl_password",
     "mongodb_password", "broker_cli_password", "mysql_password_hash", "postgres_password_hash",
-    "connection_string_password", "connection_string_key", "oracle_login", "encoded_phone",
+    "connection_string_password", "connection_string_key", "encoded_phone",
 )  # fmt: skip
 
 

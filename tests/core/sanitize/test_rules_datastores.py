@@ -118,7 +118,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
             "SharedAccessSignature sr=h",
         ),
     ],
-    "oracle_login": [
+    "url_password": [
         ("sqlplus scott/tiger@orcl", "tiger"),
         ("+ sqlplus -s -L app/App-pw1@//db:1521/PDB @x.sql", "App-pw1"),
         ("SQL> CONNECT system/Manag3r@orcl", "Manag3r"),
@@ -293,7 +293,7 @@ def test_new_rules_change_nothing_the_previous_rules_left_alone() -> None:
         "sql_password", "sql_password_replace", "redis_auth", "redis_acl_password",
         "mongodb_password", "broker_cli_password", "mysql_password_hash",
         "postgres_password_hash", "connection_string_password", "connection_string_key",
-        "oracle_login", "encoded_phone",
+        "encoded_phone",
     }  # fmt: skip
     rules = default_rules()
     assert added <= {rule.name for rule in rules}

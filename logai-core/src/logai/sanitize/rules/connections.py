@@ -3,9 +3,9 @@
 ``key=value;`` strings (ADO.NET, ODBC, Azure Service Bus / Event Hubs / IoT Hub / Storage /
 SignalR / Communication Services) hold keys named unlike anything :mod:`.secrets` knows
 (``SharedAccessKey=``, ``AccessKey=``), and values that :mod:`.secrets` would cut short: ODBC
-braces (``Pwd={a;b}}c}``) and values with spaces up to the next ``;``. Oracle tools take
-``user/password@service`` on their command line. URL forms (``scheme://user:pw@host``,
-JDBC ``?password=``, libpq ``password=``) are the :mod:`.secrets` rules' work.
+braces (``Pwd={a;b}}c}``) and values with spaces up to the next ``;``. URL forms
+(``scheme://user:pw@host``, JDBC ``?password=``, libpq ``password=``) and Oracle
+``user/password@service`` logins are the :mod:`.secrets` rules' work.
 """
 
 from __future__ import annotations
@@ -82,47 +82,6 @@ def _connection_key_ok(match: re.Match[str]) -> bool:
     )
 
 
-# -- Oracle user/password@service -------------------------------------------------------------
-
-#: Starts at the ``/`` (a literal the engine skips to) on lines with an ``@``; the validator
-#: reads back the account and the tool or keyword before it. ``/repo@sha256:`` is an image.
-_ORACLE_LOGIN = r"""(?x)
-    /(?<=[A-Za-z0-9_$\#.]/)
-    (?P<q>")?(?P<value>(?(q)[^"\n]+|[^\s/@"'\\:]+))(?(q)")
-    @(?!sha[0-9]+:)
-"""
-_VERSIONISH = re.compile(r"[0-9.]+")
-#: ``connect http/1.1``: protocols, not accounts.
-_PROTOCOLS = frozenset({"http", "https", "tcp", "udp", "tls", "ssl", "h2", "quic", "ws", "wss"})
-_ACCOUNT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$#."
-#: What precedes ``user/`` when Oracle tools take a login: ``sqlplus -s``, ``CONNECT``,
-#: ``userid=``, ``jdbc:oracle:thin:``, ``rman target``...
-_ORACLE_LOGIN_BEFORE = re.compile(
-    r"""(?ix)
-    (?:
-        (?:^|[\s"'(])(?:sqlplus|connect|conn|sqlldr|dgmgrl|(?:exp|imp)(?:dp)?
-          |rman\s+(?:target|catalog|auxiliary)[ \t]*=?)
-        (?:\s+-[a-z]+)*\s+(?:userid\s*=\s*)?["']?
-      | (?:^|[\s"'(])userid\s*=\s*["']?
-      | jdbc:oracle:(?:thin|oci8?):
-    )$
-    """
-)
-
-
-def _oracle_login_ok(match: re.Match[str]) -> bool:
-    before = line_before(match, 160)
-    account = before[len(before.rstrip(_ACCOUNT_CHARS)) :]
-    if not account[:1].isalpha():
-        return False
-    if account.lower() in _PROTOCOLS or _VERSIONISH.fullmatch(match.group("value")):
-        return False  # connect http/1.1@proxy
-    tool = before[max(0, len(before) - len(account) - 48) : len(before) - len(account)]
-    if not _ORACLE_LOGIN_BEFORE.search(tool):
-        return False
-    return not is_placeholder_value(match.group("value"))
-
-
 def connection_rules() -> list[Rule]:
     """The connection-string credential rules of the default pack."""
     return [
@@ -159,20 +118,5 @@ def connection_rules() -> list[Rule]:
                 "SharedAccessKey=q5Zr3kVx9Lm2Wn8Tp4Ys7Ub1Hc6Jd0Fg3Ke5Ra2Mo8="
             ),
             reach=0,
-        ),
-        Rule(
-            name="oracle_login",
-            kind="PASSWORD",
-            pattern=_ORACLE_LOGIN,
-            validator=_oracle_login_ok,
-            group="value",
-            description=(
-                "Oracle user/password@service logins: sqlplus, CONNECT, exp/imp(dp), rman, "
-                "sqlldr userid=, jdbc:oracle:thin:user/pw@host (the user name stays)."
-            ),
-            hints=("@",),
-            priority=CONTEXT_PRIORITY,
-            example="+ sqlplus -s scott/Tiger2026@//db01.example.com:1521/ORCLPDB1 @report.sql",
-            reach=100,
         ),
     ]

@@ -245,7 +245,7 @@ def datastore_rules() -> list[Rule]:
             group="value",
             description=(
                 "Redis AUTH pw, AUTH user pw, HELLO ... AUTH (also as MONITOR logs them), "
-                "requirepass pw, \"masterauth\" \"pw\"; the credential after SMTP AUTH PLAIN."
+                'requirepass pw, "masterauth" "pw"; the credential after SMTP AUTH PLAIN.'
             ),
             hints=('auth"', "pass"),
             trigger="AUTH ",

@@ -67,7 +67,7 @@ def corpus_entries() -> Iterator[dict[str, object]]:
 
 
 def family_quality(sanitize: Callable[[str], str]) -> dict[str, tuple[int, int, int, int]]:
-    """Per ``family`` label: ``(values found, labeled values, negatives changed, negatives)``."""
+    """Per ``family`` label: ``(values redacted, labeled values, negatives changed, negatives)``."""
     families: dict[str, list[int]] = {}
     for entry in corpus_entries():
         family = entry.get("family")
@@ -355,10 +355,10 @@ def main() -> None:
     print(f"  logai      recall {recall:.4f}   negative lines changed {damage:.2%}")
     n_recall, n_damage, _, _ = corpus_quality(naive_sanitize)
     print(f"  naive 9-re recall {n_recall:.4f}   negative lines changed {n_damage:.2%}")
-    for family, (missed, labeled_values, changed, family_negatives) in family_quality(
+    for family, (redacted, labeled_values, changed, family_negatives) in family_quality(
         lambda s: sanitizer.sanitize_text(s)[0]
     ).items():
-        recall_text = f"{1 - missed / labeled_values:.4f}" if labeled_values else "-"
+        recall_text = f"{redacted / labeled_values:.4f}" if labeled_values else "-"
         print(
             f"  family {family:<20} recall {recall_text} of {labeled_values:3d}   "
             f"negative lines changed {changed}/{family_negatives}"

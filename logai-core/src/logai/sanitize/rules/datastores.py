@@ -153,7 +153,7 @@ def _redis_auth_ok(match: re.Match[str]) -> bool:
 #: ``ACL SETUSER alice on >pw <old #<sha256>``: ``>`` adds a password, ``<`` removes one (and
 #: so names it too), ``#`` adds it by its SHA-256.
 _REDIS_ACL = r"""(?x)
-    (?<=\s)"?(?:[<>]|\#(?=[0-9a-fA-F]{64}(?![0-9A-Za-z])))(?P<value>[^\s"']+)
+    (?:(?<=\s)|(?<=\s"))(?:[<>]|\#(?=[0-9a-fA-F]{64}(?![0-9A-Za-z])))(?P<value>[^\s"']+)
 """
 _SETUSER_BEFORE = re.compile(r"(?i)\bsetuser\b")
 
@@ -262,7 +262,7 @@ def datastore_rules() -> list[Rule]:
             description="Passwords in Redis ACL SETUSER rules: >pw, <pw and #<sha256>.",
             # One-character hints cost a memchr; SETUSER is checked on the few lines matched.
             hints=(">", "<", "#"),
-            reach=1,
+            reach=0,
             priority=CONTEXT_PRIORITY,
             example="ACL SETUSER reporting on >Rep0rt-2026 ~report:* +@read",
         ),

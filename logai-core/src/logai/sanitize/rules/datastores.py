@@ -155,11 +155,8 @@ def _redis_auth_ok(match: re.Match[str]) -> bool:
 _REDIS_ACL = r"""(?x)
     (?:(?<=\s)|(?<=\s"))(?:[<>]|\#(?=[0-9a-fA-F]{64}(?![0-9A-Za-z])))(?P<value>[^\s"']+)
 """
-_SETUSER_BEFORE = re.compile(r"(?i)\bsetuser\b")
-
-
 def _redis_acl_ok(match: re.Match[str]) -> bool:
-    return _SETUSER_BEFORE.search(line_before(match, 300)) is not None
+    return "setuser" in line_before(match, 300).lower()
 
 
 # -- MongoDB and message brokers --------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from logai.sanitize.rule import Rule
-from logai.sanitize.rules.pii import PII_PRIORITY, URL_ESCAPE_TRIGGER, phone_key
+from logai.sanitize.rules.pii import PII_PRIORITY, phone_key
 
 __all__ = ["encoded_rules"]
 
@@ -23,7 +23,7 @@ _SEPARATOR = r"(?:[.+()-]|%(?:25)?(?:20|2[Dd89]))"
 _ENCODED_PHONE = rf"""(?x)
     (?:(?<![A-Za-z0-9_.+-])|(?<=%[0-9A-Fa-f][0-9A-Fa-f]))   # after = & : or another escape
     %(?:25)?2[Bb]
-    [1-9][0-9]{{0,3}}(?:{_SEPARATOR}{{0,2}}[0-9]{{1,5}}){{1,6}}
+    (?>[1-9][0-9]{{0,3}}(?:{_SEPARATOR}{{0,2}}[0-9]{{1,5}}){{1,6}})   # atomic: digits split one way
     (?![0-9A-Za-z_])
 """
 _ESCAPE = re.compile(r"%(?:25)?[0-9A-Fa-f]{2}")
@@ -51,7 +51,7 @@ def encoded_rules() -> list[Rule]:
                 "International phone numbers URL-encoded in query strings and form bodies "
                 "(From=%2B14155552671, %2B44+20+7946+0958, double-encoded %252B...)."
             ),
-            trigger=URL_ESCAPE_TRIGGER,
+            trigger=r"%(?:25)?2[Bb][1-9]",
             reach=0,
             priority=PII_PRIORITY,
             normalize=encoded_phone_key,

@@ -16,10 +16,10 @@ __all__ = ["pii_rules"]
 
 PII_PRIORITY = 10
 
-#: ``%40`` and ``%2B``, once or twice encoded: where the encoded forms of e-mail addresses and
-#: phone numbers start. One trigger for both rules: a regex that starts with a rare literal
-#: costs a quarter of a ``str.find`` scan of the prefilter view, where digits are all ``0``.
-URL_ESCAPE_TRIGGER = r"%(?:25)?(?:40|2[Bb])"
+#: ``%40``, once or twice encoded: where an encoded e-mail address has its ``@``. A regex that
+#: starts with a rare literal costs less than a ``str.find`` of ``%40`` in the prefilter view,
+#: where every digit is ``0``.
+_ENCODED_AT_TRIGGER = r"%(?:25)?40"
 
 # -- email ------------------------------------------------------------------------------------
 
@@ -355,7 +355,7 @@ def pii_rules() -> list[Rule]:
                 "user%2Btag%2540example.com)."
             ),
             hints=("@",),
-            trigger=URL_ESCAPE_TRIGGER,
+            trigger=_ENCODED_AT_TRIGGER,
             reach=64,
             reach_chars=_LOCAL_PART_CHARS,
             priority=PII_PRIORITY,

@@ -155,6 +155,8 @@ def _redis_auth_ok(match: re.Match[str]) -> bool:
 _REDIS_ACL = r"""(?x)
     (?:(?<=\s)|(?<=\s"))(?:[<>]|\#(?=[0-9a-fA-F]{64}(?![0-9A-Za-z])))(?P<value>[^\s"']+)
 """
+
+
 def _redis_acl_ok(match: re.Match[str]) -> bool:
     return "setuser" in line_before(match, 300).lower()
 

@@ -4,8 +4,12 @@ Targets (issue 3): recall >= 0.99 of the labeled values in ``tests/fixtures/sani
 1% of its negative lines changed, and >= 30 MB/s end to end through ``logai sanitize`` on ~50 MB
 of mixed log text in which 80% of the lines hold no PII.
 
-Run: ``python benchmarks/bench_sanitize.py [--mb 50] [--keep DIR]``. The log text is generated
-(seeded, so every run sees the same bytes) into a temporary directory and deleted afterwards.
+Run: ``python benchmarks/bench_sanitize.py [--mb 50] [--keep DIR] [--baseline-ref REF]``. The log
+text is generated (seeded, so every run sees the same bytes) into a temporary directory and
+deleted afterwards. In the same run, interleaved with the timed runs of the current rules, it
+times the previous rule set: the default pack without the rule families of issues 13 and 18
+(switched off with ``LOGAI_SANITIZER_DISABLED_RULES``), and with ``--baseline-ref`` the
+``logai-core`` of that git commit.
 Besides wall-clock MB/s it prints MB/s of CPU time (user + system of the child): on a shared
 machine the wall clock also measures the neighbours, the CPU time only the sanitizer.
 A naive nine-regex sanitizer runs on the same input and corpus for context.
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -28,6 +33,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "sanitize" / "corpus.jsonl"
 
+#: The rules added for datastore credentials, connection strings and URL-encoded values
+#: (issues 13 and 18): switched off, the default pack is the previous rule set.
+NEW_FAMILY_RULES = (
+    "sql_password", "sql_password_replace", "redis_auth", "redis_acl_password",
+    "mongodb_password", "broker_cli_password", "mysql_password_hash", "postgres_password_hash",
+    "connection_string_password", "connection_string_key", "encoded_phone",
+)  # fmt: skip
+
 
 # -- quality on the labeled corpus ---------------------------------------------------------------
 
@@ -35,10 +48,7 @@ CORPUS = ROOT / "tests" / "fixtures" / "sanitize" / "corpus.jsonl"
 def corpus_quality(sanitize: Callable[[str], str]) -> tuple[float, float, int, int]:
     """``(recall, share of negative lines changed, labeled values, negative lines)``."""
     found = total = changed = negatives = 0
-    for raw in CORPUS.read_text(encoding="utf-8").splitlines():
-        if not raw.strip():
-            continue
-        entry = json.loads(raw)
+    for entry in corpus_entries():
         line, secrets = entry["line"], entry["secrets"]
         out = sanitize(line)
         if secrets:
@@ -48,6 +58,31 @@ def corpus_quality(sanitize: Callable[[str], str]) -> tuple[float, float, int, i
             negatives += 1
             changed += out != line
     return found / total, changed / negatives, total, negatives
+
+
+def corpus_entries() -> Iterator[dict[str, object]]:
+    for raw in CORPUS.read_text(encoding="utf-8").splitlines():
+        if raw.strip():
+            yield json.loads(raw)
+
+
+def family_quality(sanitize: Callable[[str], str]) -> dict[str, tuple[int, int, int, int]]:
+    """Per ``family`` label: ``(values redacted, labeled values, negatives changed, negatives)``."""
+    families: dict[str, list[int]] = {}
+    for entry in corpus_entries():
+        family = entry.get("family")
+        if not isinstance(family, str):
+            continue
+        line, secrets = str(entry["line"]), list(entry["secrets"])  # type: ignore[call-overload]
+        counts = families.setdefault(family, [0, 0, 0, 0])
+        out = sanitize(line)
+        if secrets:
+            counts[0] += sum(secret not in out for secret in secrets)
+            counts[1] += len(secrets)
+        else:
+            counts[2] += out != line
+            counts[3] += 1
+    return {family: (c[0], c[1], c[2], c[3]) for family, c in sorted(families.items())}
 
 
 # -- generated mixed log text ---------------------------------------------------------------------
@@ -236,12 +271,17 @@ def logai_command() -> list[str]:
     return [sys.executable, "-m", "logai", "sanitize"]
 
 
-def run_cli(path: Path, out_path: Path) -> tuple[float, float]:
+def run_cli(path: Path, out_path: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
     """``(wall seconds, CPU seconds)`` of ``logai sanitize path > out_path``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with out_path.open("wb") as out:
-        subprocess.run([*logai_command(), str(path)], stdout=out, check=True)
+        subprocess.run(
+            [*logai_command(), str(path)],
+            stdout=out,
+            check=True,
+            env={**os.environ, **(env or {})},
+        )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -280,11 +320,31 @@ def naive_throughput(path: Path, megabytes: float = 5.0) -> float:
     return len(data) / 1e6 / (time.process_time() - started)
 
 
+def export_core(ref: str, folder: Path) -> Path:
+    """``logai-core/src`` as of git ``ref``, extracted under ``folder``; its path."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref, "logai-core/src"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "logai-core" / "src"
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as produced:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: produced.read(1 << 20), b""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=50.0, help="size of the generated log text")
     parser.add_argument("--keep", type=Path, help="write the generated log here and keep it")
     parser.add_argument("--runs", type=int, default=3, help="timed runs (best one counts)")
+    parser.add_argument(
+        "--baseline-ref", help="also time the logai-core of this git commit (e.g. main)"
+    )
     args = parser.parse_args()
 
     from logai.sanitize import Sanitizer
@@ -295,6 +355,14 @@ def main() -> None:
     print(f"  logai      recall {recall:.4f}   negative lines changed {damage:.2%}")
     n_recall, n_damage, _, _ = corpus_quality(naive_sanitize)
     print(f"  naive 9-re recall {n_recall:.4f}   negative lines changed {n_damage:.2%}")
+    for family, (redacted, labeled_values, changed, family_negatives) in family_quality(
+        lambda s: sanitizer.sanitize_text(s)[0]
+    ).items():
+        recall_text = f"{redacted / labeled_values:.4f}" if labeled_values else "-"
+        print(
+            f"  family {family:<20} recall {recall_text} of {labeled_values:3d}   "
+            f"negative lines changed {changed}/{family_negatives}"
+        )
 
     with tempfile.TemporaryDirectory(prefix="logai-bench-") as tmp:
         folder = args.keep or Path(tmp)
@@ -303,19 +371,30 @@ def main() -> None:
         lines = write_mixed_log(log, args.mb)
         size = log.stat().st_size
         print(f"throughput: {size / 1e6:.1f} MB, {lines} lines, 20% with PII ({log})")
-        best_wall = best_cpu = float("inf")
-        for _ in range(args.runs):
-            wall, cpu = run_cli(log, out)
-            best_wall, best_cpu = min(best_wall, wall), min(best_cpu, cpu)
-        with out.open("rb") as produced:
-            out_lines = sum(
-                chunk.count(b"\n") for chunk in iter(lambda: produced.read(1 << 20), b"")
+        setups: dict[str, dict[str, str]] = {
+            "current rules": {},
+            "previous rules": {"LOGAI_SANITIZER_DISABLED_RULES": ",".join(NEW_FAMILY_RULES)},
+        }
+        if args.baseline_ref:
+            baseline = export_core(args.baseline_ref, Path(tmp) / "baseline")
+            setups[f"logai-core@{args.baseline_ref}"] = {
+                "PYTHONPATH": os.pathsep.join(
+                    filter(None, [str(baseline), os.environ.get("PYTHONPATH")])
+                )
+            }
+        best = {name: (float("inf"), float("inf")) for name in setups}
+        for _ in range(args.runs):  # interleaved, so that load on the machine hits all alike
+            for name, env in setups.items():
+                wall, cpu = run_cli(log, out, env)
+                best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
+                assert count_lines(out) == lines, f"{name}: output lines != {lines} input lines"
+        current_cpu = best["current rules"][1]
+        for name, (wall, cpu) in best.items():
+            print(
+                f"  logai sanitize  {size / 1e6 / wall:6.1f} MB/s wall   "
+                f"{size / 1e6 / cpu:6.1f} MB/s CPU   {current_cpu / cpu:5.1%} of its CPU time  "
+                f"{name} (best of {args.runs}, start-up included)"
             )
-        assert out_lines == lines, f"{out_lines} output lines for {lines} input lines"
-        print(
-            f"  logai sanitize  {size / 1e6 / best_wall:6.1f} MB/s wall   "
-            f"{size / 1e6 / best_cpu:6.1f} MB/s CPU   (best of {args.runs}, start-up included)"
-        )
         print(f"  naive 9-re loop {naive_throughput(log):6.1f} MB/s CPU   (in-process, 5 MB)")
 
 

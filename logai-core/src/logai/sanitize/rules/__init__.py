@@ -8,6 +8,9 @@ rule pack uses.
 from __future__ import annotations
 
 from logai.sanitize.rule import Rule
+from logai.sanitize.rules.connections import connection_rules
+from logai.sanitize.rules.datastores import datastore_rules
+from logai.sanitize.rules.encoded import encoded_rules
 from logai.sanitize.rules.pii import pii_rules
 from logai.sanitize.rules.secrets import secret_rules
 from logai.sanitize.rules.tokens import token_rules
@@ -17,4 +20,11 @@ __all__ = ["default_rules"]
 
 def default_rules() -> list[Rule]:
     """Every rule of the default pack: secrets first, then personal data."""
-    return [*secret_rules(), *token_rules(), *pii_rules()]
+    return [
+        *secret_rules(),
+        *token_rules(),
+        *datastore_rules(),
+        *connection_rules(),
+        *pii_rules(),
+        *encoded_rules(),
+    ]

@@ -16,18 +16,25 @@ __all__ = ["pii_rules"]
 
 PII_PRIORITY = 10
 
+#: ``%40``, once or twice encoded: where an encoded e-mail address has its ``@``. A regex that
+#: starts with a rare literal costs less than a ``str.find`` of ``%40`` in the prefilter view,
+#: where every digit is ``0``.
+_ENCODED_AT_TRIGGER = r"%(?:25)?40"
+
 # -- email ------------------------------------------------------------------------------------
 
 _EMAIL = r"""(?x)
-    [A-Za-z0-9_](?<![A-Za-z0-9_][A-Za-z0-9_])       # a word start, tested after its first char
+    [A-Za-z0-9_]                                     # a word start, tested after its first char,
+    (?:(?<![A-Za-z0-9_%].)|(?<=%[0-9A-Fa-f]{2}.))    # also right after an escape such as %3D
     [A-Za-z0-9._+-]{0,63}+                           # possessive: a word without @ fails fast
-    (?:@|%40)
+    (?:%(?:25)?2[Bb][A-Za-z0-9._+-]{0,63}+)*+        # jane%2Btag: an encoded "+"
+    (?:@|%(?:25)?40)                                 # also URL-encoded once or twice
     (?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+
     (?P<tld>[A-Za-z]{2,24})
     (?![A-Za-z0-9_-])
 """
 
-_LOCAL_PART_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-"
+_LOCAL_PART_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-%"
 
 #: "TLDs" that are really file extensions: ``icon@2x.png``, ``bundle@1.2.js``. Extensions that
 #: are also country domains (``.py``, ``.rs``, ``.md``, ``.so``) or real TLDs (``.zip``) are not.
@@ -52,8 +59,14 @@ def _email_ok(match: re.Match[str]) -> bool:
     return after != "(" and not (after == ":" and match.group().startswith("git@"))
 
 
+_ENCODED_EMAIL_CHAR = re.compile(r"%(?:25)?(40|2[Bb])")
+
+
 def _email_key(value: str) -> str:
-    return value.replace("%40", "@").lower()
+    """``jane%2Bx%2540example.com`` and ``jane+x@example.com``: one address."""
+    if "%" in value:
+        value = _ENCODED_EMAIL_CHAR.sub(lambda m: "@" if m.group(1) == "40" else "+", value)
+    return value.lower()
 
 
 # -- IPv4 -------------------------------------------------------------------------------------
@@ -323,7 +336,8 @@ def _phone_ok(match: re.Match[str]) -> bool:
     return True
 
 
-def _phone_key(value: str) -> str:
+def phone_key(value: str) -> str:
+    """A phone number's identity: its digits, without the US country code."""
     digits = _digits_key(value)
     return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
 
@@ -336,8 +350,12 @@ def pii_rules() -> list[Rule]:
             kind="EMAIL",
             pattern=_EMAIL,
             validator=_email_ok,
-            description="Email addresses, also URL-encoded (user%40example.com).",
-            hints=("@", "%40"),
+            description=(
+                "Email addresses, also URL-encoded once or twice (user%40example.com, "
+                "user%2Btag%2540example.com)."
+            ),
+            hints=("@",),
+            trigger=_ENCODED_AT_TRIGGER,
             reach=64,
             reach_chars=_LOCAL_PART_CHARS,
             priority=PII_PRIORITY,
@@ -420,7 +438,7 @@ def pii_rules() -> list[Rule]:
             reach=8,
             reach_chars="0123456789 .-()",
             priority=PII_PRIORITY,
-            normalize=_phone_key,
+            normalize=phone_key,
             example="SMS sent to +44 20 7946 0958 (customer callback)",
         ),
     ]

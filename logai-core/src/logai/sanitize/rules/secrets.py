@@ -122,7 +122,7 @@ _NOT_SECRET_NAME = re.compile(
 
 # Plain words that follow a secret's name in messages rather than as its value.
 # fmt: off
-_STOP_WORDS = frozenset([
+STOP_WORDS = frozenset([
     "must", "is", "are", "was", "be", "too", "not", "no", "invalid", "required", "missing",
     "present", "absent", "valid", "expired", "revoked", "changed", "updated", "reset", "rotated",
     "set", "unset", "mismatch", "incorrect", "wrong", "ok", "error", "failed", "enabled",
@@ -133,7 +133,7 @@ _STOP_WORDS = frozenset([
 
 def _secret_value_ok(value: str) -> bool:
     return (
-        value.lower() not in _STOP_WORDS
+        value.lower() not in STOP_WORDS
         and not is_placeholder_value(value)
         and not value.startswith(("{", "["))
     )
@@ -178,18 +178,60 @@ def _password_ok(match: re.Match[str]) -> bool:
     value = match.group("value")
     if len(value.strip()) < 3 or not _secret_value_ok(value):
         return False
+    # pwd: passwordPrompt() asks for it: a function call, not a value.
+    if value.endswith("(") and value[:-1].replace("_", "").replace(".", "").isalnum():
+        return False
+    # MySQL's "Access denied for user 'app'@'host' (using password: YES)" says no more than that.
+    if value in {"YES", "NO"} and line_before(match, 8, "keyword").endswith("using "):
+        return False
     # $PWD and $OLDPWD are the working directory, not a password.
     return not (keyword == "pwd" and value.startswith(("/", "~")))
 
 
+#: ``scheme://user:PASSWORD@host``, and Oracle logins ``user/PASSWORD@service`` (sqlplus,
+#: CONNECT, jdbc:oracle:thin:...). Both start at a ``/``, a literal the regex engine skips to,
+#: so one scan of each line with an ``@`` finds both.
 _URL_PASSWORD = r"""(?x)
-    ://[^\s:/@?#"'<>]*:           # starts at "://": a literal the regex engine skips to
-    (?P<value>[^\s@/?#"'<>]+)
-    @
+    /(?:(?P<url>(?<=:/)/[^\s:/@?#"'<>]*:)|(?<=[A-Za-z0-9_$\#.]/))
+    (?(url)|(?P<q>")?)
+    (?P<value>(?(url)[^\s@/?#"'<>]+|(?(q)[^"\n]+|[^\s/@"'\\:]+)))
+    (?(q)")
+    @(?(url)|(?!sha[0-9]+:))      # not /repo@sha256:..., an image
 """
+
+_VERSIONISH = re.compile(r"[0-9.]+")
+#: ``connect http/1.1@proxy``: protocols, not accounts.
+_PROTOCOLS = frozenset({"http", "https", "tcp", "udp", "tls", "ssl", "h2", "quic", "ws", "wss"})
+_ACCOUNT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$#."
+#: What precedes ``user/`` when Oracle tools take a login: ``sqlplus -s``, ``CONNECT``,
+#: ``userid=``, ``jdbc:oracle:thin:``, ``rman target``...
+_ORACLE_LOGIN_BEFORE = re.compile(
+    r"""(?ix)
+    (?:
+        (?:^|[\s"'(])(?:sqlplus|connect|conn|sqlldr|dgmgrl|(?:exp|imp)(?:dp)?
+          |rman\s+(?:target|catalog|auxiliary)[ \t]*=?)
+        (?:\s+-[a-z]+)*\s+(?:userid\s*=\s*)?["']?
+      | (?:^|[\s"'(])userid\s*=\s*["']?
+      | jdbc:oracle:(?:thin|oci8?):
+    )$
+    """
+)
+
+
+def _oracle_login_ok(match: re.Match[str]) -> bool:
+    before = line_before(match, 160)
+    account = before[len(before.rstrip(_ACCOUNT_CHARS)) :]
+    if not account[:1].isalpha():
+        return False
+    if account.lower() in _PROTOCOLS or _VERSIONISH.fullmatch(match.group("value")):
+        return False
+    tool = before[max(0, len(before) - len(account) - 48) : len(before) - len(account)]
+    return _ORACLE_LOGIN_BEFORE.search(tool) is not None
 
 
 def _url_password_ok(match: re.Match[str]) -> bool:
+    if match.group("url") is None and not _oracle_login_ok(match):
+        return False
     return not is_placeholder_value(match.group("value"))
 
 
@@ -268,7 +310,11 @@ def secret_rules() -> list[Rule]:
             pattern=_URL_PASSWORD,
             validator=_url_password_ok,
             group="value",
-            description="Passwords in URLs: scheme://user:PASSWORD@host (the user name stays).",
+            description=(
+                "Passwords in URLs: scheme://user:PASSWORD@host, and in Oracle logins: sqlplus, "
+                "CONNECT, exp/imp(dp), rman, sqlldr userid=, jdbc:oracle:thin:user/PASSWORD@host "
+                "(the user name stays)."
+            ),
             hints=("@",),
             priority=CONTEXT_PRIORITY + 1,
             example="connecting to postgres://app:S3cr3t-pw@db.internal:5432/orders",

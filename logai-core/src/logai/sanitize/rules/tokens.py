@@ -155,7 +155,8 @@ def token_rules() -> list[Rule]:
             rf"npm_{_after_prefix_boundary(4)}[A-Za-z0-9]{{36}}{_END}",
             "npm access tokens (npm_...).",
             "//registry.npmjs.org/:_authToken=npm_Xq7Lk9Vb2Nc4Mz8Pw1Rt5Ys3Uo6Ia0Eh2Gd4",
-            hints=("npm_",),
+            # no hint: the pattern starts with a literal, and one regex scan of the text costs
+            # half the prefilter's str.find of "npm_", whose last character is its only marker
         ),
         _spec(
             "sendgrid_api_key",

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from logai.cache.clock import Clock, from_ms, to_ms, utc_now
+from logai.cache.clock import EPOCH, Clock, to_ms, utc_now
 from logai.cache.codec import (
     CodecError,
     decode_events,
@@ -357,16 +357,16 @@ class CachedDataSource(DataSource):
             return await self.inner.run_query(query, groups, start, end, limit, timeout)
         clean_query = canonical_query(query)
         clean_groups = canonical_groups(groups)
-        span = span_of(start, end)
         settled_ms = settled_before_ms(self._now(), self.inner.ingestion_delay_seconds)
-        live = span.end_ms > settled_ms
-        # A query's rows under another limit are not a prefix of these (the order of an
-        # unsorted query is the backend's): only the very same question is answered.
+        live = to_ms(end) > settled_ms
+        # Only the very same question is answered: a query's rows under another limit are not
+        # a prefix of these (an unsorted query's order is the backend's), and the times go to
+        # the source as given (Logs Insights rounds them out to whole seconds itself).
         params = {
             "query": clean_query,
             "groups": list(clean_groups),
-            "start": span.start_ms,
-            "end": span.end_ms,
+            "start": _micros(start),
+            "end": _micros(end),
             "limit": limit,
         }
 
@@ -379,7 +379,7 @@ class CachedDataSource(DataSource):
             keys=[self._key("run_query", params)],
             accept=accept,
             fetch=lambda: self.inner.run_query(
-                clean_query, list(clean_groups), span.start, from_ms(span.end_ms), limit, timeout
+                clean_query, list(clean_groups), start, end, limit, timeout
             ),
             decode=decode_query_result,
             encode=encode_query_result,
@@ -395,6 +395,12 @@ def _switched_off(cache: LogCache) -> bool:
     """Whether the cache is off; a call, not an attribute test, so type checkers do not assume
     the answer stays the same across an ``await``."""
     return not cache.available
+
+
+def _micros(moment: datetime) -> int:
+    """Exact microseconds since the epoch (a naive datetime is taken as UTC)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return (aware - EPOCH) // timedelta(microseconds=1)
 
 
 def _within_budget(segments: list[Segment], newest: Segment) -> list[Segment]:

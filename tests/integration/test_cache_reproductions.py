@@ -102,7 +102,9 @@ async def test_fetch_logs_tool_returns_the_full_limit_with_the_cache_on(
 ) -> None:
     seeded = _one_event_a_second(moto_endpoint, 100)
     monkeypatch.setenv("LOGAI_DATA_SOURCE", "cloudwatch")
-    args = FetchLogsArgs(log_group=GROUP, start_time="30m ago", limit=1000)
+    args = FetchLogsArgs.model_validate(
+        {"log_group": GROUP, "start_time": "30m ago", "limit": 1000}
+    )
 
     def context() -> ToolContext:
         return ToolContext(load_settings(), now=lambda: seeded)
@@ -116,6 +118,6 @@ async def test_fetch_logs_tool_returns_the_full_limit_with_the_cache_on(
     for used in (cached, uncached):
         await (await used.source()).aclose()
 
-    assert len(off.events) == 1000
+    assert off.events is not None and len(off.events) == 1000
     assert cold.events == warm.events == off.events
     assert cold.header == off.header

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -94,6 +94,7 @@ async def test_last_hour_asked_again_fetches_only_the_seconds_since(
     second = await cached.fetch_logs("app", clock() - HOUR, clock())
     assert cache_outcome.get() == "miss"  # the source was asked, for the new 30 s only
     _, (_group, start, end, _pattern, _limit) = source.calls[-1]
+    assert isinstance(end, datetime)
     assert start == T0 + timedelta(milliseconds=1) and end < clock() + timedelta(milliseconds=1)
     assert second == await source.fetch_logs("app", clock() - HOUR, clock())
     assert second == [event for event in first if event.timestamp >= clock() - HOUR]
@@ -107,7 +108,7 @@ async def test_live_fetch_asks_the_source_for_exactly_the_asked_range(
     clock.advance(12.5)
     await cached.fetch_logs("app", clock() - HOUR, clock(), None, 7)
     _, (_group, start, end, _pattern, limit) = source.calls[0]
-    assert start == clock() - HOUR
+    assert start == clock() - HOUR and isinstance(end, datetime)
     assert clock() <= end < clock() + timedelta(milliseconds=1)
     assert limit == 7
 

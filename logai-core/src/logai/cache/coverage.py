@@ -113,6 +113,10 @@ def segment_from_fetch(
     """What a fetch of ``span`` with ``limit`` proves; None when it proves nothing storable."""
     if span.empty or limit < 1:
         return None
+    if events and not (
+        span.start_ms <= to_ms(events[0].timestamp) and to_ms(events[-1].timestamp) <= span.end_ms
+    ):
+        return None  # a source that answered outside the range asked: prove nothing
     if len(events) < limit:
         return Segment(span.start_ms, span.end_ms, tuple(events), 0, fetched_ms, settled_ms)
     last_ms = to_ms(events[-1].timestamp)

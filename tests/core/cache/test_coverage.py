@@ -10,6 +10,8 @@ import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from logai.cache import CachedDataSource, CachePolicy, LogCache, cache_outcome
 from logai.cache.clock import to_ms
 from logai.cache.coverage import Segment, merge_into, plan, segment_from_fetch
@@ -191,3 +193,57 @@ def test_only_complete_parts_merge() -> None:
     assert len(merged) == 1 and (joined.lo, joined.hi) == (0, 20)
     apart, _ = merge_into([seg(0, 9)], seg(11, 20))  # millisecond 10 is unknown
     assert len(apart) == 2
+
+
+async def test_a_source_answering_outside_the_range_is_never_cached(
+    cached: CachedDataSource, source: CountingSource
+) -> None:
+    class Sloppy(CountingSource):
+        async def fetch_logs(self, *args: object, **kwargs: object) -> list[LogEvent]:
+            self.calls.append(("fetch", ()))
+            return self.events[:3]  # whatever the range
+
+    sloppy = Sloppy(make_events(10, start=T0 - 30 * MINUTE))
+    wrapped = CachedDataSource(sloppy, cached.cache, now=lambda: T0)
+    for _ in range(2):
+        assert (
+            await wrapped.fetch_logs("app", T0 - 90 * MINUTE, T0 - 60 * MINUTE, None, 5)
+            == (sloppy.events[:3])
+        )
+    assert len(sloppy.calls) == 2
+
+
+async def test_search_answers_equal_the_sources(
+    cached: CachedDataSource, source: CountingSource
+) -> None:
+    start = T0 - 3 * 60 * MINUTE
+    source.events = sorted(
+        make_events(200, group="app/api", start=start, step=13)
+        + make_events(200, group="app/db", start=start + timedelta(milliseconds=5), step=17),
+        key=lambda event: event.timestamp,
+    )
+    asks = [(0, 60, 1000), (0, 60, 7), (10, 50, 3), (0, 60, 40), (30, 90, 1000), (0, 90, 10)]
+    for low, high, limit in asks:
+        begin, end = start + low * MINUTE, start + high * MINUTE
+        served = await cached.search_logs(
+            ["app/db"], "request", begin, end, limit, prefixes=["app/"]
+        )
+        truth = await source.search_logs([], "request", begin, end, limit, prefixes=["app/"])
+        assert served == truth, (low, high, limit)
+
+
+async def test_an_entry_keeps_at_most_the_event_budget(
+    cached: CachedDataSource, source: CountingSource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logai.cache.source as module
+
+    monkeypatch.setattr(module, "MAX_ENTRY_EVENTS", 150)
+    source.events = make_events(300, start=T0 - 3 * 60 * MINUTE, step=20)
+    first = (T0 - 3 * 60 * MINUTE, T0 - 150 * MINUTE)  # 91 events
+    second = (T0 - 120 * MINUTE, T0 - 90 * MINUTE)  # 91 events
+    await same_answer(cached, source, *first)
+    await same_answer(cached, source, *second)
+    await same_answer(cached, source, *second)
+    assert cache_outcome.get() == "hit"
+    await same_answer(cached, source, *first)  # dropped to stay in budget: fetched again
+    assert cache_outcome.get() == "miss"

@@ -169,6 +169,7 @@ def bare(seeded: datetime) -> Iterator[CloudWatchSource]:
     asyncio.run(source.aclose())
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30,
     deadline=None,

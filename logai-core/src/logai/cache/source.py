@@ -283,12 +283,11 @@ class CachedDataSource(DataSource):
             for segment in await self._read_segments(key, span, trusted)
             if (kept := trusted(segment)) is not None
         ]
-        answer = next((found for s in segments if (found := plan(s, span, limit))), None)
-        if answer is not None and answer.gap is None:
+        proven = (found for segment in segments if (found := plan(segment, span, limit)))
+        answer = next(proven, None) or Plan([], span, limit)
+        if answer.gap is None:
             cache_outcome.set("hit")
             return answer.known
-        answer = answer or Plan([], span, limit)
-        assert answer.gap is not None  # for the type checker: set on this path
         cache_outcome.set("error" if _switched_off(self.cache) else "miss")
         fetched = await fetch(answer.gap, answer.gap_limit)
         new = segment_from_fetch(answer.gap, answer.gap_limit, fetched, now_ms, settled_ms)

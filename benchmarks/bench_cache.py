@@ -14,6 +14,8 @@ the CPU time per lookup, which other load does not inflate, is printed next to t
   a smaller limit, a sub-range of a complete entry, the first events of a cut entry, and the
   **partial hit** of a live question asked again 30 s later (cached events + a fetch of the new
   seconds only, merged and written back).
+- **the same over CloudWatch** (moto's HTTP server in a child process; a real AWS round trip
+  is slower still): a fetch with the cache off, a miss, a hit, and the live partial hit.
 - **set**: entries/s and MB/s (uncompressed bytes) for 10k-event entries and for 100-event
   entries, ``LogCache.set`` alone (compress + write) and with encoding the events first.
 - **size**: compressed bytes against the compact JSON the codec writes, and against the naive
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import sys
 import tempfile
@@ -36,6 +39,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # test helpers: moto, seeding
 
 from logai.cache import CachedDataSource, LogCache
 from logai.cache.codec import encode_events
@@ -250,6 +255,60 @@ async def bench_paths(folder: Path, events: list[LogEvent], rounds: int) -> None
         print(latency_row(label, times, cpu) + f"  [{count:,} events]")
 
 
+async def bench_cloudwatch(folder: Path, count: int, rounds: int) -> None:
+    """Miss, hit and partial hit in front of CloudWatch (moto over HTTP), against no cache."""
+    from tests.cloudwatch.fixtures import now_ms, seed_events
+    from tests.fakes.moto_server import FAKE_AWS_ENV, UNSET_AWS_ENV, MotoServerProcess
+
+    from logai.config import load_settings
+    from logai_cloudwatch.source import CloudWatchSource
+
+    with MotoServerProcess() as server:
+        for name in UNSET_AWS_ENV:
+            os.environ.pop(name, None)
+        os.environ.update(FAKE_AWS_ENV)
+        os.environ["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"] = server.endpoint
+        os.environ.setdefault("LOGAI_ENV_FILE", os.devnull)
+        messages = [event.message for event in make_events(count)]
+        seeded = now_ms()
+        seed_events(
+            server.logs_client(), GROUP, messages, start_ms=seeded - 25 * 60_000, step_ms=100
+        )
+        source = CloudWatchSource(load_settings())
+        clock = Clock(datetime.fromtimestamp(seeded / 1000, UTC))
+        cache = LogCache(folder / "cloudwatch.sqlite3", now=clock)
+        cached = CachedDataSource(source, cache, now=clock)
+        settled: Ask = (clock.now - timedelta(hours=1), clock.now - timedelta(minutes=6), count)
+
+        rows = [("cache off", await timed(source, lambda _i: settled, rounds, lambda _i: ""))]
+        miss_times: list[float] = []
+        miss_cpu: list[float] = []
+        for _ in range(rounds):
+            await cache.clear()
+            times, cpu, found = await timed(cached, lambda _i: settled, 1, lambda _i: "")
+            miss_times += times
+            miss_cpu += cpu
+        rows.append(("miss", (miss_times, miss_cpu, found)))
+        rows.append(("hit", await timed(cached, lambda _i: settled, rounds, lambda _i: "")))
+
+        def last_hour(_index: int) -> Ask:
+            clock.now += timedelta(seconds=30)
+            return clock.now - timedelta(hours=1), clock.now, 2 * count  # not cut: all held
+
+        await cached.fetch_logs(GROUP, *last_hour(0)[:2], None, 2 * count)
+        rows.append(
+            (
+                "partial hit: last hour again 30 s on",
+                await timed(cached, last_hour, rounds, lambda _i: ""),
+            )
+        )
+        await cached.aclose()
+
+    print(f"fetch_logs over CloudWatch (moto over HTTP), {found:,} events, {rounds} runs each")
+    for label, (times, cpu, got) in rows:
+        print(latency_row(label, times, cpu) + f"  [{got:,} events]")
+
+
 async def bench_set(folder: Path, events: list[LogEvent], entries: int, label: str) -> None:
     cache = LogCache(folder / f"set-{label}.sqlite3", max_bytes=4096 * MB)
     payload = encode_events(events)
@@ -296,6 +355,7 @@ async def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=10_000, help="events in the big entry")
     parser.add_argument("--gets", type=int, default=60, help="timed lookups")
     parser.add_argument("--sets", type=int, default=30, help="big entries written")
+    parser.add_argument("--cloudwatch-runs", type=int, default=8, help="0: skip the moto part")
     args = parser.parse_args(argv)
     events = make_events(args.events)
     small = events[:100]
@@ -307,6 +367,9 @@ async def main(argv: Sequence[str] | None = None) -> int:
         print()
         await bench_paths(folder, events, args.gets)
         print()
+        if args.cloudwatch_runs:
+            await bench_cloudwatch(folder, args.events, args.cloudwatch_runs)
+            print()
         await bench_set(folder, events, args.sets, "big")
         await bench_set(folder, small, args.sets * 20, "small")
     return 0

@@ -1,9 +1,10 @@
-"""The cache in front of real CloudWatch traffic: a repeated ``logai logs`` costs no request.
+"""The cache in front of real CloudWatch traffic: a repeated ``logai logs`` costs (almost) nothing.
 
 A counting HTTP proxy on 127.0.0.1 sits between boto3 and moto's threaded server and records
-every CloudWatch Logs action it forwards, so "zero requests" is measured on the wire, with the
+every CloudWatch Logs request it forwards, so "zero requests" is measured on the wire, with the
 cache, the CloudWatch source and the ``logs`` command all real. Seeding talks to moto directly
-and is not counted.
+and is not counted. A range ending "now" asked again a moment later is not the same range: the
+cache then asks CloudWatch for the new moments only, and nothing it already holds.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class CountingProxy:
         parts = urlsplit(upstream)
         self._upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.actions: list[str] = []
+        self.bodies: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         proxy = self
 
@@ -58,6 +60,7 @@ class CountingProxy:
                 target = self.headers.get("X-Amz-Target", f"{self.command} {self.path}")
                 with proxy._lock:
                     proxy.actions.append(target.rpartition(".")[2] or target)
+                    proxy.bodies.append(_json_body(body))
                 upstream = http.client.HTTPConnection(*proxy._upstream, timeout=30)
                 try:
                     upstream.request(self.command, self.path, body, dict(self.headers.items()))
@@ -93,9 +96,36 @@ class CountingProxy:
 
     def take(self) -> list[str]:
         """The actions seen since the last call, and forget them."""
+        return [action for action, _ in self.take_requests()]
+
+    def take_requests(self) -> list[tuple[str, dict[str, Any]]]:
+        """The actions and JSON bodies seen since the last call, and forget them."""
         with self._lock:
-            seen, self.actions = self.actions, []
+            seen = list(zip(self.actions, self.bodies, strict=True))
+            self.actions, self.bodies = [], []
         return seen
+
+
+def _json_body(body: bytes | None) -> dict[str, Any]:
+    try:
+        document = json.loads(body or b"{}")
+    except ValueError:
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def assert_asked_only_after(proxy: CountingProxy, moment: datetime) -> None:
+    """Every request since the last look was a FilterLogEvents for the moments after ``moment``.
+
+    Within the live TTL (60 s) the repeat starts where the first fetch ended; on a machine so
+    slow that the TTL passed, it starts at that fetch's settled point (5 minutes earlier).
+    """
+    moment -= timedelta(minutes=5, seconds=1)
+    requests = proxy.take_requests()
+    assert requests, "expected CloudWatch to be asked for the new moments"
+    for action, body in requests:
+        assert action == "FilterLogEvents"
+        assert body["startTime"] > int(moment.timestamp() * 1000)
 
 
 @pytest.fixture
@@ -151,14 +181,29 @@ def _sanitizer_ready() -> bool:
     return hasattr(module, "Sanitizer")
 
 
-@pytest.mark.usefixtures("seeded")
-def test_same_logs_fetch_twice_makes_zero_cloudwatch_requests(proxy: CountingProxy) -> None:
+def test_last_hour_again_asks_only_for_the_moments_since(
+    proxy: CountingProxy, seeded: datetime
+) -> None:
     first = _run_logs("--since", "1h", "--json", "--raw")
     assert "FilterLogEvents" in proxy.take()
     assert len(first.splitlines()) == 60
     second = _run_logs("--since", "1h", "--json", "--raw")
-    assert proxy.take() == []
+    assert_asked_only_after(proxy, seeded)
     assert second == first
+
+
+@pytest.mark.usefixtures("seeded")
+def test_same_settled_range_twice_makes_zero_cloudwatch_requests(
+    proxy: CountingProxy, seeded: datetime
+) -> None:
+    window = ("--since", "45m", "--until", (seeded - timedelta(minutes=15)).isoformat())
+    first = _run_logs(*window, "--json", "--raw")
+    assert "FilterLogEvents" in proxy.take()
+    assert 0 < len(first.splitlines()) < 60
+    fewer = _run_logs(*window, "--json", "--raw", "--limit", "3")
+    assert _run_logs(*window, "--json", "--raw") == first
+    assert proxy.take() == []
+    assert fewer.splitlines() == first.splitlines()[:3]
 
 
 @pytest.mark.usefixtures("seeded")
@@ -201,14 +246,14 @@ def test_disabled_cache_always_asks_cloudwatch(
 
 
 @pytest.mark.skipif(not _sanitizer_ready(), reason="logai.sanitize does not export Sanitizer yet")
-@pytest.mark.usefixtures("seeded")
 def test_sanitized_logs_run_stores_raw_events_and_no_placeholders(
-    proxy: CountingProxy, tmp_path: Path
+    proxy: CountingProxy, tmp_path: Path, seeded: datetime
 ) -> None:
     shown = _run_logs("--since", "1h")
     assert "<EMAIL" in shown and EMAILS[0] not in shown  # the output was sanitized
+    proxy.take()
     assert _run_logs("--since", "1h") == shown
-    assert "FilterLogEvents" not in proxy.take()[1:]  # only the first run asked
+    assert_asked_only_after(proxy, seeded)
     db = tmp_path / "cache" / "cache.sqlite3"
     files = b"".join(p.read_bytes() for p in db.parent.glob("cache.sqlite3*") if p.is_file())
     with sqlite3.connect(db) as connection:
@@ -229,11 +274,14 @@ _LOGS_COMMAND = (
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("seeded")
-def test_second_logai_process_is_answered_from_the_cache(proxy: CountingProxy) -> None:
+def test_second_logai_process_is_answered_from_the_cache(
+    proxy: CountingProxy, seeded: datetime
+) -> None:
     env = fake_aws_env(proxy.endpoint)
     env["PYTHONPATH"] = os.pathsep.join(sys.path)
-    command = [sys.executable, "-c", _LOGS_COMMAND, GROUP, "--since", "1h", "--json", "--raw"]
+    until = (seeded - timedelta(minutes=15)).isoformat()
+    settled = [GROUP, "--since", "45m", "--until", until, "--json", "--raw"]
+    command = [sys.executable, "-c", _LOGS_COMMAND, *settled]
     first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert first.returncode == 0, first.stderr
     assert "FilterLogEvents" in proxy.take()
@@ -241,4 +289,4 @@ def test_second_logai_process_is_answered_from_the_cache(proxy: CountingProxy) -
     assert second.returncode == 0, second.stderr
     assert proxy.take() == []
     assert second.stdout == first.stdout
-    assert len([json.loads(line) for line in second.stdout.splitlines()]) == 60
+    assert len([json.loads(line) for line in second.stdout.splitlines()]) == 46

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -85,31 +85,35 @@ async def test_settled_range_lives_long_and_live_range_briefly(
     assert cache_outcome.get() == "miss"
 
 
-async def test_last_hour_asked_again_within_the_live_ttl_hits(
+async def test_last_hour_asked_again_fetches_only_the_seconds_since(
     cached: CachedDataSource, source: CountingSource, clock: ManualClock
 ) -> None:
     source.events = make_events(150, start=clock() - HOUR - timedelta(minutes=5), step=20)
-    clock.advance(50)  # 50 s into a minute bucket
     first = await cached.fetch_logs("app", clock() - HOUR, clock())
-    clock.advance(30)  # the next bucket: its own key is new, the previous bucket's entry is fresh
+    clock.advance(30)
     second = await cached.fetch_logs("app", clock() - HOUR, clock())
-    assert cache_outcome.get() == "hit"
-    assert len(source.calls) == 1
-    assert all(clock() - HOUR <= event.timestamp <= clock() for event in second)
+    assert cache_outcome.get() == "miss"  # the source was asked, for the new 30 s only
+    _, (_group, start, end, _pattern, _limit) = source.calls[-1]
+    assert isinstance(end, datetime)
+    assert start == T0 + timedelta(milliseconds=1) and end < clock() + timedelta(milliseconds=1)
+    assert second == await source.fetch_logs("app", clock() - HOUR, clock())
     assert second == [event for event in first if event.timestamp >= clock() - HOUR]
+    again = await cached.fetch_logs("app", clock() - HOUR, clock())  # the very same range
+    assert cache_outcome.get() == "hit" and again == second
 
 
-async def test_live_fetch_asks_the_source_for_the_bucketed_range(
+async def test_live_fetch_asks_the_source_for_exactly_the_asked_range(
     cached: CachedDataSource, source: CountingSource, clock: ManualClock
 ) -> None:
     clock.advance(12.5)
-    await cached.fetch_logs("app", clock() - HOUR, clock())
-    _, (_group, start, end, _pattern, _limit) = source.calls[0]
-    assert start == T0 - HOUR
-    assert end == T0 + timedelta(minutes=1)
+    await cached.fetch_logs("app", clock() - HOUR, clock(), None, 7)
+    _, (_group, start, end, _pattern, limit) = source.calls[0]
+    assert start == clock() - HOUR and isinstance(end, datetime)
+    assert clock() <= end < clock() + timedelta(milliseconds=1)
+    assert limit == 7
 
 
-async def test_live_results_are_trimmed_to_the_asked_range(
+async def test_live_results_are_the_asked_range(
     cached: CachedDataSource, source: CountingSource, clock: ManualClock
 ) -> None:
     source.events = make_events(100, start=T0 - HOUR - timedelta(minutes=1), step=5)

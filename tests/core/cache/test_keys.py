@@ -14,7 +14,7 @@ from logai.cache.keys import (
     canonical_query,
     make_key,
 )
-from logai.cache.window import plan_window
+from logai.cache.window import settled_before_ms, span_of
 
 from .conftest import T0
 
@@ -114,59 +114,25 @@ def test_equivalent_times_normalise_to_the_same_milliseconds(moment: datetime) -
     assert to_ms(moment) == to_ms(EQUIVALENT_MOMENTS[0])
 
 
-def test_settled_range_is_kept_exact() -> None:
-    start, end = T0 - timedelta(hours=3, seconds=17), T0 - timedelta(hours=1, seconds=3)
-    window = plan_window(start, end, now=T0, ingestion_delay_seconds=300, bucket_seconds=60)
-    assert not window.live
-    assert (window.start, window.end) == (start, end)
-    assert window.previous() is None
+def test_a_span_is_the_asked_range_in_whole_milliseconds() -> None:
+    start = T0 - timedelta(hours=3, seconds=17, microseconds=400)
+    end = T0 - timedelta(seconds=3, microseconds=900)
+    span = span_of(start, end)
+    assert (span.start_ms, span.end_ms) == (to_ms(start), to_ms(end))
+    # The source is asked from the first to the last microsecond of those milliseconds.
+    assert to_ms(span.start) == span.start_ms and to_ms(span.end) == span.end_ms
+    assert span.start <= start and span.end >= end  # only the milliseconds' own edges
+    assert span.end - span.start < end - start + timedelta(milliseconds=2)
+    assert not span.empty and span_of(end, start).empty
 
 
 @pytest.mark.parametrize(
-    ("end_offset", "live"),
-    [(0, True), (-299, True), (-301, False), (600, True)],
+    ("end_offset", "settled"),
+    [(0, False), (-299, False), (-300, True), (-301, True), (600, False)],
 )
-def test_range_is_live_when_it_ends_within_the_ingestion_delay(end_offset: int, live: bool) -> None:
+def test_range_settles_once_it_ends_an_ingestion_delay_before_now(
+    end_offset: int, settled: bool
+) -> None:
     end = T0 + timedelta(seconds=end_offset)
-    window = plan_window(
-        end - timedelta(hours=1), end, now=T0, ingestion_delay_seconds=300, bucket_seconds=60
-    )
-    assert window.live is live
-
-
-def test_last_hour_asked_twice_within_a_bucket_gets_one_key() -> None:
-    asked = []
-    for seconds in (5, 30, 59):
-        now = T0 + timedelta(seconds=seconds)
-        window = plan_window(
-            now - timedelta(hours=1), now, now=now, ingestion_delay_seconds=300, bucket_seconds=60
-        )
-        asked.append(window.key_params())
-    assert asked[0] == asked[1] == asked[2]
-    assert asked[0] == {
-        "start": to_ms(T0 - timedelta(hours=1)),
-        "end": to_ms(T0 + timedelta(seconds=60)),
-    }
-
-
-def test_live_window_covers_the_asked_range_and_knows_the_previous_bucket() -> None:
-    now = T0 + timedelta(seconds=75)
-    window = plan_window(
-        now - timedelta(hours=1), now, now=now, ingestion_delay_seconds=0, bucket_seconds=60
-    )
-    assert window.start <= now - timedelta(hours=1) and window.end >= now
-    assert (window.asked_start_ms, window.asked_end_ms) == (
-        to_ms(now - timedelta(hours=1)),
-        to_ms(now),
-    )
-    previous = window.previous()
-    assert previous is not None
-    assert previous.end_ms == window.end_ms - 60_000
-
-
-def test_bucket_zero_turns_rounding_off() -> None:
-    now = T0 + timedelta(seconds=7)
-    window = plan_window(
-        now - timedelta(hours=1), now, now=now, ingestion_delay_seconds=300, bucket_seconds=0
-    )
-    assert window.live and window.end == now and window.previous() is None
+    span = span_of(end - timedelta(hours=1), end)
+    assert (span.end_ms <= settled_before_ms(T0, 300)) is settled

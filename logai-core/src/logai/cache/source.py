@@ -1,24 +1,25 @@
-"""A data source that answers repeated requests from the local cache.
+"""A data source that answers repeated requests from the local cache, never differently.
 
 :class:`CachedDataSource` wraps any :class:`~logai.sources.base.DataSource` and looks the same to
 its callers. It stores exactly what the wrapped source returned: raw events, never sanitised
 text and never a placeholder mapping (sanitising happens later, on the way to the LLM), so
 switching sanitisation on or off can never serve the wrong form from the cache.
 
-Each request is normalised once (see :mod:`logai.cache.keys` and :mod:`logai.cache.window`), the
-normalised request is what the source is asked for, and events are then trimmed back to the
-range the caller asked for. An entry fetched with a larger ``limit``, or that holds every event
-of its range, also answers a request with a smaller ``limit``.
+Events are kept per question scope (kind, group or groups, filter) as *segments* with their true
+coverage (see :mod:`logai.cache.coverage`): a request is served from the cache only when the
+coverage proves the answer is the source's own; the part it cannot prove is fetched, exactly
+over the range asked (or its uncovered end), never over a wider one. Group listings and query
+results are kept whole and served only for a request they provably answer.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from logai.cache.clock import Clock, to_ms, utc_now
+from logai.cache.clock import EPOCH, Clock, to_ms, utc_now
 from logai.cache.codec import (
     CodecError,
     decode_events,
@@ -27,6 +28,14 @@ from logai.cache.codec import (
     encode_events,
     encode_groups,
     encode_query_result,
+)
+from logai.cache.coverage import (
+    Plan,
+    Segment,
+    merge_into,
+    plan,
+    segment_from_fetch,
+    segments_from_meta,
 )
 from logai.cache.keys import (
     canonical_groups,
@@ -39,7 +48,7 @@ from logai.cache.keys import (
 from logai.cache.outcome import cache_outcome
 from logai.cache.policy import CachePolicy
 from logai.cache.store import LogCache
-from logai.cache.window import Window, plan_window
+from logai.cache.window import Span, settled_before_ms, span_of
 from logai.sources.base import DataSource, LogEvent, LogGroup, QueryResult
 
 __all__ = ["CachedDataSource", "default_namespace"]
@@ -50,8 +59,13 @@ T = TypeVar("T")
 #: does not freeze a frontend's event loop for tens of milliseconds.
 _OFF_LOOP_ITEMS = 2000
 _OFF_LOOP_BYTES = 512 * 1024
+#: One entry holds the segments of one question scope; past this many events the segments
+#: fetched longest ago are dropped (the one just fetched is always kept).
+MAX_ENTRY_EVENTS = 50_000
 
 Meta = Mapping[str, Any]
+#: Fetches one span with one limit from the wrapped source.
+SpanFetch = Callable[[Span, int], Awaitable[list[LogEvent]]]
 
 
 def default_namespace(source: DataSource) -> str:
@@ -112,15 +126,6 @@ class CachedDataSource(DataSource):
             await self.cache.aclose()
 
     # -- the shared miss/hit path ----------------------------------------------------------
-
-    def _window(self, start: datetime, end: datetime) -> Window:
-        return plan_window(
-            start,
-            end,
-            now=self._now(),
-            ingestion_delay_seconds=self.inner.ingestion_delay_seconds,
-            bucket_seconds=self.policy.bucket,
-        )
 
     def _key(self, kind: str, params: Mapping[str, object]) -> str:
         return make_key(self.namespace, kind, params)
@@ -196,18 +201,17 @@ class CachedDataSource(DataSource):
     ) -> list[LogEvent]:
         clean_group = canonical_name(group)
         clean_pattern = canonical_pattern(filter_pattern)
-        window = self._window(start, end)
-        scope = {"group": clean_group, "filter": clean_pattern}
-        events = await self._events(
+
+        def fetch(span: Span, how_many: int) -> Awaitable[list[LogEvent]]:
+            return self.inner.fetch_logs(clean_group, span.start, span.end, clean_pattern, how_many)
+
+        return await self._events(
             kind="fetch_logs",
-            scope=scope,
-            window=window,
+            scope={"group": clean_group, "filter": clean_pattern},
+            span=span_of(start, end),
             limit=limit,
-            fetch=lambda: self.inner.fetch_logs(
-                clean_group, window.start, window.end, clean_pattern, limit
-            ),
+            fetch=fetch,
         )
-        return events
 
     async def search_logs(
         self,
@@ -222,25 +226,27 @@ class CachedDataSource(DataSource):
         clean_prefixes = canonical_prefixes(prefixes)
         clean_groups = canonical_groups(groups, clean_prefixes)
         clean_pattern = canonical_pattern(pattern) or ""
-        window = self._window(start, end)
-        scope = {
-            "groups": list(clean_groups),
-            "prefixes": list(clean_prefixes),
-            "pattern": clean_pattern,
-        }
-        return await self._events(
-            kind="search_logs",
-            scope=scope,
-            window=window,
-            limit=limit,
-            fetch=lambda: self.inner.search_logs(
+
+        def fetch(span: Span, how_many: int) -> Awaitable[list[LogEvent]]:
+            return self.inner.search_logs(
                 list(clean_groups),
                 clean_pattern,
-                window.start,
-                window.end,
-                limit,
+                span.start,
+                span.end,
+                how_many,
                 prefixes=list(clean_prefixes),
-            ),
+            )
+
+        return await self._events(
+            kind="search_logs",
+            scope={
+                "groups": list(clean_groups),
+                "prefixes": list(clean_prefixes),
+                "pattern": clean_pattern,
+            },
+            span=span_of(start, end),
+            limit=limit,
+            fetch=fetch,
         )
 
     async def _events(
@@ -248,49 +254,93 @@ class CachedDataSource(DataSource):
         *,
         kind: str,
         scope: Mapping[str, object],
-        window: Window,
+        span: Span,
         limit: int,
-        fetch: Callable[[], Awaitable[list[LogEvent]]],
+        fetch: SpanFetch,
     ) -> list[LogEvent]:
-        """Events over ``window`` through the cache, trimmed to what was asked.
+        """The source's answer for ``span``/``limit``, from the cache as far as it is proven.
 
-        For a live window the previous bucket's entry is tried as well: it is what the same
-        question returned less than a live TTL ago, and its extra older events are trimmed.
+        The entry of ``scope`` holds segments with their true coverage. When one proves the
+        whole answer, no source call is made; when it proves a beginning, only the rest of the
+        range is fetched (with the limit still needed); otherwise the request is fetched as
+        asked. Whatever was fetched is merged into the entry.
         """
-        keys = [self._key(kind, {**scope, **window.key_params()})]
-        previous = window.previous()
-        if previous is not None:
-            keys.append(self._key(kind, {**scope, **previous.key_params()}))
-        covers = _covers(limit)
+        if span.empty or limit < 1 or _switched_off(self.cache):
+            cache_outcome.set("bypass")
+            return await fetch(span, limit)
+        now = self._now()
+        now_ms = to_ms(now)
+        settled_ms = settled_before_ms(now, self.inner.ingestion_delay_seconds)
+        settled_request = span.end_ms <= settled_ms
+        live_ttl_ms = int(self.policy.live_ttl * 1000)
+        key = self._key(kind, scope)
 
-        def accept(meta: Meta) -> bool:
-            if not covers(meta):
-                return False
-            if not window.live:
-                # A range that has settled must not be answered by a snapshot taken while it
-                # was still filling up (possible when the live TTL outlasts the ingestion delay).
-                return meta.get("live") is not True
-            return meta.get("end") == window.end_ms or meta.get("live") is True
+        def trusted(segment: Segment) -> Segment | None:
+            return segment.trusted(now_ms, live_ttl_ms, settled_request=settled_request)
 
-        events = await self._through_cache(
-            kind=kind,
-            keys=keys,
-            accept=accept,
-            fetch=fetch,
-            decode=decode_events,
-            encode=encode_events,
-            storable=lambda _events: True,
-            ttl=self.policy.ttl_for(window),
-            meta=lambda found: {
-                "limit": limit,
-                "count": len(found),
-                "live": window.live,
-                "start": window.start_ms,
-                "end": window.end_ms,
-            },
-            size_of=len,
-        )
-        return _trim(events, window, limit)
+        segments = [
+            kept
+            for segment in await self._read_segments(key, span, trusted)
+            if (kept := trusted(segment)) is not None
+        ]
+        proven = (found for segment in segments if (found := plan(segment, span, limit)))
+        answer = next(proven, None) or Plan([], span, limit)
+        if answer.gap is None:
+            cache_outcome.set("hit")
+            return answer.known
+        cache_outcome.set("error" if _switched_off(self.cache) else "miss")
+        fetched = await fetch(answer.gap, answer.gap_limit)
+        new = segment_from_fetch(answer.gap, answer.gap_limit, fetched, now_ms, settled_ms)
+        if new is not None and not _switched_off(self.cache):
+            await self._write_segments(key, kind, *merge_into(segments, new))
+        return answer.known + fetched
+
+    async def _read_segments(
+        self, key: str, span: Span, trusted: Callable[[Segment], Segment | None]
+    ) -> list[Segment]:
+        """The stored segments of ``key`` (all of them: a new fetch is merged into them).
+
+        The lookup counts a hit when a segment can answer at least the start of ``span``.
+        """
+
+        def serves(meta: Meta) -> bool:
+            for described in segments_from_meta(meta, None) or []:
+                kept = trusted(described)
+                if kept is not None and kept.lo <= span.start_ms <= kept.reach:
+                    return True
+            return False
+
+        hit = await self.cache.read(key, serves)
+        if hit is None:
+            return []
+        try:
+            events = await _off_loop_if(
+                len(hit.payload) > _OFF_LOOP_BYTES, decode_events, hit.payload
+            )
+        except CodecError:
+            events = None
+        segments = None if events is None else segments_from_meta(hit.meta, events)
+        if segments is None:
+            await self.cache.delete(key)
+            return []
+        return segments
+
+    async def _write_segments(
+        self, key: str, kind: str, segments: list[Segment], newest: Segment
+    ) -> None:
+        kept = _within_budget(segments, newest)
+        events = [event for segment in kept for event in segment.events]
+        try:
+            payload = await _off_loop_if(len(events) > _OFF_LOOP_ITEMS, encode_events, events)
+        except (TypeError, ValueError):
+            return
+        # Entries holding settled data live long; their live parts are clipped when read.
+        has_settled = any(segment.lo <= segment.settled_ms for segment in kept)
+        ttl = self.policy.immutable_ttl if has_settled else self.policy.live_ttl
+        meta = {"segments": [segment.meta() for segment in kept]}
+        await self.cache.set(key, payload, source=self.inner.name, kind=kind, ttl=ttl, meta=meta)
+        if _switched_off(self.cache):
+            cache_outcome.set("error")
 
     async def run_query(
         self,
@@ -306,44 +356,47 @@ class CachedDataSource(DataSource):
             return await self.inner.run_query(query, groups, start, end, limit, timeout)
         clean_query = canonical_query(query)
         clean_groups = canonical_groups(groups)
-        window = self._window(start, end)
-        params = {"query": clean_query, "groups": list(clean_groups), **window.key_params()}
-        result = await self._through_cache(
+        settled_ms = settled_before_ms(self._now(), self.inner.ingestion_delay_seconds)
+        live = to_ms(end) > settled_ms
+        # Only the very same question is answered: a query's rows under another limit are not
+        # a prefix of these (an unsorted query's order is the backend's), and the times go to
+        # the source as given (Logs Insights rounds them out to whole seconds itself).
+        params = {
+            "query": clean_query,
+            "groups": list(clean_groups),
+            "start": _micros(start),
+            "end": _micros(end),
+            "limit": limit,
+        }
+
+        def accept(meta: Meta) -> bool:
+            # A settled question must not get an answer taken while its range was still live.
+            return live or meta.get("live") is False
+
+        return await self._through_cache(
             kind="run_query",
             keys=[self._key("run_query", params)],
-            accept=_covers(limit),
+            accept=accept,
             fetch=lambda: self.inner.run_query(
-                clean_query, list(clean_groups), window.start, window.end, limit, timeout
+                clean_query, list(clean_groups), start, end, limit, timeout
             ),
             decode=decode_query_result,
             encode=encode_query_result,
             # Partial rows (a query that timed out, was cancelled, or was stopped early by a
             # cap on splitting it) must never come back as if they were the whole answer.
-            # Rows cut only by ``limit`` are complete for that limit (``_covers`` serves them
-            # for that limit or less); cut rows short of ``limit`` would read as everything.
+            # Rows cut only by ``limit`` are the answer to this very question (same limit);
+            # cut rows short of ``limit`` would read as everything.
             storable=lambda found: (
                 found.complete and (not found.truncated or len(found.rows) >= limit)
             ),
-            ttl=self.policy.ttl_for(window),
+            ttl=self.policy.live_ttl if live else self.policy.immutable_ttl,
             meta=lambda found: {
-                "limit": limit,
+                "live": live,
                 "count": len(found.rows),
                 "truncated": found.truncated,
                 "matched": found.matched,
             },
             size_of=lambda found: len(found.rows),
-        )
-        if len(result.rows) <= limit:
-            return result
-        # An entry fetched with a larger limit, served for a smaller one: more rows exist.
-        return QueryResult(
-            rows=result.rows[:limit],
-            status=result.status,
-            statistics=result.statistics,
-            matched=result.matched,
-            truncated=True,
-            stopped_early=result.stopped_early,
-            queries=result.queries,
         )
 
 
@@ -353,12 +406,21 @@ def _switched_off(cache: LogCache) -> bool:
     return not cache.available
 
 
-def _trim(events: list[LogEvent], window: Window, limit: int) -> list[LogEvent]:
-    """Keep the events inside the range that was asked for, at most ``limit`` of them."""
-    if window.start_ms != window.asked_start_ms or window.end_ms != window.asked_end_ms:
-        low, high = window.asked_start_ms, window.asked_end_ms
-        events = [event for event in events if low <= to_ms(event.timestamp) <= high]
-    return events[:limit]
+def _micros(moment: datetime) -> int:
+    """Exact microseconds since the epoch (a naive datetime is taken as UTC)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return (aware - EPOCH) // timedelta(microseconds=1)
+
+
+def _within_budget(segments: list[Segment], newest: Segment) -> list[Segment]:
+    """The segments to keep: ``newest``, then the most recently fetched while they fit."""
+    budget = MAX_ENTRY_EVENTS - len(newest.events)
+    chosen = {id(newest)}
+    for segment in sorted(segments, key=lambda s: s.fetched_ms, reverse=True):
+        if segment is not newest and len(segment.events) <= budget:
+            chosen.add(id(segment))
+            budget -= len(segment.events)
+    return [segment for segment in segments if id(segment) in chosen]
 
 
 async def _off_loop_if(condition: bool, function: Callable[[Any], T], argument: Any) -> T:

@@ -267,6 +267,48 @@ class LogCache:
             return None
         return CacheHit(hit.key, hit.meta, raw)
 
+    async def read(self, key: str, serves: Callable[[Mapping[str, Any]], bool]) -> CacheHit | None:
+        """The fresh entry under ``key`` whatever its metadata says, or None.
+
+        For callers that merge new data into an entry: they need it even when it cannot answer
+        the request. ``serves`` tells from the metadata whether it answers at least part of the
+        request: that is what is counted as a hit (and marks the entry used) or a miss.
+        """
+        from sqlalchemy import select, update
+
+        from logai.cache._schema import entries
+
+        now_ms = to_ms(self._now())
+
+        async def work(connection: AsyncConnection) -> CacheHit | None:
+            found = await connection.execute(
+                select(entries.c.meta, entries.c.payload).where(
+                    entries.c.key == key, entries.c.expires_ms > now_ms
+                )
+            )
+            row = found.first()
+            meta = {} if row is None else _parse_meta(row[0])
+            if row is not None and serves(meta):
+                await connection.execute(
+                    update(entries)
+                    .where(entries.c.key == key)
+                    .values(accessed_ms=now_ms, hits=entries.c.hits + 1)
+                )
+                await _bump(connection, "hits")
+            else:
+                await _bump(connection, "misses")
+            return None if row is None else CacheHit(key, meta, bytes(row[1] or b""))
+
+        hit = await self._run(work, None)
+        if hit is None:
+            return None
+        try:
+            raw = await _maybe_in_thread(zlib.decompress, hit.payload)
+        except zlib.error:
+            await self.delete(hit.key)
+            return None
+        return CacheHit(hit.key, hit.meta, raw)
+
     async def get(self, key: str) -> bytes | None:
         """The payload stored under ``key`` if present and not expired."""
         hit = await self.lookup([key])

@@ -42,7 +42,7 @@ from logai.cache.store import LogCache
 from logai.cache.window import Window, plan_window
 from logai.sources.base import DataSource, LogEvent, LogGroup, QueryResult
 
-__all__ = ["CachedDataSource", "default_namespace"]
+__all__ = ["CachedDataSource", "default_namespace", "resolve_namespace"]
 
 T = TypeVar("T")
 
@@ -55,8 +55,20 @@ Meta = Mapping[str, Any]
 
 
 def default_namespace(source: DataSource) -> str:
-    """What separates this source's entries from other sources' in a shared cache file."""
+    """What separates this source's entries from other sources' in a shared cache file.
+
+    Only for sources whose identity is static; :func:`resolve_namespace` is what the cache uses.
+    """
     return f"{source.name}|{source.cache_identity()}"
+
+
+async def resolve_namespace(source: DataSource) -> str:
+    """The namespace of the principal ``source`` reads as now (may ask the backend who that is).
+
+    Raises the source's error (e.g. :class:`~logai.sources.base.SourceAuthError`) when its
+    credentials cannot be resolved: then nothing may be served from the cache.
+    """
+    return f"{source.name}|{await source.resolve_cache_identity()}"
 
 
 def _covers(limit: int) -> Callable[[Meta], bool]:
@@ -84,7 +96,10 @@ class CachedDataSource(DataSource):
         self.inner = inner
         self.cache = cache
         self.policy = policy or CachePolicy()
-        self.namespace = namespace if namespace is not None else default_namespace(inner)
+        # An explicit namespace is fixed; otherwise it is learnt from the source before every
+        # lookup (see :meth:`_resolve_namespace`), and empty until then.
+        self._fixed_namespace = namespace
+        self.namespace = namespace or ""
         self._now = now
         # Tools read these class-level facts on whatever source they are handed; shadowing
         # them per instance makes the wrapper report the wrapped source's values.
@@ -122,7 +137,14 @@ class CachedDataSource(DataSource):
             bucket_seconds=self.policy.bucket,
         )
 
+    async def _resolve_namespace(self) -> None:
+        """Learn whose data the source reads before any lookup; its auth errors propagate."""
+        if self._fixed_namespace is None:
+            self.namespace = await resolve_namespace(self.inner)
+
     def _key(self, kind: str, params: Mapping[str, object]) -> str:
+        if not self.namespace:
+            raise RuntimeError("cache key built before the source's identity was resolved")
         return make_key(self.namespace, kind, params)
 
     async def _through_cache(
@@ -171,6 +193,7 @@ class CachedDataSource(DataSource):
 
     async def list_log_groups(self, prefix: str | None = None, limit: int = 50) -> list[LogGroup]:
         clean_prefix = canonical_name(prefix or "") or None
+        await self._resolve_namespace()
 
         groups = await self._through_cache(
             kind="groups",
@@ -196,6 +219,7 @@ class CachedDataSource(DataSource):
     ) -> list[LogEvent]:
         clean_group = canonical_name(group)
         clean_pattern = canonical_pattern(filter_pattern)
+        await self._resolve_namespace()
         window = self._window(start, end)
         scope = {"group": clean_group, "filter": clean_pattern}
         events = await self._events(
@@ -221,6 +245,7 @@ class CachedDataSource(DataSource):
     ) -> list[LogEvent]:
         clean_prefixes = canonical_prefixes(prefixes)
         clean_groups = canonical_groups(groups, clean_prefixes)
+        await self._resolve_namespace()
         clean_pattern = canonical_pattern(pattern) or ""
         window = self._window(start, end)
         scope = {
@@ -306,6 +331,7 @@ class CachedDataSource(DataSource):
             return await self.inner.run_query(query, groups, start, end, limit, timeout)
         clean_query = canonical_query(query)
         clean_groups = canonical_groups(groups)
+        await self._resolve_namespace()
         window = self._window(start, end)
         params = {"query": clean_query, "groups": list(clean_groups), **window.key_params()}
         result = await self._through_cache(

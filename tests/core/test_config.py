@@ -18,6 +18,13 @@ def _problems(**environ: str) -> dict[str, str]:
     return {p.variable: p.message for p in find_problems(settings, data_sources={"cloudwatch"})}
 
 
+@pytest.fixture(autouse=True)
+def _aws_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AWS credentials are present unless a test removes them (they are checked too)."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret")
+
+
 @pytest.fixture
 def valid_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOGAI_ANTHROPIC_API_KEY", SECRET)

@@ -20,6 +20,8 @@ TERMINAL_SIZE = (100, 30)
 @pytest.fixture
 def settings(tmp_path: Path) -> LogAISettings:
     """Complete settings with a fixed model and region (the autouse fixtures isolate the rest)."""
+    # The autouse fixture points AWS_CONFIG_FILE here: the profile must exist to be usable.
+    (tmp_path / "aws-config").write_text("[profile oncall]\nregion = eu-west-1\n")
     return load_settings(
         llm_provider="anthropic",
         llm_model="anthropic/claude-test",

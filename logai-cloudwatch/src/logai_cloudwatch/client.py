@@ -3,8 +3,8 @@
 The session comes from :func:`logai_cloudwatch.session.build_session`, the one AWS session
 builder (profile, region and keys from the environment or LogAI's ``.env``, blanks unset); the
 shared config and credentials files, SSO and the endpoint variables
-(``AWS_ENDPOINT_URL_CLOUDWATCH_LOGS``, ``AWS_ENDPOINT_URL``, ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS``)
-are then read by boto3 itself.
+(``AWS_ENDPOINT_URL_CLOUDWATCH_LOGS``, ``AWS_ENDPOINT_URL``,
+``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS``) are then read by boto3 itself.
 
 botocore's own retries are switched off (one attempt in total): :mod:`logai_cloudwatch.retry`
 retries with tenacity instead, so the two layers never multiply into 5 × 5 attempts.

@@ -139,7 +139,7 @@ def cached_account_id(client: CloudWatchLogsClient, *, now: float | None = None)
     """The account of ``client``'s credentials if learnt recently; never makes a call."""
     try:
         key = _account_key(client)
-    except Exception:  # noqa: BLE001 - no credentials: nothing known
+    except Exception:  # no credentials: nothing known
         return None
     with _accounts_lock:
         found = _accounts.get(key)

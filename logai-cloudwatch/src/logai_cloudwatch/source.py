@@ -484,7 +484,7 @@ class CloudWatchSource(DataSource):
                 raise error from exc
             try:
                 principal = f"access key {session.key_fingerprint(client)}"
-            except Exception:  # noqa: BLE001 - no key to name: the STS error is the story
+            except Exception:  # no key to name: the STS error is the story
                 raise error from exc
         region = client.meta.region_name
         identity = f"{principal}, region {region}, endpoint {client.meta.endpoint_url}"

@@ -256,9 +256,7 @@ def aws_profile_sections(profile: str) -> tuple[bool, bool]:
     config = _read_ini(_aws_file("AWS_CONFIG_FILE", "~/.aws/config"))
     credentials = _read_ini(_aws_file("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"))
     section = "default" if profile == "default" else f"profile {profile}"
-    in_config = config is not None and (
-        config.has_section(section) or config.has_section(profile)
-    )
+    in_config = config is not None and (config.has_section(section) or config.has_section(profile))
     return in_config, credentials is not None and credentials.has_section(profile)
 
 

@@ -17,6 +17,13 @@ from tests.tui.fakes import FakeCache, ScriptedBackend, factory_for
 TERMINAL_SIZE = (100, 30)
 
 
+@pytest.fixture(autouse=True)
+def _aws_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AWS credentials are present (``logai config check`` reports them missing otherwise)."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret")
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> LogAISettings:
     """Complete settings with a fixed model and region (the autouse fixtures isolate the rest)."""

@@ -70,7 +70,9 @@ def accounts(moto_endpoint: MotoServer) -> tuple[Keys, Keys]:
         aws_access_key_id=a.access,
         aws_secret_access_key=a.secret,
     )
-    role = sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT_B}:role/oncall", RoleSessionName="oncall-b")
+    role = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{ACCOUNT_B}:role/oncall", RoleSessionName="oncall-b"
+    )
     raw = role["Credentials"]
     b = Keys(raw["AccessKeyId"], raw["SecretAccessKey"], raw["SessionToken"])
     logs_b = boto3.client(

@@ -67,6 +67,8 @@ class LogAISettings(BaseSettings):
         env_prefix=ENV_PREFIX,
         env_file=DEFAULT_ENV_FILE,
         env_file_encoding="utf-8",
+        # `export AWS_PROFILE=` means "not set": the .env file or the default applies.
+        env_ignore_empty=True,
         extra="ignore",
         validate_default=True,
         use_attribute_docstrings=True,
@@ -226,6 +228,11 @@ class LogAISettings(BaseSettings):
     def aws_keys_set(self) -> bool:
         """Whether an access key pair is configured (environment or ``.env``)."""
         return self.aws_access_key_id is not None and self.aws_secret_access_key is not None
+
+    def aws_in_use(self) -> str:
+        """``profile X, region Y`` (or access keys): what ``config show`` and status bars print."""
+        region = self.effective_region() or "(not set)"
+        return f"{self.aws_credentials_label()}, region {region}"
 
     def aws_credentials_label(self) -> str:
         """Where AWS credentials come from, as boto3 picks them, without importing botocore."""

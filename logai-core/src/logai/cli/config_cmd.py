@@ -36,6 +36,8 @@ def show(as_json: bool) -> None:
     value_width = min(40, max(len(row.value) for row in rows))
     for row in rows:
         click.echo(f"{row.variable:<{width}}  {row.value:<{value_width}}  ({row.source})")
+    # What boto3 will actually use; the account takes an STS call, made on first use.
+    click.echo(f"AWS credentials in use: {settings.aws_in_use()}")
 
 
 @config.command("check")

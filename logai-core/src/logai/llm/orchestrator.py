@@ -116,6 +116,10 @@ class Orchestrator:
             )
         return self._sanitizer
 
+    async def data_source(self) -> DataSource:
+        """The data source the tools read (created on first use), for status lines."""
+        return await self._context.source()
+
     async def _tools(self) -> ToolRegistry:
         if self._registry is None:
             self._registry = await ToolRegistry.build(self._context, self._host)

@@ -120,6 +120,12 @@ class CachedDataSource(DataSource):
     def describe(self) -> str:
         return self.inner.describe()
 
+    def cache_identity(self) -> str:
+        return self.inner.cache_identity()
+
+    async def resolve_cache_identity(self) -> str:
+        return await self.inner.resolve_cache_identity()
+
     async def aclose(self) -> None:
         try:
             await self.inner.aclose()

@@ -18,6 +18,13 @@ def _problems(**environ: str) -> dict[str, str]:
     return {p.variable: p.message for p in find_problems(settings, data_sources={"cloudwatch"})}
 
 
+@pytest.fixture(autouse=True)
+def _aws_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AWS credentials are present unless a test removes them (they are checked too)."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret")
+
+
 @pytest.fixture
 def valid_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOGAI_ANTHROPIC_API_KEY", SECRET)
@@ -201,3 +208,67 @@ def test_env_example_documents_every_setting(monkeypatch: pytest.MonkeyPatch) ->
     settings = load_settings()
     assert settings.aws_profile is None and settings.llm_model is None
     assert isinstance(settings, LogAISettings)
+
+
+@pytest.mark.usefixtures("valid_env")
+def test_no_aws_credentials_at_all_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    assert "no AWS credentials found" in _problems()["AWS_ACCESS_KEY_ID"]
+    result = CliRunner().invoke(cli, ["config", "check"])
+    assert result.exit_code == 1 and "Configuration OK" not in result.stdout
+    monkeypatch.setenv("LOGAI_DATA_SOURCE", "files")
+    assert "AWS_ACCESS_KEY_ID" not in _problems()
+
+
+@pytest.mark.parametrize(
+    ("config", "credentials", "container"),
+    [
+        ("[default]\nsso_session = corp\n", "", False),
+        ("", "[default]\naws_access_key_id = AKID\naws_secret_access_key = s\n", False),
+        ("", "", True),
+    ],
+    ids=["default-profile-in-config", "default-profile-in-credentials", "container-role"],
+)
+@pytest.mark.usefixtures("valid_env")
+def test_credentials_found_without_keys(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, config: str, credentials: str, container: bool
+) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    (tmp_path / "aws-config").write_text(config)
+    (tmp_path / "aws-credentials").write_text(credentials)
+    if container:
+        monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x")
+    assert _problems() == {}
+
+
+@pytest.mark.usefixtures("valid_env")
+def test_half_a_key_pair_names_the_missing_half(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    assert "its partner is" in _problems()["AWS_SECRET_ACCESS_KEY"]
+
+
+@pytest.mark.usefixtures("valid_env")
+def test_a_profile_that_does_not_exist_is_reported(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "aws-config").write_text("[profile ops]\nregion = eu-west-1\n")
+    monkeypatch.setenv("AWS_PROFILE", "opz")
+    assert "profile 'opz' is not in ~/.aws/config" in _problems()["AWS_PROFILE"]
+    monkeypatch.setenv("AWS_PROFILE", "ops")
+    assert _problems() == {}
+
+
+@pytest.mark.usefixtures("valid_env")
+def test_an_empty_profile_variable_is_unset_and_the_dotenv_value_applies(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("AWS_PROFILE=ops\n")
+    monkeypatch.setenv("LOGAI_ENV_FILE", str(env_file))
+    monkeypatch.setenv("AWS_PROFILE", "")
+    assert load_settings().aws_profile == "ops"
+    env_file.write_text("AWS_PROFILE=\n")
+    assert load_settings().aws_profile is None
+    assert load_settings().aws_in_use() == "access keys (AWS_ACCESS_KEY_ID), region eu-west-1"

@@ -58,8 +58,11 @@ class CountingProxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 target = self.headers.get("X-Amz-Target", f"{self.command} {self.path}")
+                action = target.rpartition(".")[2] or target
+                if b"Action=GetCallerIdentity" in (body or b""):
+                    action = "sts:GetCallerIdentity"  # the cache asking whose data this is
                 with proxy._lock:
-                    proxy.actions.append(target.rpartition(".")[2] or target)
+                    proxy.actions.append(action)
                     proxy.bodies.append(_json_body(body))
                 upstream = http.client.HTTPConnection(*proxy._upstream, timeout=30)
                 try:
@@ -95,15 +98,18 @@ class CountingProxy:
         self._server.server_close()
 
     def take(self) -> list[str]:
-        """The actions seen since the last call, and forget them."""
+        """The CloudWatch Logs actions seen since the last call, and forget every action.
+
+        STS calls (one per process and credential set, to learn the account) are not counted.
+        """
         return [action for action, _ in self.take_requests()]
 
     def take_requests(self) -> list[tuple[str, dict[str, Any]]]:
-        """The actions and JSON bodies seen since the last call, and forget them."""
+        """The CloudWatch Logs actions and JSON bodies since the last call (STS not counted)."""
         with self._lock:
             seen = list(zip(self.actions, self.bodies, strict=True))
             self.actions, self.bodies = [], []
-        return seen
+        return [(action, body) for action, body in seen if not action.startswith("sts:")]
 
 
 def _json_body(body: bytes | None) -> dict[str, Any]:

@@ -101,7 +101,7 @@ def test_logs_unknown_group_is_one_clear_line(seeded: MotoServer, logai_cli: Log
 
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
-        "logai: error: Log group '/aws/lambda/chekout' does not exist (profile default, "
+        "logai: error: Log group '/aws/lambda/chekout' does not exist (access keys, "
         f"region us-east-1, endpoint {seeded.endpoint}). Did you mean '{GROUP}'?"
     ]
 

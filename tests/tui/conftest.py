@@ -17,9 +17,18 @@ from tests.tui.fakes import FakeCache, ScriptedBackend, factory_for
 TERMINAL_SIZE = (100, 30)
 
 
+@pytest.fixture(autouse=True)
+def _aws_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AWS credentials are present (``logai config check`` reports them missing otherwise)."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret")
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> LogAISettings:
     """Complete settings with a fixed model and region (the autouse fixtures isolate the rest)."""
+    # The autouse fixture points AWS_CONFIG_FILE here: the profile must exist to be usable.
+    (tmp_path / "aws-config").write_text("[profile oncall]\nregion = eu-west-1\n")
     return load_settings(
         llm_provider="anthropic",
         llm_model="anthropic/claude-test",

@@ -302,3 +302,27 @@ async def test_a_call_that_never_reports_back_is_marked_stopped(
         assert panel.has_class("-stopped") and not panel.has_class("-running")
         assert panel.title.endswith("· stopped")
         assert "RuntimeError: boom" in view.query_one(ErrorMessage).message
+
+
+async def test_status_bar_shows_the_account_once_the_source_has_learnt_it(
+    make_app: MakeApp, backend: ScriptedBackend
+) -> None:
+    class LearntAccount:
+        account: str | None = None
+
+    source = LearntAccount()
+
+    async def data_source() -> LearntAccount:
+        return source
+
+    backend.data_source = data_source  # type: ignore[attr-defined]
+    backend.script(*text_deltas("first")).script(*text_deltas("second"))
+    async with make_app().run_test(size=TERMINAL_SIZE) as pilot:
+        screen = await ready(pilot)
+        await ask(pilot, "one?")
+        await pilot.pause()
+        assert screen.status.aws_account == ""  # not learnt: nothing shown, nothing asked
+        source.account = "123456789012"
+        await ask(pilot, "two?")
+        await wait_until(pilot, lambda: screen.status.aws_account == "123456789012")
+        assert "aws oncall · 123456789012 · eu-west-1" in str(screen.status.render())

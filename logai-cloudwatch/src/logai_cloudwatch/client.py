@@ -1,11 +1,10 @@
 """The one place a CloudWatch Logs client is made (tests and benchmarks patch or replace it here).
 
-AWS configuration is read exactly as boto3 reads it: ``AWS_PROFILE``, ``AWS_REGION`` /
-``AWS_DEFAULT_REGION``, the shared config and credentials files, SSO, and the endpoint
-variables (``AWS_ENDPOINT_URL_CLOUDWATCH_LOGS``, ``AWS_ENDPOINT_URL``,
-``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS``).
-LogAI's settings only add what boto3 cannot see by itself: values that came from LogAI's ``.env``
-file or from explicit overrides.
+The session comes from :func:`logai_cloudwatch.session.build_session`, the one AWS session
+builder (profile, region and keys from the environment or LogAI's ``.env``, blanks unset); the
+shared config and credentials files, SSO and the endpoint variables
+(``AWS_ENDPOINT_URL_CLOUDWATCH_LOGS``, ``AWS_ENDPOINT_URL``,
+``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS``) are then read by boto3 itself.
 
 botocore's own retries are switched off (one attempt in total): :mod:`logai_cloudwatch.retry`
 retries with tenacity instead, so the two layers never multiply into 5 × 5 attempts.
@@ -72,16 +71,13 @@ def make_client(
     Blocking (boto3 loads its service model from disk): call it from a worker thread.
     Raises botocore's ``ProfileNotFound`` or ``NoRegionError``; callers map them to LogAI errors.
     """
-    import boto3  # type: ignore[import-untyped]
     from botocore.config import Config  # type: ignore[import-untyped]
 
     from logai import __version__
+    from logai_cloudwatch.session import build_session
 
     opts = options or ClientOptions()
-    session = boto3.session.Session(
-        profile_name=settings.aws_profile or None,
-        region_name=settings.aws_region or None,
-    )
+    session = build_session(settings)
     config = Config(
         # ``total_max_attempts`` counts the first request; botocore's older ``max_attempts``
         # key counts *retries*, so {"max_attempts": 1} would still send every request twice.
@@ -99,13 +95,21 @@ def make_client(
     return client
 
 
-def describe_target(settings: LogAISettings, client: CloudWatchLogsClient | None = None) -> str:
-    """Which profile, region and endpoint requests go to, for status lines and error messages.
+def describe_target(
+    settings: LogAISettings,
+    client: CloudWatchLogsClient | None = None,
+    *,
+    account: str | None = None,
+) -> str:
+    """Which credentials, region and endpoint requests go to, for status lines and errors.
 
-    Prefers what a live client resolved; before one exists, reads the settings and environment
-    without importing boto3.
+    Prefers what a live client resolved; before one exists, reads the settings without
+    importing boto3. ``account`` is added when already known (it takes an STS call to learn).
     """
-    profile = settings.aws_profile or os.environ.get("AWS_PROFILE") or "default"
+    if settings.aws_profile or not settings.aws_keys_set():
+        who = f"profile {settings.aws_profile or 'default'}"
+    else:
+        who = "access keys"
     meta = getattr(client, "meta", None)  # test doubles may lack it
     if meta is not None:
         region: str | None = meta.region_name
@@ -115,7 +119,9 @@ def describe_target(settings: LogAISettings, client: CloudWatchLogsClient | None
     else:
         region = settings.effective_region()
         endpoint = explicit_endpoint(settings) or os.environ.get(ENDPOINT_VARIABLE) or None
-    parts = [f"profile {profile}", f"region {region or '(not set)'}"]
+    parts = [who, f"region {region or '(not set)'}"]
     if endpoint:
         parts.append(f"endpoint {endpoint}")
+    if account:
+        parts.append(f"account {account}")
     return ", ".join(parts)

@@ -18,6 +18,7 @@ import asyncio
 import functools
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -29,6 +30,7 @@ from logai.sources.base import (
     LogEvent,
     LogGroup,
     QueryResult,
+    SourceAuthError,
     SourceNotFound,
     SourceValidationError,
 )
@@ -56,6 +58,9 @@ DEFAULT_CONCURRENCY = 8
 MAX_PAGE_SIZE = 10_000
 #: DescribeLogGroups returns at most this many groups per page.
 GROUPS_PAGE_SIZE = 50
+#: How long the source reuses its resolved cache identity before checking its credentials
+#: again (the account behind one credential set is itself remembered a little longer).
+IDENTITY_MEMO_SECONDS = 60.0
 
 
 class CloudWatchSource(DataSource):
@@ -113,6 +118,8 @@ class CloudWatchSource(DataSource):
         self._executor: ThreadPoolExecutor | None = None
         # A thread lock, not an asyncio one: the source may be used from more than one loop.
         self._client_lock = threading.Lock()
+        self._identity: tuple[str, float] | None = None
+        self._account: str | None = None
 
     @classmethod
     def from_settings(
@@ -452,15 +459,59 @@ class CloudWatchSource(DataSource):
             executor.shutdown(wait=False, cancel_futures=True)
 
     def cache_identity(self) -> str:
-        """What separates this source's cached answers from another account's or region's.
+        """The configured target (profile, region, endpoint): *not* a principal.
 
-        Read by LogAI's cache; stable from construction on (no client needed).
+        LogAI's cache does not use it: it awaits :meth:`resolve_cache_identity`, which names
+        the account the credentials belong to.
         """
         return client_module.describe_target(self._settings)
 
+    async def resolve_cache_identity(self) -> str:
+        """``account ID, region, endpoint`` of the credentials the client signs with.
+
+        The account comes from ``sts:GetCallerIdentity`` (see :mod:`logai_cloudwatch.session`),
+        so two credential sets under one profile name never share cache entries. Raises
+        :class:`SourceAuthError` when credentials cannot be resolved. When STS cannot be
+        reached (a proxy that serves only Logs), the access key itself names the principal:
+        one key belongs to one account, so entries are still never shared.
+        """
+        memo = self._identity
+        if memo is not None and memo[1] > time.monotonic():
+            return memo[0]
+        client = await self._ensure_client()
+        loop = asyncio.get_running_loop()
+        from logai_cloudwatch import session
+
+        try:
+            account = await loop.run_in_executor(
+                self._pool(), session.account_id, self._settings, client
+            )
+            principal = f"account {account}"
+            self._account = account
+        except Exception as exc:
+            from logai_cloudwatch.errors import map_error
+
+            error = map_error(exc, self._context("sts:GetCallerIdentity"))
+            if isinstance(error, SourceAuthError):
+                raise error from exc
+            try:
+                principal = f"access key {session.key_fingerprint(client)}"
+            except Exception:  # no key to name: the STS error is the story
+                raise error from exc
+        region = client.meta.region_name
+        identity = f"{principal}, region {region}, endpoint {client.meta.endpoint_url}"
+        self._identity = (identity, time.monotonic() + IDENTITY_MEMO_SECONDS)
+        return identity
+
+    @property
+    def account(self) -> str | None:
+        """The AWS account of the credentials, once resolved (None before: it costs a call)."""
+        return self._account
+
     def describe(self) -> str:
-        """``cloudwatch (profile …, region …, endpoint …)``."""
-        return f"cloudwatch ({client_module.describe_target(self._settings, self._client)})"
+        """``cloudwatch (profile …, region …, endpoint …, account …)``; the account once known."""
+        target = client_module.describe_target(self._settings, self._client, account=self.account)
+        return f"cloudwatch ({target})"
 
 
 def _first_error(failure: BaseExceptionGroup[BaseException]) -> BaseException:

@@ -69,6 +69,8 @@ class LogAISettings(BaseSettings):
         env_prefix=ENV_PREFIX,
         env_file=DEFAULT_ENV_FILE,
         env_file_encoding="utf-8",
+        # `export AWS_PROFILE=` means "not set": the .env file or the default applies.
+        env_ignore_empty=True,
         extra="ignore",
         validate_default=True,
         use_attribute_docstrings=True,
@@ -137,8 +139,10 @@ class LogAISettings(BaseSettings):
     history_file: Path = Path("~/.logai/history")
     """Where interactive frontends keep the input history."""
 
-    aws_profile: str | None = Field(default=None, validation_alias=AliasChoices("AWS_PROFILE"))
-    """AWS profile (AWS_PROFILE), read exactly as boto3 reads it."""
+    aws_profile: str | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+    )
+    """AWS profile from ~/.aws/config and ~/.aws/credentials (AWS_PROFILE); empty means unset."""
 
     aws_region: str | None = Field(
         default=None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
@@ -149,6 +153,21 @@ class LogAISettings(BaseSettings):
         default=None, validation_alias=AliasChoices("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS")
     )
     """Custom CloudWatch Logs endpoint (moto server, LocalStack)."""
+
+    aws_access_key_id: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_ACCESS_KEY_ID")
+    )
+    """AWS access key ID, used with the secret key when AWS_PROFILE is not set."""
+
+    aws_secret_access_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_SECRET_ACCESS_KEY")
+    )
+    """AWS secret access key, paired with AWS_ACCESS_KEY_ID."""
+
+    aws_session_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+    )
+    """Session token of temporary AWS credentials (from an assumed role or SSO)."""
 
     @field_validator("sanitizer_disabled_rules", mode="before")
     @classmethod
@@ -173,6 +192,9 @@ class LogAISettings(BaseSettings):
         "aws_profile",
         "aws_region",
         "aws_endpoint_url_cloudwatch_logs",
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
         "files_root",
         mode="before",
     )
@@ -205,16 +227,102 @@ class LogAISettings(BaseSettings):
         """The AWS region boto3 would use: the variable, else the profile's ``region``."""
         return self.aws_region or _region_from_aws_config(self.aws_profile)
 
+    def aws_keys_set(self) -> bool:
+        """Whether an access key pair is configured (environment or ``.env``)."""
+        return self.aws_access_key_id is not None and self.aws_secret_access_key is not None
 
-def _region_from_aws_config(profile: str | None) -> str | None:
-    """Read ``region`` of a profile from the AWS config file without importing botocore."""
-    path = Path(os.environ.get("AWS_CONFIG_FILE", "~/.aws/config")).expanduser()
+    def aws_in_use(self) -> str:
+        """``profile X, region Y`` (or access keys): what ``config show`` and status bars print."""
+        region = self.effective_region() or "(not set)"
+        return f"{self.aws_credentials_label()}, region {region}"
+
+    def aws_credentials_label(self) -> str:
+        """Where AWS credentials come from, as boto3 picks them, without importing botocore."""
+        if self.aws_profile:
+            return f"profile {self.aws_profile}"
+        if self.aws_keys_set():
+            return "access keys (AWS_ACCESS_KEY_ID)"
+        return "default credential chain"
+
+
+def _aws_file(variable: str, default: str) -> Path:
+    return Path(os.environ.get(variable) or default).expanduser()
+
+
+def _read_ini(path: Path) -> configparser.RawConfigParser | None:
     if not path.is_file():
         return None
     parser = configparser.RawConfigParser()
     try:
         parser.read(path, encoding="utf-8")
     except (configparser.Error, OSError, UnicodeDecodeError):
+        return None
+    return parser
+
+
+def aws_profile_sections(profile: str) -> tuple[bool, bool]:
+    """Whether ``profile`` is in the AWS config file and in the credentials file."""
+    config = _read_ini(_aws_file("AWS_CONFIG_FILE", "~/.aws/config"))
+    credentials = _read_ini(_aws_file("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"))
+    section = "default" if profile == "default" else f"profile {profile}"
+    in_config = config is not None and (config.has_section(section) or config.has_section(profile))
+    return in_config, credentials is not None and credentials.has_section(profile)
+
+
+#: Variables through which a container or Kubernetes runtime hands out AWS credentials.
+_RUNTIME_CREDENTIAL_VARIABLES = (
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+)
+
+
+def _aws_problems(settings: LogAISettings) -> list[Problem]:
+    """Credential problems visible without a network call (what ``logai config check`` adds)."""
+    access, secret = settings.aws_access_key_id, settings.aws_secret_access_key
+    if not settings.aws_profile and (access is None) != (secret is None):
+        missing = "AWS_SECRET_ACCESS_KEY" if secret is None else "AWS_ACCESS_KEY_ID"
+        return [
+            Problem(
+                "error",
+                missing,
+                "not set, but its partner is: set both AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY, or remove both and use a profile.",
+            )
+        ]
+    profile = settings.aws_profile
+    if profile:
+        if not any(aws_profile_sections(profile)):
+            return [
+                Problem(
+                    "error",
+                    "AWS_PROFILE",
+                    f"profile '{profile}' is not in ~/.aws/config or ~/.aws/credentials "
+                    "(`aws configure list-profiles` lists them). Fix AWS_PROFILE, leave it empty "
+                    "for the default profile, or create it with `aws configure --profile "
+                    f"{profile}` or `aws configure sso`.",
+                )
+            ]
+        return []
+    if settings.aws_keys_set() or any(aws_profile_sections("default")):
+        return []
+    if any((os.environ.get(name) or "").strip() for name in _RUNTIME_CREDENTIAL_VARIABLES):
+        return []
+    return [
+        Problem(
+            "error",
+            "AWS_ACCESS_KEY_ID",
+            "no AWS credentials found: set AWS_PROFILE to a configured profile (then `aws sso "
+            "login --profile NAME` if it uses SSO), or set AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY (environment or .env).",
+        )
+    ]
+
+
+def _region_from_aws_config(profile: str | None) -> str | None:
+    """Read ``region`` of a profile from the AWS config file without importing botocore."""
+    parser = _read_ini(_aws_file("AWS_CONFIG_FILE", "~/.aws/config"))
+    if parser is None:
         return None
     name = profile or "default"
     section = "default" if name == "default" else f"profile {name}"
@@ -347,6 +455,8 @@ def find_problems(
                 "(aws configure set region us-east-1).",
             )
         )
+    if settings.data_source == "cloudwatch":
+        problems.extend(_aws_problems(settings))
     if data_sources is not None and settings.data_source not in data_sources:
         known = ", ".join(sorted(data_sources)) or "none installed"
         hint = " (pip install logai-cloudwatch)" if settings.data_source == "cloudwatch" else ""

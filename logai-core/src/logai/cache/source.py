@@ -51,7 +51,7 @@ from logai.cache.store import LogCache
 from logai.cache.window import Span, settled_before_ms, span_of
 from logai.sources.base import DataSource, LogEvent, LogGroup, QueryResult
 
-__all__ = ["CachedDataSource", "default_namespace"]
+__all__ = ["CachedDataSource", "default_namespace", "resolve_namespace"]
 
 T = TypeVar("T")
 
@@ -69,8 +69,20 @@ SpanFetch = Callable[[Span, int], Awaitable[list[LogEvent]]]
 
 
 def default_namespace(source: DataSource) -> str:
-    """What separates this source's entries from other sources' in a shared cache file."""
+    """What separates this source's entries from other sources' in a shared cache file.
+
+    Only for sources whose identity is static; :func:`resolve_namespace` is what the cache uses.
+    """
     return f"{source.name}|{source.cache_identity()}"
+
+
+async def resolve_namespace(source: DataSource) -> str:
+    """The namespace of the principal ``source`` reads as now (may ask the backend who that is).
+
+    Raises the source's error (e.g. :class:`~logai.sources.base.SourceAuthError`) when its
+    credentials cannot be resolved: then nothing may be served from the cache.
+    """
+    return f"{source.name}|{await source.resolve_cache_identity()}"
 
 
 def _covers(limit: int) -> Callable[[Meta], bool]:
@@ -98,7 +110,10 @@ class CachedDataSource(DataSource):
         self.inner = inner
         self.cache = cache
         self.policy = policy or CachePolicy()
-        self.namespace = namespace if namespace is not None else default_namespace(inner)
+        # An explicit namespace is fixed; otherwise it is learnt from the source before every
+        # lookup (see :meth:`_resolve_namespace`), and empty until then.
+        self._fixed_namespace = namespace
+        self.namespace = namespace or ""
         self._now = now
         # Tools read these class-level facts on whatever source they are handed; shadowing
         # them per instance makes the wrapper report the wrapped source's values.
@@ -119,6 +134,12 @@ class CachedDataSource(DataSource):
     def describe(self) -> str:
         return self.inner.describe()
 
+    def cache_identity(self) -> str:
+        return self.inner.cache_identity()
+
+    async def resolve_cache_identity(self) -> str:
+        return await self.inner.resolve_cache_identity()
+
     async def aclose(self) -> None:
         try:
             await self.inner.aclose()
@@ -127,7 +148,14 @@ class CachedDataSource(DataSource):
 
     # -- the shared miss/hit path ----------------------------------------------------------
 
+    async def _resolve_namespace(self) -> None:
+        """Learn whose data the source reads before any lookup; its auth errors propagate."""
+        if self._fixed_namespace is None:
+            self.namespace = await resolve_namespace(self.inner)
+
     def _key(self, kind: str, params: Mapping[str, object]) -> str:
+        if not self.namespace:
+            raise RuntimeError("cache key built before the source's identity was resolved")
         return make_key(self.namespace, kind, params)
 
     async def _through_cache(
@@ -176,6 +204,7 @@ class CachedDataSource(DataSource):
 
     async def list_log_groups(self, prefix: str | None = None, limit: int = 50) -> list[LogGroup]:
         clean_prefix = canonical_name(prefix or "") or None
+        await self._resolve_namespace()
 
         groups = await self._through_cache(
             kind="groups",
@@ -201,6 +230,7 @@ class CachedDataSource(DataSource):
     ) -> list[LogEvent]:
         clean_group = canonical_name(group)
         clean_pattern = canonical_pattern(filter_pattern)
+        await self._resolve_namespace()
 
         def fetch(span: Span, how_many: int) -> Awaitable[list[LogEvent]]:
             return self.inner.fetch_logs(clean_group, span.start, span.end, clean_pattern, how_many)
@@ -225,6 +255,7 @@ class CachedDataSource(DataSource):
     ) -> list[LogEvent]:
         clean_prefixes = canonical_prefixes(prefixes)
         clean_groups = canonical_groups(groups, clean_prefixes)
+        await self._resolve_namespace()
         clean_pattern = canonical_pattern(pattern) or ""
 
         def fetch(span: Span, how_many: int) -> Awaitable[list[LogEvent]]:
@@ -356,6 +387,7 @@ class CachedDataSource(DataSource):
             return await self.inner.run_query(query, groups, start, end, limit, timeout)
         clean_query = canonical_query(query)
         clean_groups = canonical_groups(groups)
+        await self._resolve_namespace()
         settled_ms = settled_before_ms(self._now(), self.inner.ingestion_delay_seconds)
         live = to_ms(end) > settled_ms
         # Only the very same question is answered: a query's rows under another limit are not

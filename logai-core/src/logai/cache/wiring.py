@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 from logai.cache._warn import Warn
 from logai.cache.clock import Clock, utc_now
 from logai.cache.policy import CachePolicy
-from logai.cache.source import CachedDataSource, default_namespace
+from logai.cache.source import CachedDataSource
 from logai.cache.store import DB_FILENAME, LogCache
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
     from logai.sources.base import DataSource
 
-__all__ = ["open_cache", "source_namespace", "wrap_with_cache"]
+__all__ = ["open_cache", "wrap_with_cache"]
 
 _MB = 1024 * 1024
 
@@ -32,11 +32,6 @@ def open_cache(
     )
 
 
-def source_namespace(source: DataSource, settings: LogAISettings) -> str:
-    """The cache namespace of ``source``: its type and its :meth:`DataSource.cache_identity`."""
-    return default_namespace(source)
-
-
 def wrap_with_cache(
     source: DataSource,
     settings: LogAISettings,
@@ -44,13 +39,17 @@ def wrap_with_cache(
     now: Clock = utc_now,
     warn: Warn | None = None,
 ) -> DataSource:
-    """``source`` behind the local cache, or unchanged when ``LOGAI_CACHE_ENABLED=false``."""
+    """``source`` behind the local cache, or unchanged when ``LOGAI_CACHE_ENABLED=false``.
+
+    Entries are keyed by the source's name and the identity it resolves before each lookup
+    (:meth:`DataSource.resolve_cache_identity`: for AWS the account, region and endpoint), so
+    two principals never share an entry and nothing is served when credentials fail.
+    """
     if not settings.cache_enabled or not source.cacheable or isinstance(source, CachedDataSource):
         return source
     return CachedDataSource(
         source,
         open_cache(settings, now=now, warn=warn),
         policy=CachePolicy.from_settings(settings),
-        namespace=source_namespace(source, settings),
         now=now,
     )

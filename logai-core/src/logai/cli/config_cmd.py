@@ -41,10 +41,18 @@ def show(as_json: bool) -> None:
     value_width = min(40, max(len(row.value) for row in rows))
     for row in rows:
         click.echo(visible(f"{row.variable:<{width}}  {row.value:<{value_width}}  ({row.source})"))
+    # What boto3 will actually use; the account takes an STS call, made on first use.
+    click.echo(visible(f"AWS credentials in use: {settings.aws_in_use()}"))
 
 
 @config.command("check")
-def check() -> None:
+@click.option(
+    "--connect",
+    is_flag=True,
+    help="Also ask the data source whose data it reads (AWS: sts:GetCallerIdentity), "
+    "proving the credentials work.",
+)
+def check(connect: bool) -> None:
     """Report every configuration problem; exit 1 if there is an error."""
     from logai.config import ConfigError, find_problems, load_settings
     from logai.registries import data_sources
@@ -62,4 +70,10 @@ def check() -> None:
     if errors:
         click.echo(f"{len(errors)} problem(s) found.", err=True)
         sys.exit(1)
+    if connect:
+        from logai.cli._common import open_source, run_with_source
+
+        source = open_source(settings, None)
+        run_with_source(source, lambda src: src.resolve_cache_identity())
+        click.echo(f"Connected: {source.describe()}")
     click.echo("Configuration OK.")

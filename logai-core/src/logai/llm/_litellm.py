@@ -40,6 +40,10 @@ def load_litellm() -> ModuleType:
     with _lock:
         if _module is None:
             os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+            # Otherwise the import loads a .env found by walking up from litellm's own folder
+            # into os.environ: a second reading of the configuration, which boto3 then sees
+            # (AWS keys honoured by `ask` only). LogAI reads .env once, in logai.config.
+            os.environ.setdefault("LITELLM_MODE", "PRODUCTION")
             import litellm
 
             litellm.telemetry = False

@@ -129,6 +129,10 @@ class Orchestrator:
                 self._conversation = open_conversation(self.settings, self._host, self._sanitizer)
             return self._conversation
 
+    async def data_source(self) -> DataSource:
+        """The data source the tools read (created on first use), for status lines."""
+        return await self._context.source()
+
     async def _tools(self) -> ToolRegistry:
         if self._registry is None:
             self._registry = await ToolRegistry.build(self._context, self._host)

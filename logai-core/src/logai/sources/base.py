@@ -246,8 +246,25 @@ class DataSource(abc.ABC):
     def cache_identity(self) -> str:
         """What tells this source's data apart from another instance's, for cache keys.
 
-        Two CloudWatch regions (or a moto server and real AWS) can hold log groups with the
-        same name and different events; their cache entries must never answer for each other.
-        Include every such dimension (account, region, endpoint, cluster URL).
+        Everything that decides which data a request returns belongs in it: the account or
+        tenant the credentials belong to, the region, the endpoint or cluster URL, the root
+        folder. Two CloudWatch accounts (or regions, or a moto server and real AWS) can hold log
+        groups with the same name and different events; their cache entries must never answer
+        for each other. A name the user picked (a profile name) is not an identity: two
+        credential sets can share one.
+
+        Sources whose identity is known without I/O (a folder, a fixed URL) override only this.
         """
         return self.name
+
+    async def resolve_cache_identity(self) -> str:
+        """The cache identity of the principal this source reads as *now*.
+
+        LogAI's cache awaits this before every lookup. The default returns
+        :meth:`cache_identity`; a source whose identity takes a call to learn (CloudWatch asks
+        STS which account its credentials belong to) overrides this instead, memoising the
+        answer as it sees fit. When the credentials cannot be resolved it raises
+        :class:`SourceAuthError` (or another :class:`DataSourceError`): nothing is served from
+        the cache then, and the caller sees the error.
+        """
+        return self.cache_identity()

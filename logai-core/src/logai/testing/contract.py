@@ -201,6 +201,12 @@ class DataSourceContract:
         assert isinstance(source.describe(), str) and source.describe()
         assert source.ingestion_delay_seconds >= 0
 
+    def test_cache_identity_is_a_stable_nonempty_string(self, contract: ContractHarness) -> None:
+        """What LogAI's cache keys entries by; see "The cache identity of a source"."""
+        first = contract.run(contract.source.resolve_cache_identity())
+        assert isinstance(first, str) and first, "the cache identity must be a non-empty string"
+        assert contract.run(contract.source.resolve_cache_identity()) == first
+
     # -- list_log_groups -------------------------------------------------------------------
 
     def test_list_log_groups_with_prefix_returns_every_group_sorted(

@@ -114,7 +114,9 @@ class ChatScreen(Screen[None]):
         status = self.status
         status.provider = self.settings.llm_provider
         status.model = self.settings.model
-        status.aws_profile = self.settings.aws_profile or "default"
+        status.aws_profile = self.settings.aws_profile or (
+            "access keys" if self.settings.aws_keys_set() else "default"
+        )
         status.aws_region = self.settings.effective_region() or ""
         status.cache = "cache off" if not self._cache.enabled else "cache …"
         for problem in self._warnings:
@@ -247,6 +249,7 @@ class ChatScreen(Screen[None]):
         finally:
             self.status.activity = ""
             self._load_cache_status()
+            self._load_account()
 
     async def _consume(self, view: AnswerView, events: AsyncIterator[Event]) -> None:
         from logai_tui.widgets.answer import activity_for
@@ -266,6 +269,19 @@ class ChatScreen(Screen[None]):
 
     async def _append(self, widget: Widget) -> None:
         await self.conversation.mount(widget)
+
+    # -- the AWS account ---------------------------------------------------------------------
+
+    @work(group="account", exclusive=True, exit_on_error=False)
+    async def _load_account(self) -> None:
+        """Show the account once the source has learnt it (asking would cost an STS call)."""
+        data_source = getattr(self.backend, "data_source", None)
+        if data_source is None:
+            return
+        with contextlib.suppress(Exception):
+            account = getattr(await data_source(), "account", None)
+            if isinstance(account, str) and account:
+                self.status.aws_account = account
 
     # -- cache figures -----------------------------------------------------------------------
 

@@ -23,6 +23,8 @@ class StatusBar(Static):
     model: reactive[str] = reactive("")
     aws_profile: reactive[str] = reactive("")
     aws_region: reactive[str] = reactive("")
+    aws_account: reactive[str] = reactive("")
+    """The AWS account the credentials belong to, once the data source has learnt it."""
     cache: reactive[str] = reactive("")
     activity: reactive[str] = reactive("")
     """What is happening ("thinking", "fetch_logs"); empty when idle."""
@@ -58,5 +60,7 @@ class StatusBar(Static):
             parts += [" ", (self.provider, "bold"), " ·"]
         parts += [" ", (self.model or "–", "bold"), " │ "]
         parts += ["aws ", (self.aws_profile or "default", "bold"), " · "]
+        if self.aws_account:
+            parts += [self.aws_account, " · "]
         parts += [self.aws_region or "no region", " │ ", self.cache or "cache –", " "]
         return Content.assemble(*parts)

@@ -106,6 +106,7 @@ def run_async(main: Coroutine[Any, Any, T]) -> T:
 def run_with_source(source: DataSource, work: Callable[[DataSource], Awaitable[T]]) -> T:
     """Run one async call on ``source`` to completion, close it, and turn failures into exits."""
     from logai.sources.base import DataSourceError
+    from logai.sources.notes import collect_notes
 
     async def main() -> T:
         try:
@@ -114,7 +115,12 @@ def run_with_source(source: DataSource, work: Callable[[DataSource], Awaitable[T
             await source.aclose()
 
     try:
-        return run_async(main())
+        with collect_notes() as notes:
+            try:
+                return run_async(main())
+            finally:
+                for line in notes:  # what the source left out, e.g. files it may not read
+                    note(f"logai: note: {line}")
     except DataSourceError as exc:
         fail(str(exc))
     except KeyboardInterrupt:

@@ -105,9 +105,14 @@ def _inside(real: str, root_real: str) -> bool:
     return os.path.commonpath([root_real, real]) == root_real
 
 
-def _inspect(path: Path, root: Path, root_real: str) -> LogFile | Skipped | None:
+def _inspect(path: Path, root: Path, root_real: str, *, via_links: bool = True
+             ) -> LogFile | Skipped | None:  # fmt: skip
     """What ``path`` is for a group: a readable log file, a file skipped with its reason, or
-    ``None`` when it vanished (rotated away) or is a folder."""
+    ``None`` when it vanished (rotated away) or is a folder.
+
+    ``via_links=False`` says that no symlink leads to ``path`` (a plain entry of a folder walk
+    that started inside the root), which spares resolving it.
+    """
     name = display_name(path, root)
     try:
         info = path.stat()
@@ -123,7 +128,7 @@ def _inspect(path: Path, root: Path, root_real: str) -> LogFile | Skipped | None
         return None
     # The LLM chooses group names, and log content can try to steer it: never let it read
     # files outside the folder the user pointed LogAI at (~/.aws/credentials, say).
-    if not _inside(os.path.realpath(path), root_real):
+    if via_links and not _inside(os.path.realpath(path), root_real):
         return Skipped(name, OUT_OF_ROOT)
     if not stat.S_ISREG(info.st_mode):
         return Skipped(
@@ -195,11 +200,12 @@ def _walk(folder: Path, root: Path, prefix: str, limits: WalkLimits, skipped: li
                     continue
                 if not (_looks_like_log(entry.name) and relative.startswith(prefix)):
                     continue
-                if entry.is_symlink() and entry.is_dir():
+                link = entry.is_symlink()
+                if link and entry.is_dir():
                     continue  # a folder reached through a symlink: never entered
             except OSError:
-                pass  # a symlink loop, say: _inspect names it
-            found = _inspect(path, root, root_real)
+                link = True  # a symlink loop, say: _inspect names it
+            found = _inspect(path, root, root_real, via_links=link)
             if isinstance(found, Skipped):
                 skipped.append(found)
             elif found is not None:

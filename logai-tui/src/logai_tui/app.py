@@ -9,6 +9,7 @@ created and warmed up in a worker once the first frame is painted (see
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -125,6 +126,17 @@ class LogAIApp(App[int]):
         else:
             # On top of the problems screen, which is the stack's base and cannot be popped.
             self.push_screen(self._chat_screen())
+
+    async def on_unmount(self) -> None:
+        """Close the log cache while the event loop its connections belong to still runs.
+
+        Left to the loop's shutdown, a cache sweep still running is cancelled half-way and
+        SQLAlchemy prints the traceback of that over the terminal the TUI just gave back.
+        """
+        if "logai.cache.store" in sys.modules:  # never imported: nothing was opened
+            from logai.cache.store import close_open_caches
+
+            await close_open_caches()
 
     def on_ready(self) -> None:
         """The first frame is on screen: answer the start-up benchmark if it is listening."""

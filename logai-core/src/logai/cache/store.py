@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import weakref
 import zlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from logai.cache.stats import CacheStats
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-__all__ = ["DB_FILENAME", "CacheHit", "LogCache"]
+__all__ = ["DB_FILENAME", "CacheHit", "LogCache", "close_open_caches"]
 
 T = TypeVar("T")
 
@@ -38,6 +39,25 @@ DB_FILENAME = "cache.sqlite3"
 DEFAULT_MAX_BYTES = 500 * 1024 * 1024
 #: Payloads larger than this are (de)compressed in a worker thread to keep the event loop free.
 _OFF_LOOP_BYTES = 256 * 1024
+
+
+#: Caches holding an engine (pooled aiosqlite connections), for :func:`close_open_caches`.
+_OPEN: weakref.WeakSet[LogCache] = weakref.WeakSet()
+
+
+async def close_open_caches() -> None:
+    """Close every cache whose connections belong to the running event loop.
+
+    An aiosqlite connection lives in the loop that opened it. If the loop closes first,
+    ``asyncio.run`` cancels whatever cache work is still running (a background sweep, say) and
+    the connection is handed back to SQLAlchemy's pool with a ``CancelledError`` in the middle
+    of its reset, which the pool prints as a traceback. Commands call this last thing inside
+    their loop, so that can only happen to a cache someone forgot to close, and not even then.
+    """
+    loop = asyncio.get_running_loop()
+    for cache in list(_OPEN):
+        if cache._engine_loop is loop:
+            await cache.aclose()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +109,8 @@ class LogCache:
         self._level = compression_level
         self._engine: AsyncEngine | None = None
         self._engine_loop: asyncio.AbstractEventLoop | None = None
+        #: Units of work under way; closing waits for them (see :meth:`_run`).
+        self._running: set[asyncio.Task[Any]] = set()
         self._open_lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
         self._schema_ready = False
@@ -171,10 +193,12 @@ class LogCache:
                 await engine.dispose()
                 raise
             self._engine, self._engine_loop = engine, loop
+            _OPEN.add(self)
             return engine
 
     async def _dispose(self) -> None:
         engine, self._engine, self._engine_loop = self._engine, None, None
+        _OPEN.discard(self)
         if engine is not None:
             # Connections of an event loop that is gone: nothing to save if closing fails.
             with contextlib.suppress(Exception):
@@ -192,7 +216,23 @@ class LogCache:
     # -- running one unit of work ----------------------------------------------------------
 
     async def _run(self, work: Callable[[AsyncConnection], Awaitable[T]], fallback: T) -> T:
-        """Run ``work`` in one write transaction; on failure recover or switch off."""
+        """Run ``work`` in one write transaction; on failure recover or switch off.
+
+        The transaction runs in its own task, shielded: a caller that is cancelled (Ctrl+C, a
+        cancelled answer) stops waiting at once, but the short transaction still commits or
+        rolls back and hands its connection back to the pool in one piece. Cancelling it
+        half-way would leave the pool resetting a connection whose driver call was cancelled,
+        which SQLAlchemy reports with a traceback. :meth:`aclose` waits for these tasks.
+        """
+        return await self._shielded(self._run_now(work, fallback))
+
+    async def _shielded(self, operation: Awaitable[T]) -> T:
+        task = asyncio.ensure_future(operation)
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+        return await asyncio.shield(task)
+
+    async def _run_now(self, work: Callable[[AsyncConnection], Awaitable[T]], fallback: T) -> T:
         for attempt in range(2):
             if self._problem is not None:
                 return fallback
@@ -442,7 +482,7 @@ class LogCache:
 
         removed = await self._run(work, 0)
         if self._problem is None:
-            await self._vacuum()
+            await self._shielded(self._vacuum())
         for leftover in self.path.parent.glob(f"{self.path.name}.corrupt-*"):
             leftover.unlink(missing_ok=True)
         return removed
@@ -536,8 +576,24 @@ class LogCache:
     # -- shutting down ---------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        """Finish a running sweep and close the connections. Safe to call more than once."""
+        """Finish a running sweep and close the connections. Safe to call more than once.
+
+        Runs to the end even when the caller is cancelled meanwhile (a second Ctrl+C): closing
+        half-way is what leaves connections to be reset during the loop's shutdown.
+        """
+        closing = asyncio.ensure_future(self._close())
+        try:
+            await asyncio.shield(closing)
+        except asyncio.CancelledError:
+            await closing
+            raise
+
+    async def _close(self) -> None:
         await self.janitor.aclose()
+        loop = asyncio.get_running_loop()
+        running = [task for task in self._running if task.get_loop() is loop]
+        if running:
+            await asyncio.wait(running)
         await self._dispose()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -94,11 +94,31 @@ def open_source(settings: LogAISettings, name: str | None) -> DataSource:
         fail(str(exc), EXIT_USAGE)
 
 
-def run_with_source(source: DataSource, work: Callable[[DataSource], Awaitable[T]]) -> T:
-    """Run one async call on ``source`` to completion, close it, and turn failures into exits."""
+def run_async(main: Coroutine[Any, Any, T]) -> T:
+    """Run ``main`` in a new event loop, closing every cache opened in it before the loop ends.
+
+    Every command runs its async work through here (Ctrl+C included: ``asyncio.run`` cancels
+    ``main``, the caches are closed, then ``KeyboardInterrupt`` is raised to the caller), so
+    no cache connection is still open when the loop shuts down (see
+    :func:`logai.cache.store.close_open_caches`).
+    """
     import asyncio
 
+    from logai.cache.store import close_open_caches
+
+    async def guarded() -> T:
+        try:
+            return await main
+        finally:
+            await close_open_caches()
+
+    return asyncio.run(guarded())
+
+
+def run_with_source(source: DataSource, work: Callable[[DataSource], Awaitable[T]]) -> T:
+    """Run one async call on ``source`` to completion, close it, and turn failures into exits."""
     from logai.sources.base import DataSourceError
+    from logai.sources.notes import collect_notes
 
     async def main() -> T:
         try:
@@ -107,7 +127,12 @@ def run_with_source(source: DataSource, work: Callable[[DataSource], Awaitable[T
             await source.aclose()
 
     try:
-        return asyncio.run(main())
+        with collect_notes() as notes:
+            try:
+                return run_async(main())
+            finally:
+                for line in notes:  # what the source left out, e.g. files it may not read
+                    note(f"logai: note: {line}")
     except DataSourceError as exc:
         fail(str(exc))
     except KeyboardInterrupt:

@@ -6,7 +6,6 @@ only the answer. ``--json`` prints the orchestrator's event stream as JSON lines
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from typing import TYPE_CHECKING
@@ -15,6 +14,7 @@ import click
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
+    from logai.llm.orchestrator import Orchestrator
 
 
 @click.command("ask")
@@ -26,7 +26,14 @@ def ask(
     question: tuple[str, ...], model: str | None, source_name: str | None, as_json: bool
 ) -> None:
     """Ask one question about your logs and stream the answer."""
-    from logai.cli._common import load_settings_or_exit, require_ready
+    from logai.cli._common import (
+        EXIT_FAILED,
+        EXIT_INTERRUPTED,
+        fail,
+        load_settings_or_exit,
+        require_ready,
+        run_async,
+    )
 
     overrides = {"llm_model": model} if model else {}
     if source_name:
@@ -36,17 +43,29 @@ def ask(
     text = " ".join(question).strip()
     if not text:
         raise click.UsageError("The question is empty.")
-    ok = asyncio.run(_run(settings, text, as_json))
-    sys.exit(0 if ok else 1)
+    try:
+        ok = run_async(_run(settings, text, as_json))
+    except KeyboardInterrupt:
+        sys.stdout.flush()
+        fail("interrupted.", EXIT_INTERRUPTED)
+    sys.exit(0 if ok else EXIT_FAILED)
 
 
 async def _run(settings: LogAISettings, question: str, as_json: bool) -> bool:
-    from logai.frontends.render import PlaceholderStreamRestorer, activity_line
-    from logai.llm.events import Done, TextDelta
     from logai.llm.orchestrator import Orchestrator
     from logai.terminal import json_safe
 
     orchestrator = Orchestrator(settings)
+    try:
+        return await _answer(orchestrator, question, as_json)
+    finally:
+        await orchestrator.aclose()
+
+
+async def _answer(orchestrator: Orchestrator, question: str, as_json: bool) -> bool:
+    from logai.frontends.render import PlaceholderStreamRestorer, activity_line
+    from logai.llm.events import Done, TextDelta
+
     restorer = PlaceholderStreamRestorer(orchestrator.restore)
     ok = False
     wrote_text = False

@@ -92,27 +92,42 @@ class PlainChat:
             f"LogAI — model {self.orchestrator.model}. Type /help for commands, /quit to leave.\n"
         )
         with asyncio.Runner() as runner:
-            runner.run(self.orchestrator.warm_up())
-            while True:
-                try:
-                    line = self._read("you> ")
-                except KeyboardInterrupt:
-                    self.stdout.write("\n")
-                    continue
-                if line is None:
-                    self.stdout.write("\n")
+            try:
+                return self._loop(runner)
+            finally:
+                # Before the runner closes its loop: the cache's connections live in it.
+                runner.run(self._close())
+
+    async def _close(self) -> None:
+        from logai.cache.store import close_open_caches
+
+        try:
+            await self.orchestrator.aclose()
+        finally:
+            await close_open_caches()
+
+    def _loop(self, runner: asyncio.Runner) -> int:
+        runner.run(self.orchestrator.warm_up())
+        while True:
+            try:
+                line = self._read("you> ")
+            except KeyboardInterrupt:
+                self.stdout.write("\n")
+                continue
+            if line is None:
+                self.stdout.write("\n")
+                return 0
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith("/"):
+                if not self.handle_command(line):
                     return 0
-                line = line.strip()
-                if not line:
-                    continue
-                if line.startswith("/"):
-                    if not self.handle_command(line):
-                        return 0
-                    continue
-                try:
-                    runner.run(self.answer(line))
-                except KeyboardInterrupt:
-                    self.stderr.write("\n[answer cancelled]\n")
+                continue
+            try:
+                runner.run(self.answer(line))
+            except KeyboardInterrupt:
+                self.stderr.write("\n[answer cancelled]\n")
 
 
 def run(context: FrontendContext) -> int:

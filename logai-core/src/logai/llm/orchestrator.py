@@ -149,6 +149,10 @@ class Orchestrator:
         with contextlib.suppress(Exception):
             await asyncio.to_thread(lambda: self.conversation)
 
+    async def aclose(self) -> None:
+        """Close the data source and its cache; a frontend calls this before its loop ends."""
+        await self._context.aclose()
+
     def clear(self) -> None:
         """Forget the conversation (placeholder numbering carries on, so nothing is reused)."""
         if self._conversation is not None:

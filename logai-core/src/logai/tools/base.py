@@ -78,6 +78,11 @@ class ToolContext:
                     )
         return self._source
 
+    async def aclose(self) -> None:
+        """Close the data source (and the cache behind it) if one was created."""
+        if self._source is not None:
+            await self._source.aclose()
+
 
 ToolBody = Callable[[Any, ToolContext], Awaitable["ToolResult | str"]]
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from logai.sources.notes import collect_notes
 from logai.tools.base import Tool, ToolContext, ToolError, ToolResult, tool
 
 if TYPE_CHECKING:
@@ -100,6 +101,11 @@ def _range(context: ToolContext, start: TimeArg, end: TimeArg) -> tuple[datetime
         raise ToolError(str(exc)) from None
 
 
+def _with_notes(text: str, notes: list[str]) -> str:
+    """``text`` followed by what the source left out ("Skipped 1 file …"), if anything."""
+    return "\n".join([text, *(f"Note: {note}" for note in notes)])
+
+
 def _span(start: datetime, end: datetime) -> str:
     from logai.timeparse import format_time
 
@@ -113,10 +119,11 @@ def _span(start: datetime, end: datetime) -> str:
 )
 async def list_log_groups(args: ListLogGroupsArgs, context: ToolContext) -> ToolResult:
     source = await context.source()
-    groups = await source.list_log_groups(args.prefix or None, args.limit)
+    with collect_notes() as notes:
+        groups = await source.list_log_groups(args.prefix or None, args.limit)
     where = f" starting with '{args.prefix}'" if args.prefix else ""
     if not groups:
-        return ToolResult(text=f"No log groups{where}.", summary="0 log groups")
+        return ToolResult(text=_with_notes(f"No log groups{where}.", notes), summary="0 log groups")
     lines = [
         f"{len(groups)} log groups{where}"
         + (" (limit reached)" if len(groups) >= args.limit else "")
@@ -129,7 +136,8 @@ async def list_log_groups(args: ListLogGroupsArgs, context: ToolContext) -> Tool
         if group.retention_days is not None:
             details.append(f"retention {group.retention_days}d")
         lines.append(group.name + (f" ({', '.join(details)})" if details else ""))
-    return ToolResult(text="\n".join(lines), summary=f"{len(groups)} log groups")
+    text = _with_notes("\n".join(lines), notes)
+    return ToolResult(text=text, summary=f"{len(groups)} log groups")
 
 
 @tool(
@@ -141,11 +149,15 @@ async def list_log_groups(args: ListLogGroupsArgs, context: ToolContext) -> Tool
 async def fetch_logs(args: FetchLogsArgs, context: ToolContext) -> ToolResult:
     start, end = _range(context, args.start_time, args.end_time)
     source = await context.source()
-    events = await source.fetch_logs(args.log_group, start, end, args.filter_pattern, args.limit)
+    with collect_notes() as notes:
+        events = await source.fetch_logs(
+            args.log_group, start, end, args.filter_pattern, args.limit
+        )
     filtered = f", filter {args.filter_pattern!r}" if args.filter_pattern else ""
     header = f"{args.log_group}, {_span(start, end)}{filtered}: {len(events)} events"
     if len(events) >= args.limit:
         header += f" (limit {args.limit} reached: there may be more; narrow the range or filter)"
+    header = _with_notes(header, notes)
     return ToolResult(
         events=events, header=header, summary=f"{len(events)} events", summarize=args.summarize
     )
@@ -159,9 +171,10 @@ async def fetch_logs(args: FetchLogsArgs, context: ToolContext) -> ToolResult:
 async def search_logs(args: SearchLogsArgs, context: ToolContext) -> ToolResult:
     start, end = _range(context, args.start_time, args.end_time)
     source = await context.source()
-    events = await source.search_logs(
-        args.log_groups, args.pattern, start, end, args.limit, prefixes=args.log_group_prefixes
-    )
+    with collect_notes() as notes:
+        events = await source.search_logs(
+            args.log_groups, args.pattern, start, end, args.limit, prefixes=args.log_group_prefixes
+        )
     targets = ", ".join([*args.log_groups, *(f"{p}*" for p in args.log_group_prefixes)])
     groups_hit = len({event.group for event in events})
     header = (
@@ -170,6 +183,7 @@ async def search_logs(args: SearchLogsArgs, context: ToolContext) -> ToolResult:
     )
     if len(events) >= args.limit:
         header += f" (limit {args.limit} reached: there may be more)"
+    header = _with_notes(header, notes)
     return ToolResult(
         events=events,
         header=header,

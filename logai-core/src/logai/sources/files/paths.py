@@ -12,13 +12,21 @@ editor swap files), folders reached through symlinks (a loop would never end), a
 plainly not logs (archives other than gzip, images, databases, bytecode). The walk is bounded in
 depth and in entries visited, so pointing ``LOGAI_FILES_ROOT`` at ``/`` is slow to answer, not
 fatal.
+
+A file that cannot be read is *skipped*, never fatal for the folder or glob it is part of: a
+symlink out of the root, a broken symlink, a symlink loop, a file this user may not read, a FIFO,
+socket or device (opening a FIFO would wait forever for a writer). Each is reported as a
+:class:`Skipped` with its reason, so the caller can say what was left out. Only a group that is
+nothing but such files (or one named directly) is an error.
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
 import itertools
 import os
+import stat
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +34,15 @@ from pathlib import Path
 
 from logai.sources.base import SourceAccessDenied, SourceNotFound, SourceValidationError
 
-__all__ = ["LogFile", "WalkLimits", "display_name", "list_files", "resolve_group"]
+__all__ = [
+    "LogFile",
+    "Skipped",
+    "WalkLimits",
+    "describe_skipped",
+    "display_name",
+    "list_files",
+    "resolve_group",
+]
 
 _GLOB_CHARS = frozenset("*?[")
 #: Suffixes that are never log text (compressed logs other than gzip are not supported either).
@@ -68,12 +84,72 @@ def display_name(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _log_file(path: Path, root: Path) -> LogFile | None:
+@dataclass(frozen=True)
+class Skipped:
+    """A file of a folder or glob that is left out, and why (a phrase: "a broken symlink")."""
+
+    name: str
+    reason: str
+
+
+OUT_OF_ROOT = "a symlink out of the files root"
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def _inside(real: str, root_real: str) -> bool:
+    return os.path.commonpath([root_real, real]) == root_real
+
+
+def _inspect(path: Path, root: Path, root_real: str, *, via_links: bool = True
+             ) -> LogFile | Skipped | None:  # fmt: skip
+    """What ``path`` is for a group: a readable log file, a file skipped with its reason, or
+    ``None`` when it vanished (rotated away) or is a folder.
+
+    ``via_links=False`` says that no symlink leads to ``path`` (a plain entry of a folder walk
+    that started inside the root), which spares resolving it.
+    """
+    name = display_name(path, root)
     try:
-        stat = path.stat()
-    except OSError:
-        return None  # vanished (rotation) or unreadable metadata: not listable
-    return LogFile(path, display_name(path, root), stat.st_size, stat.st_mtime_ns // 1_000_000)
+        info = path.stat()
+    except FileNotFoundError:
+        return Skipped(name, "a broken symlink") if path.is_symlink() else None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Skipped(name, "a symlink loop")
+        if isinstance(exc, PermissionError):
+            return Skipped(name, "permission denied")
+        return Skipped(name, f"unreadable ({exc.strerror or type(exc).__name__})")
+    if stat.S_ISDIR(info.st_mode):
+        return None
+    # The LLM chooses group names, and log content can try to steer it: never let it read
+    # files outside the folder the user pointed LogAI at (~/.aws/credentials, say).
+    if via_links and not _inside(os.path.realpath(path), root_real):
+        return Skipped(name, OUT_OF_ROOT)
+    if not stat.S_ISREG(info.st_mode):
+        return Skipped(
+            name, f"not a regular file ({_KINDS.get(stat.S_IFMT(info.st_mode), 'special')})"
+        )
+    if not os.access(path, os.R_OK):
+        return Skipped(name, "permission denied")
+    return LogFile(path, name, info.st_size, info.st_mtime_ns // 1_000_000)
+
+
+def _printable(name: str) -> str:
+    """A file name as it may be shown: control characters escaped, never sent to a terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
+def describe_skipped(skipped: list[Skipped], shown: int = 5) -> str:
+    """One line naming what was skipped and why: ``Skipped 2 files that cannot be read: …``."""
+    named = ", ".join(f"{_printable(item.name)} ({item.reason})" for item in skipped[:shown])
+    more = f" and {len(skipped) - shown} more" if len(skipped) > shown else ""
+    noun = "file" if len(skipped) == 1 else "files"
+    return f"Skipped {len(skipped)} {noun} that cannot be read: {named}{more}."
 
 
 def _looks_like_log(name: str) -> bool:
@@ -90,7 +166,9 @@ def _could_contain(relative_dir: str, prefix: str) -> bool:
     return folder.startswith(prefix) or prefix.startswith(folder)
 
 
-def _walk(folder: Path, root: Path, prefix: str, limits: WalkLimits) -> Iterator[Path]:
+def _walk(folder: Path, root: Path, prefix: str, limits: WalkLimits, skipped: list[Skipped]
+          ) -> Iterator[LogFile]:  # fmt: skip
+    root_real = os.path.realpath(root)
     queue: deque[tuple[Path, int]] = deque([(folder, 0)])
     visited = 0
     while queue:
@@ -100,8 +178,13 @@ def _walk(folder: Path, root: Path, prefix: str, limits: WalkLimits) -> Iterator
                 # Bounded before sorting: a folder of a million files costs the bound, not more.
                 window = itertools.islice(scan, limits.max_entries - visited + 1)
                 entries = sorted(window, key=lambda entry: entry.name)
+        except PermissionError:
+            if depth == 0:
+                raise
+            skipped.append(Skipped(display_name(current, root) + "/", "permission denied"))
+            continue
         except OSError:
-            continue  # an unreadable or vanished folder hides only itself
+            continue  # a vanished folder hides only itself
         for entry in entries:
             visited += 1
             if visited > limits.max_entries:
@@ -114,19 +197,41 @@ def _walk(folder: Path, root: Path, prefix: str, limits: WalkLimits) -> Iterator
                 if entry.is_dir(follow_symlinks=False):
                     if depth < limits.max_depth and _could_contain(relative, prefix):
                         queue.append((path, depth + 1))
-                elif (
-                    entry.is_file() and _looks_like_log(entry.name) and relative.startswith(prefix)
-                ):
-                    yield path
+                    continue
+                if not (_looks_like_log(entry.name) and relative.startswith(prefix)):
+                    continue
+                link = entry.is_symlink()
+                if link and entry.is_dir():
+                    continue  # a folder reached through a symlink: never entered
             except OSError:
-                continue
+                link = True  # a symlink loop, say: _inspect names it
+            found = _inspect(path, root, root_real, via_links=link)
+            if isinstance(found, Skipped):
+                skipped.append(found)
+            elif found is not None:
+                yield found
 
 
-def list_files(folder: Path, root: Path, prefix: str = "", limits: WalkLimits | None = None
-               ) -> list[LogFile]:  # fmt: skip
-    """Log files below ``folder`` whose display name starts with ``prefix``, sorted by name."""
-    found = (_log_file(path, root) for path in _walk(folder, root, prefix, limits or WalkLimits()))
-    return sorted((item for item in found if item is not None), key=lambda item: item.name)
+def list_files(
+    folder: Path,
+    root: Path,
+    prefix: str = "",
+    limits: WalkLimits | None = None,
+    skipped: list[Skipped] | None = None,
+) -> list[LogFile]:
+    """Readable log files below ``folder`` whose display name starts with ``prefix``, by name.
+
+    Files that cannot be read are appended to ``skipped`` (when given) instead. Raises
+    :class:`SourceAccessDenied` when ``folder`` itself cannot be listed.
+    """
+    left_out = skipped if skipped is not None else []
+    try:
+        found = list(_walk(folder, root, prefix, limits or WalkLimits(), left_out))
+    except PermissionError:
+        raise SourceAccessDenied(
+            f"Cannot list the folder {folder}: permission denied for this user.", action="read"
+        ) from None
+    return sorted(found, key=lambda item: item.name)
 
 
 def _suggestions(name: str, root: Path, limits: WalkLimits) -> list[str]:
@@ -156,56 +261,92 @@ def _split_glob(pattern: Path) -> tuple[Path, str]:
     return Path(*parts[:first]), "/".join(parts[first:])
 
 
-def _glob_files(pattern: Path, root: Path, limits: WalkLimits) -> list[LogFile]:
+def _glob_files(pattern: Path, root: Path, limits: WalkLimits, skipped: list[Skipped]
+                ) -> list[LogFile]:  # fmt: skip
     base, relative = _split_glob(pattern)
+    root_real = os.path.realpath(root)
     found: list[LogFile] = []
     for visited, path in enumerate(base.glob(relative)):
         if visited >= limits.max_entries:
             break
-        if path.is_file():
-            item = _log_file(path, root)
-            if item is not None:
-                found.append(item)
+        if not _looks_like_log(path.name):
+            continue
+        item = _inspect(path, root, root_real)
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        elif item is not None:
+            found.append(item)
     return found
 
 
-def resolve_group(name: str, root: Path, limits: WalkLimits | None = None) -> list[LogFile]:
-    """The files of group ``name``, oldest modification first (the order rotation leaves them).
+def _named_file(path: Path, root: Path) -> LogFile:
+    """The one file a group names directly: readable, or an error saying why not."""
+    item = _inspect(path, root, os.path.realpath(root))
+    if isinstance(item, LogFile):
+        return item
+    if item is None:
+        raise SourceNotFound(f"{path} disappeared while it was being opened.", name=str(path))
+    if item.reason == OUT_OF_ROOT:
+        raise _outside(path, root)
+    if item.reason.startswith("not a regular file"):
+        raise SourceValidationError(
+            f"{path} is {item.reason.removeprefix('not a regular file (').rstrip(')')}, not a "
+            "log file: only regular files (plain or gzip) can be read."
+        )
+    if item.reason == "permission denied":
+        raise SourceAccessDenied(
+            f"Cannot read {path}: permission denied for this user.", action="read"
+        )
+    raise SourceNotFound(f"Cannot read {path}: it is {item.reason}.", name=str(path))
 
-    Raises :class:`SourceNotFound` (with close names) when nothing matches, and
-    :class:`SourceAccessDenied` when the file exists but cannot be read.
+
+def _outside(path: Path, root: Path) -> SourceAccessDenied:
+    return SourceAccessDenied(
+        f"{path} is outside the files root {root}. Only files under the root can be read; "
+        "set LOGAI_FILES_ROOT to a folder that contains it.",
+        action="read",
+    )
+
+
+def resolve_group(
+    name: str,
+    root: Path,
+    limits: WalkLimits | None = None,
+    skipped: list[Skipped] | None = None,
+) -> list[LogFile]:
+    """The readable files of group ``name``, oldest modification first (rotation's order).
+
+    Files of a folder or glob that cannot be read are appended to ``skipped`` (when given) and
+    left out. Raises :class:`SourceNotFound` (with close names) when nothing matches,
+    :class:`SourceAccessDenied` when the group lies outside the root or none of its files can
+    be read, and :class:`SourceValidationError` for a name that is not a log file (a FIFO).
     """
     walk_limits = limits or WalkLimits()
+    left_out: list[Skipped] = []
     cleaned = name.strip()
     if not cleaned:
         raise SourceValidationError("A log group name is required (a file, folder or glob).")
     expanded = Path(cleaned).expanduser()
     path = expanded if expanded.is_absolute() else root / expanded
     if _GLOB_CHARS.intersection(cleaned):
-        files = _glob_files(path, root, walk_limits)
-        if not files:
+        files = _glob_files(path, root, walk_limits, left_out)
+        if not files and not left_out:
             raise _not_found(cleaned, root, walk_limits)
-    elif path.is_file():
-        item = _log_file(path, root)
-        files = [item] if item is not None else []
     elif path.is_dir():
-        files = list_files(path, root, "", walk_limits)
+        if not _inside(os.path.realpath(path), os.path.realpath(root)):
+            raise _outside(path, root)
+        files = list_files(path, root, "", walk_limits, left_out)
+    elif path.exists() or path.is_symlink():
+        files = [_named_file(path, root)]
     else:
         raise _not_found(cleaned, root, walk_limits)
-    root_real = os.path.realpath(root)
-    for item in files:
-        real = os.path.realpath(item.path)
-        # The LLM chooses group names, and log content can try to steer it: never let it read
-        # files outside the folder the user pointed LogAI at (~/.aws/credentials, say).
-        if os.path.commonpath([root_real, real]) != root_real:
-            raise SourceAccessDenied(
-                f"{item.path} is outside the files root {root}. Only files under the root can "
-                "be read; set LOGAI_FILES_ROOT to a folder that contains it.",
-                action="read",
-            )
-        if not os.access(item.path, os.R_OK):
-            raise SourceAccessDenied(
-                f"Cannot read {item.path}: permission denied for this user.", action="read"
-            )
+    if not files and left_out:
+        if all(item.reason == OUT_OF_ROOT for item in left_out):
+            raise _outside(path, root)
+        raise SourceAccessDenied(
+            f"Nothing in '{cleaned}' can be read. {describe_skipped(left_out)}", action="read"
+        )
+    if skipped is not None:
+        skipped.extend(left_out)
     unique = {os.path.realpath(item.path): item for item in files}
     return sorted(unique.values(), key=lambda item: (item.mtime_ms, item.name))

@@ -14,6 +14,7 @@ are usually skipped whole by their modification time instead.
 from __future__ import annotations
 
 import gzip
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -43,7 +44,13 @@ def is_gzip(path: Path) -> bool:
 
 
 def open_log(path: Path) -> LogHandle:
-    """Open a log file for binary reading, decompressing gzip transparently."""
+    """Open a log file for binary reading, decompressing gzip transparently.
+
+    Only a regular file is opened: a FIFO put in a log's place would block the open until some
+    process wrote to it. Raises :class:`PermissionError` for anything else.
+    """
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise PermissionError(f"{path} is not a regular file")
     if is_gzip(path):
         return gzip.GzipFile(path, "rb")
     return path.open("rb", buffering=_BUFFER)

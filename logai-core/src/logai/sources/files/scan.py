@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from logai.sources.base import SourceAccessDenied
 from logai.sources.files.collect import Kept, OldestKeeper
 from logai.sources.files.events import EventLimits, assemble
-from logai.sources.files.paths import LogFile
+from logai.sources.files.paths import LogFile, Skipped
 from logai.sources.files.reader import iter_lines, open_log, seek_to_time
 from logai.sources.files.timestamps import TimestampParser
 
@@ -53,6 +53,8 @@ class ScanRequest:
     tolerance_ms: int
     limits: EventLimits = field(default_factory=EventLimits)
     cancelled: threading.Event = field(default_factory=threading.Event)
+    skipped: list[Skipped] = field(default_factory=list)
+    """Files that turned out unreadable when opened (permissions changed since listing)."""
 
     def horizon_ms(self) -> tuple[int, int]:
         """(latest time an event can still be kept, time past which a file is read no further).
@@ -102,8 +104,8 @@ def scan_files(files: list[tuple[str, LogFile]], request: ScanRequest) -> None:
     """Scan ``(group, file)`` pairs into ``request.keeper``.
 
     A file that disappears mid-scan (rotated away) or whose gzip stream is truncated (still being
-    written, or damaged) contributes what could be read; an unreadable file raises
-    :class:`SourceAccessDenied`.
+    written, or damaged) contributes what could be read. A file that cannot be opened is added
+    to ``request.skipped``, unless it is the only one: then :class:`SourceAccessDenied` says so.
     """
     for group, item in files:
         if item.mtime_ms < request.start_ms - MTIME_SLACK_MS:
@@ -111,9 +113,11 @@ def scan_files(files: list[tuple[str, LogFile]], request: ScanRequest) -> None:
         try:
             _scan_one(item, group, request)
         except PermissionError:
-            raise SourceAccessDenied(
-                f"Cannot read {item.path}: permission denied for this user.", action="read"
-            ) from None
+            if len(files) == 1:
+                raise SourceAccessDenied(
+                    f"Cannot read {item.path}: permission denied for this user.", action="read"
+                ) from None
+            request.skipped.append(Skipped(item.name, "permission denied"))
         except FileNotFoundError:
             continue
         except (EOFError, gzip.BadGzipFile, zlib.error):

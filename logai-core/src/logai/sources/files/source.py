@@ -34,8 +34,16 @@ from logai.sources.base import (
 from logai.sources.files.collect import Kept, OldestKeeper
 from logai.sources.files.events import EventLimits
 from logai.sources.files.filters import parse_filter
-from logai.sources.files.paths import LogFile, WalkLimits, list_files, resolve_group
+from logai.sources.files.paths import (
+    LogFile,
+    Skipped,
+    WalkLimits,
+    describe_skipped,
+    list_files,
+    resolve_group,
+)
 from logai.sources.files.scan import ScanRequest, scan_files
+from logai.sources.notes import add_note
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
@@ -125,9 +133,11 @@ class FilesSource(DataSource):
         if limit < 1:
             raise SourceValidationError(f"limit must be at least 1, got {limit}.")
         self._require_root()
+        skipped: list[Skipped] = []
         files = await self._in_worker(
-            lambda _: list_files(self.root, self.root, prefix or "", self.walk_limits)
+            lambda _: list_files(self.root, self.root, prefix or "", self.walk_limits, skipped)
         )
+        _note_skipped(skipped)
         return [_to_group(item) for item in files[:limit]]
 
     async def fetch_logs(
@@ -142,8 +152,10 @@ class FilesSource(DataSource):
         matcher = _matcher(filter_pattern)
 
         def work(cancelled: threading.Event) -> list[Kept]:
-            files = [(group, item) for item in resolve_group(group, self.root, self.walk_limits)]
-            return self._scan(files, start_ms, end_ms, matcher, limit, cancelled)
+            skipped: list[Skipped] = []
+            found = resolve_group(group, self.root, self.walk_limits, skipped)
+            files = [(group, item) for item in found]
+            return self._scan(files, start_ms, end_ms, matcher, limit, skipped, cancelled)
 
         return [_to_event(kept) for kept in await self._in_worker(work)]
 
@@ -163,8 +175,9 @@ class FilesSource(DataSource):
         matcher = _matcher(pattern)
 
         def work(cancelled: threading.Event) -> list[Kept]:
-            return self._scan(self._search_targets(groups, prefixes), start_ms, end_ms, matcher,
-                              limit, cancelled)  # fmt: skip
+            skipped: list[Skipped] = []
+            files = self._search_targets(groups, prefixes, skipped)
+            return self._scan(files, start_ms, end_ms, matcher, limit, skipped, cancelled)
 
         return [_to_event(kept) for kept in await self._in_worker(work)]
 
@@ -179,17 +192,17 @@ class FilesSource(DataSource):
             )
 
     def _search_targets(
-        self, groups: Sequence[str], prefixes: Sequence[str]
+        self, groups: Sequence[str], prefixes: Sequence[str], skipped: list[Skipped]
     ) -> list[tuple[str, LogFile]]:
         """Every file of the named groups and of the groups under each prefix, once each."""
         targets: dict[str, tuple[str, LogFile]] = {}
         for group in dict.fromkeys(groups):
-            for item in resolve_group(group, self.root, self.walk_limits):
+            for item in resolve_group(group, self.root, self.walk_limits, skipped):
                 targets.setdefault(os.path.realpath(item.path), (group, item))
         if prefixes:
             self._require_root()
         for prefix in dict.fromkeys(prefixes):
-            for item in list_files(self.root, self.root, prefix, self.walk_limits):
+            for item in list_files(self.root, self.root, prefix, self.walk_limits, skipped):
                 targets.setdefault(os.path.realpath(item.path), (item.name, item))
         return sorted(targets.values(), key=lambda pair: (pair[1].mtime_ms, pair[1].name))
 
@@ -200,8 +213,10 @@ class FilesSource(DataSource):
         end_ms: int,
         matcher: Callable[[bytes], bool] | None,
         limit: int,
+        skipped: list[Skipped],
         cancelled: threading.Event,
     ) -> list[Kept]:
+        """Scan ``files``; what was skipped, while resolving or now, becomes a note."""
         request = ScanRequest(
             start_ms=start_ms,
             end_ms=end_ms,
@@ -212,6 +227,7 @@ class FilesSource(DataSource):
             cancelled=cancelled,
         )
         scan_files(files, request)
+        _note_skipped([*skipped, *request.skipped])
         return request.keeper.events()
 
     async def _in_worker(self, work: Callable[[threading.Event], T]) -> T:
@@ -222,6 +238,13 @@ class FilesSource(DataSource):
         except asyncio.CancelledError:
             cancelled.set()
             raise
+
+
+def _note_skipped(skipped: list[Skipped]) -> None:
+    """Tell the caller (the user, the LLM) which files were left out, and why."""
+    unique = list({item.name: item for item in skipped}.values())
+    if unique:
+        add_note(describe_skipped(unique))
 
 
 def _to_group(item: LogFile) -> LogGroup:

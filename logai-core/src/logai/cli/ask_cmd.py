@@ -53,7 +53,6 @@ def ask(
 
 async def _run(settings: LogAISettings, question: str, as_json: bool) -> bool:
     from logai.llm.orchestrator import Orchestrator
-    from logai.terminal import json_safe
 
     orchestrator = Orchestrator(settings)
     try:
@@ -65,6 +64,7 @@ async def _run(settings: LogAISettings, question: str, as_json: bool) -> bool:
 async def _answer(orchestrator: Orchestrator, question: str, as_json: bool) -> bool:
     from logai.frontends.render import PlaceholderStreamRestorer, activity_line
     from logai.llm.events import Done, TextDelta
+    from logai.terminal import json_safe
 
     restorer = PlaceholderStreamRestorer(orchestrator.restore)
     ok = False

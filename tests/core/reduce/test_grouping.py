@@ -73,7 +73,12 @@ def test_group_lines_reads_timestamps_of_json_lines() -> None:
 def test_group_lines_groups_access_logs_by_request_shape() -> None:
     groups = group_lines(_lines("nginx.log"))
     templates = {g.template for g in groups}
-    assert templates == {'"GET <*>" <*> "-" "<*>"', '"POST <*>" <*> "-" "<*>"'}
+    assert templates == {
+        "client=<*> ident=- user=- method=GET path=<*> protocol=HTTP/1.1 status=2xx bytes=<*> "
+        'referer="-" user_agent="curl/8.0"',
+        "client=<*> ident=- user=- method=POST path=/api/login protocol=HTTP/1.1 status=4xx "
+        'bytes=<*> referer="-" user_agent="curl/8.0"',
+    }
     assert sum(g.count for g in groups) == 4
 
 

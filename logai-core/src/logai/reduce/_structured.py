@@ -1,0 +1,279 @@
+"""Recognise structured lines and cut them into a shape and field values, not into words.
+
+A JSON record, a logfmt line or an HTTP access-log line says what happened by its *shape*: which
+keys it has, which event-naming field values it carries, its status class. Its other values
+(ids, paths, user agents, ``GET``/``POST``, ``true``/``false``) vary from line to line and must
+not split the event, however few distinct values they have. Treating such lines as text splits
+one event into dozens of groups (a word such as ``POST`` or ``cache`` is not masked), so they
+are recognised per line and grouped here by shape; free text goes the text path.
+
+Recognised, per line, cheapest test first:
+
+- **JSON objects** (``{...}``): nested objects are flattened to dotted keys; a list is one value.
+- **logfmt** (Go slog/logrus, OpenTelemetry): the whole line is ``key=value`` pairs (at least
+  three, values bare or double-quoted).
+- **klog structured** (kubelet and other Kubernetes components): a glog header, then a quoted
+  message and ``key=value`` pairs.
+- **HTTP access logs** (nginx/Apache combined, ingress-nginx, envoy): a quoted
+  ``"METHOD target HTTP/x"`` followed by a three-digit status; the fields around it are
+  positional.
+
+The shape is the format, the field names in order, the message (masked later, like any text)
+and the status class (``2xx``…``5xx``) of a field whose name says status. Fields whose name
+says they name the event (``type``, ``eventName``, ``action``, ``reason``…) keep their value in
+the shape *provisionally*: :mod:`logai.reduce.grouping` drops it when the value turns out to
+vary too much across lines to be an event name. Levels and timestamps are not fields: the level
+is the group's severity, the time its first/last timestamp.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import NamedTuple
+
+from logai.reduce._header import canonical_level
+
+_MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "body", "event")
+_LEVEL_KEYS = frozenset(
+    {"level", "severity", "levelname", "log.level", "lvl", "loglevel", "@level", "severity_text"}
+)
+_TIME_KEYS = frozenset(
+    {"timestamp", "time", "ts", "@timestamp", "asctime", "datetime", "t", "eventtime", "date"}
+)
+#: Keys whose value names the kind of event (lower-cased, last dotted part).
+_KIND_KEYS = frozenset(
+    {
+        "type", "event_type", "eventtype", "eventname", "event_name", "action", "reason", "kind",
+        "op", "operation", "verb", "eventsource", "event_source", "category", "activity",
+    }
+)  # fmt: skip
+_HTTP_METHODS = "GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE|PROPFIND"
+_ACCESS_RE = re.compile(rf'"(?P<method>{_HTTP_METHODS}|-) ?(?P<target>\S*) ?(?P<proto>[^"\s]*)" (?P<status>[1-5]\d\d)\b')  # fmt: skip  # noqa: E501
+# Positional fields of an access log: a quoted string, a bracketed one, or a bare token that
+# continues over ``, `` (ingress-nginx writes upstream lists as ``a:80, b:80``).
+_FIELD_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|(?:[^\s",\[]+,\s+)*[^\s"\[]+')
+_PAIR = r'[A-Za-z_@][\w.\-/@]*=(?:"(?:[^"\\]|\\.)*"|[^\s"]*)'
+_LOGFMT_RE = re.compile(rf"(?:{_PAIR}\s+){{2,}}{_PAIR}\s*")
+_PAIR_RE = re.compile(r'([A-Za-z_@][\w.\-/@]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)')
+_KLOG_RE = re.compile(r'[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.\-/]+:\d+\] "((?:[^"\\]|\\.)*)"')
+_KLOG_LEVELS = {"I": "INFO", "W": "WARN", "E": "ERROR", "F": "FATAL"}
+_KLOG_PAIRS_RE = re.compile(rf"(?:\s+{_PAIR})*\s*")
+
+#: Field names of the common access-log layouts, by their number of fields before and after the
+#: request (anything else is numbered).
+_LAYOUTS: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]] = {
+    (4, 3): (("client", "ident", "user", "time"), ("bytes", "referer", "user_agent")),
+    (4, 12): (
+        ("client", "ident", "user", "time"),
+        (
+            "bytes",
+            "referer",
+            "user_agent",
+            "request_length",
+            "request_time",
+            "upstream_name",
+            "upstream_alternative",
+            "upstream_addr",
+            "upstream_bytes",
+            "upstream_time",
+            "upstream_status",
+            "request_id",
+        ),
+    ),
+    (1, 10): (
+        ("time",),
+        (
+            "response_flags",
+            "bytes_received",
+            "bytes_sent",
+            "duration",
+            "upstream_time",
+            "forwarded_for",
+            "user_agent",
+            "request_id",
+            "authority",
+            "upstream_host",
+        ),
+    ),
+}
+_SKIP_ACCESS = frozenset({"time"})
+
+
+class Parsed(NamedTuple):
+    """One structured line, cut into what identifies its event and what varies."""
+
+    shape: tuple[str, ...]
+    """Format, then field names in order (and the status class): lines of one event share it."""
+    message: str | None
+    """The line's message text, to be masked like free text; ``None`` when it has none."""
+    names: tuple[str, ...]
+    """Names of the fields that may vary (not the message, level or time)."""
+    values: tuple[object, ...]
+    """Their values, hashable, in the same order."""
+    kinds: tuple[int, ...]
+    """Positions in ``names`` of fields that name the event (``type``, ``eventName``…)."""
+    severity: str | None
+    header: str
+    """The time text, for first/last timestamps."""
+
+
+def parse_structured(line: str) -> Parsed | None:
+    """The structure of ``line``, or ``None`` when it is free text (the text path takes it)."""
+    first = line[:1]
+    if first == "{":
+        return _json(line)
+    if "HTTP/" in line:
+        found = _ACCESS_RE.search(line)
+        if found is not None:
+            return _access(line, found)
+    if "=" in line:
+        if first in "IWEF":
+            klog = _KLOG_RE.match(line)
+            if klog is not None:
+                return _klog(line, klog)
+        if _LOGFMT_RE.fullmatch(line):
+            return _logfmt(line)
+    return None
+
+
+def status_class(value: object) -> str | None:
+    """``2xx`` for 200..299 (an int or a digit string), else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return f"{value // 100}xx" if 100 <= value <= 599 else None
+    if isinstance(value, str) and len(value) == 3 and value.isdigit() and value[0] in "12345":
+        return f"{value[0]}xx"
+    return None
+
+
+def _is_status(name: str) -> bool:
+    leaf = name.rsplit(".", 1)[-1].lower()
+    return "status" in leaf and "upstream" not in name.lower()
+
+
+def _json(line: str) -> Parsed | None:
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    names: list[str] = []
+    values: list[object] = []
+    _flatten(data, "", names, values)
+    return _fields("json", names, values)
+
+
+def _flatten(obj: dict[str, object], prefix: str, names: list[str], values: list[object]) -> None:
+    for key, value in obj.items():
+        name = prefix + key
+        if isinstance(value, dict) and value:
+            _flatten(value, name + ".", names, values)
+        else:
+            names.append(name)
+            if isinstance(value, list | dict):
+                value = json.dumps(value, separators=(",", ":"))
+            values.append(value)
+
+
+def _logfmt(line: str) -> Parsed:
+    names: list[str] = []
+    values: list[object] = []
+    for name, value in _PAIR_RE.findall(line):
+        names.append(name)
+        values.append(_unquote(value))
+    return _fields("logfmt", names, values)
+
+
+def _klog(line: str, head: re.Match[str]) -> Parsed | None:
+    rest = line[head.end() :]
+    if not _KLOG_PAIRS_RE.fullmatch(rest):
+        return None
+    names = ["msg"]
+    values: list[object] = [_unquote(f'"{head.group(1)}"')]
+    for name, value in _PAIR_RE.findall(rest):
+        names.append(name)
+        values.append(_unquote(value))
+    parsed = _fields("klog", names, values)
+    stamp = line[1 : head.start(1) - 1].split("]")[0]
+    return parsed._replace(severity=_KLOG_LEVELS[line[0]], header=stamp)
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+        inner = value[1:-1]
+        return inner.replace('\\"', '"').replace("\\\\", "\\") if "\\" in inner else inner
+    return value
+
+
+def _fields(fmt: str, names: list[str], values: list[object]) -> Parsed:
+    """Pick the message, level and time out of the fields; the rest may vary."""
+    message: str | None = None
+    severity: str | None = None
+    header = ""
+    shape = [fmt]
+    kept_names: list[str] = []
+    kept_values: list[object] = []
+    kinds: list[int] = []
+    for name, value in zip(names, values, strict=True):
+        lowered = name.lower()
+        if message is None and lowered in _MESSAGE_KEYS and isinstance(value, str) and value:
+            message = value
+            shape.append(name)
+            continue
+        if lowered in _LEVEL_KEYS and severity is None:
+            severity = canonical_level(str(value)) if value is not None else None
+            if severity is not None or isinstance(value, int):
+                shape.append(name)
+                continue
+        if lowered in _TIME_KEYS and not header:
+            header = str(value)
+            shape.append(name)
+            continue
+        shape.append(name)
+        leaf = lowered.rsplit(".", 1)[-1]
+        if "." not in lowered and leaf in _KIND_KEYS and isinstance(value, str):
+            kinds.append(len(kept_names))
+        elif _is_status(name):
+            klass = status_class(value)
+            if klass is not None:
+                shape.append(klass)
+        kept_names.append(name)
+        kept_values.append(value)
+    return Parsed(
+        tuple(shape), message, tuple(kept_names), tuple(kept_values), tuple(kinds), severity, header
+    )
+
+
+def _access(line: str, found: re.Match[str]) -> Parsed:
+    before = _FIELD_RE.findall(line, 0, found.start())
+    after = _FIELD_RE.findall(line, found.end())
+    layout = _LAYOUTS.get((len(before), len(after)))
+    if layout is not None:
+        before_names, after_names = layout
+    else:
+        before_names = tuple(f"field{i + 1}" for i in range(len(before)))
+        after_names = tuple(f"field{len(before) + i + 5}" for i in range(len(after)))
+    names: list[str] = []
+    values: list[object] = []
+    header = ""
+    for name, value in zip(before_names, before, strict=True):
+        if name in _SKIP_ACCESS:
+            header = value.strip("[]")
+            continue
+        names.append(name)
+        values.append(value)
+    names.extend(("method", "path", "protocol", "status"))
+    values.extend(found.group("method", "target", "proto", "status"))
+    names.extend(after_names)
+    values.extend(after)
+    status = found.group("status")
+    shape = ("access", str(len(before)), str(len(after)), f"{status[0]}xx")
+    return Parsed(shape, None, tuple(names), tuple(values), (), _access_level(status), header)
+
+
+def _access_level(status: str) -> str | None:
+    """Server errors are errors; everything else carries no level (4xx is the client's)."""
+    return "ERROR" if status[0] == "5" else None

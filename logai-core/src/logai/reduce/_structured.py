@@ -14,6 +14,8 @@ Recognised, per line, cheapest test first:
   three, values bare or double-quoted).
 - **klog structured** (kubelet and other Kubernetes components): a glog header, then a quoted
   message and ``key=value`` pairs.
+- **text with JSON fields** (zap console encoder: OpenTelemetry Collector, Go services; Lambda
+  Node errors): a text line, a tab, then one JSON object; the text goes the header/message path.
 - **HTTP access logs** (nginx/Apache combined, ingress-nginx, envoy): a quoted
   ``"METHOD target HTTP/x"`` followed by a three-digit status; the fields around it are
   positional.
@@ -32,7 +34,7 @@ import json
 import re
 from typing import NamedTuple
 
-from logai.reduce._header import canonical_level
+from logai.reduce._header import canonical_level, split_line
 
 _MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "body", "event")
 _LEVEL_KEYS = frozenset(
@@ -123,6 +125,10 @@ def parse_structured(line: str) -> Parsed | None:
     first = line[:1]
     if first == "{":
         return _json(line)
+    if line[-1:] == "}":
+        cut = line.find("\t{")
+        if cut > 0:
+            return _text_with_fields(line, cut + 1)
     if "HTTP/" in line:
         found = _ACCESS_RE.search(line)
         if found is not None:
@@ -176,6 +182,26 @@ def _flatten(obj: dict[str, object], prefix: str, names: list[str], values: list
             if isinstance(value, list | dict):
                 value = json.dumps(value, separators=(",", ":"))
             values.append(value)
+
+
+def _text_with_fields(line: str, start: int) -> Parsed | None:
+    """zap's console encoder (OpenTelemetry Collector, many Go services) and Lambda's Node
+    runtime: a text line, a tab, then the fields as one JSON object."""
+    try:
+        data = json.loads(line[start:])
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    split = split_line(line[:start].rstrip())
+    names: list[str] = []
+    values: list[object] = []
+    _flatten(data, "", names, values)
+    parsed = _fields("text", names, values)
+    message = split.message if parsed.message is None else f"{split.message} {parsed.message}"
+    return parsed._replace(
+        message=message, severity=parsed.severity or split.severity, header=split.header
+    )
 
 
 def _logfmt(line: str) -> Parsed:

@@ -144,7 +144,7 @@ def _value_kind(values: list[str], tokens: Tokens, pos: int) -> bool:
     if _naming_scheme(values):
         return True
     # Device-like names (``eth0``, ``alt0``) are kept: hosts have few and each is its own path.
-    if pos >= 1 and all(_NAME_RE.fullmatch(v) and not _DIGIT_RE.search(v) for v in values):
+    if pos >= 1 and all(_NAME_RE.fullmatch(v) and not _DEVICE_RE.search(v) for v in values):
         before = tokens[pos - 1].lower()
         if before in _PREPOSITIONS:
             return True
@@ -154,6 +154,7 @@ def _value_kind(values: list[str], tokens: Tokens, pos: int) -> bool:
 
 
 def _naming_scheme(values: list[str]) -> bool:
+    values = [v.rstrip(".,:;") for v in values]
     prefix = _common_prefix(values)
     suffix = _common_prefix([v[::-1] for v in values])[::-1]
     for affix in (prefix, suffix):
@@ -174,7 +175,7 @@ def _common_prefix(values: list[str]) -> str:
 _HTTP_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
 _QUOTED_RE = re.compile(r"""(['"])[^'"\s]+\1""")
 _NAME_RE = re.compile(r"[\w.\-:/@]+[.,:;]?")
-_DIGIT_RE = re.compile(r"\d")
+_DEVICE_RE = re.compile(r"\d[.,:;]?$")
 _SEPARATORS = frozenset(".-_/")
 _KEYED = frozenset(":=")
 _PREPOSITIONS = frozenset(

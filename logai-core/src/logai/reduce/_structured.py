@@ -50,6 +50,8 @@ _KIND_KEYS = frozenset(
         "op", "operation", "verb", "eventsource", "event_source", "category", "activity",
     }
 )  # fmt: skip
+# An event name is an identifier (``page_view``, ``AssumeRole``, ``payment.failed``), not prose.
+_IDENTIFIER_RE = re.compile(r"[A-Za-z][\w.:/\-]{0,63}")
 _HTTP_METHODS = "GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE|PROPFIND"
 _ACCESS_RE = re.compile(rf'"(?P<method>{_HTTP_METHODS}|-) ?(?P<target>\S*) ?(?P<proto>[^"\s]*)" (?P<status>[1-5]\d\d)\b')  # fmt: skip  # noqa: E501
 # Positional fields of an access log: a quoted string, a bracketed one, or a bare token that
@@ -260,7 +262,7 @@ def _fields(fmt: str, names: list[str], values: list[object]) -> Parsed:
             continue
         shape.append(name)
         leaf = lowered.rsplit(".", 1)[-1]
-        if "." not in lowered and leaf in _KIND_KEYS and isinstance(value, str):
+        if "." not in lowered and leaf in _KIND_KEYS and _IDENTIFIER_RE.fullmatch(str(value)):
             kinds.append(len(kept_names))
         elif _is_status(name):
             klass = status_class(value)

@@ -35,6 +35,7 @@ import re
 from typing import NamedTuple
 
 from logai.reduce._header import canonical_level, split_line
+from logai.reduce._mask import WILDCARD
 
 _MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "body", "event")
 _LEVEL_KEYS = frozenset(
@@ -115,8 +116,9 @@ class Parsed(NamedTuple):
     """Names of the fields that may vary (not the message, level or time)."""
     values: tuple[object, ...]
     """Their values, hashable, in the same order."""
-    kinds: tuple[int, ...]
-    """Positions in ``names`` of fields that name the event (``type``, ``eventName``…)."""
+    kinds: tuple[object, ...]
+    """Values of the fields that name the event (``type``, ``eventName``…), ``<*>`` where the
+    value is not an identifier (prose is not an event name)."""
     severity: str | None
     header: str
     """The time text, for first/last timestamps."""
@@ -177,11 +179,12 @@ def _json(line: str) -> Parsed | None:
 def _flatten(obj: dict[str, object], prefix: str, names: list[str], values: list[object]) -> None:
     for key, value in obj.items():
         name = prefix + key
-        if isinstance(value, dict) and value:
-            _flatten(value, name + ".", names, values)
+        kind = type(value)
+        if kind is dict and value:
+            _flatten(value, name + ".", names, values)  # type: ignore[arg-type]
         else:
             names.append(name)
-            if isinstance(value, list | dict):
+            if kind is list or kind is dict:
                 value = json.dumps(value, separators=(",", ":"))
             values.append(value)
 
@@ -236,43 +239,79 @@ def _unquote(value: str) -> str:
     return value
 
 
+class _Plan(NamedTuple):
+    """What each field of one key layout is: worked out once per layout, not per line."""
+
+    shape: tuple[str, ...]
+    message: int
+    level: int
+    time: int
+    kept: tuple[int, ...]
+    names: tuple[str, ...]
+    kinds: tuple[int, ...]
+    statuses: tuple[int, ...]
+
+
+_PLANS: dict[tuple[str, ...], _Plan] = {}
+_PLAN_LIMIT = 10_000
+
+
 def _fields(fmt: str, names: list[str], values: list[object]) -> Parsed:
     """Pick the message, level and time out of the fields; the rest may vary."""
-    message: str | None = None
-    severity: str | None = None
-    header = ""
-    shape = [fmt]
-    kept_names: list[str] = []
-    kept_values: list[object] = []
-    kinds: list[int] = []
-    for name, value in zip(names, values, strict=True):
-        lowered = name.lower()
-        if message is None and lowered in _MESSAGE_KEYS and isinstance(value, str) and value:
-            message = value
-            shape.append(name)
-            continue
-        if lowered in _LEVEL_KEYS and severity is None:
-            severity = canonical_level(str(value)) if value is not None else None
-            if severity is not None or isinstance(value, int):
-                shape.append(name)
-                continue
-        if lowered in _TIME_KEYS and not header:
-            header = str(value)
-            shape.append(name)
-            continue
-        shape.append(name)
-        leaf = lowered.rsplit(".", 1)[-1]
-        if "." not in lowered and leaf in _KIND_KEYS and _IDENTIFIER_RE.fullmatch(str(value)):
-            kinds.append(len(kept_names))
-        elif _is_status(name):
-            klass = status_class(value)
-            if klass is not None:
-                shape.append(klass)
-        kept_names.append(name)
-        kept_values.append(value)
-    return Parsed(
-        tuple(shape), message, tuple(kept_names), tuple(kept_values), tuple(kinds), severity, header
+    layout = (fmt, *names)
+    plan = _PLANS.get(layout)
+    if plan is None:
+        plan = _make_plan(layout)
+        if len(_PLANS) < _PLAN_LIMIT:
+            _PLANS[layout] = plan
+    message = values[plan.message] if plan.message >= 0 else None
+    if message is not None and not isinstance(message, str):
+        message = json.dumps(message)
+    level = values[plan.level] if plan.level >= 0 else None
+    severity = _NUMERIC_LEVELS.get(level) if isinstance(level, int) else canonical_level(str(level))
+    shape = plan.shape
+    if plan.statuses:
+        shape += tuple(status_class(values[i]) or "-" for i in plan.statuses)
+    kinds = tuple(
+        value if isinstance(value, str) and _IDENTIFIER_RE.fullmatch(value) else WILDCARD
+        for value in (values[i] for i in plan.kinds)
     )
+    return Parsed(
+        shape,
+        message or None,
+        plan.names,
+        tuple(values[i] for i in plan.kept),
+        kinds,
+        severity,
+        str(values[plan.time]) if plan.time >= 0 else "",
+    )
+
+
+def _make_plan(layout: tuple[str, ...]) -> _Plan:
+    message = level = time = -1
+    kept: list[int] = []
+    kinds: list[int] = []
+    statuses: list[int] = []
+    for index, name in enumerate(layout[1:]):
+        lowered = name.lower()
+        if message < 0 and lowered in _MESSAGE_KEYS:
+            message = index
+        elif level < 0 and lowered in _LEVEL_KEYS:
+            level = index
+        elif time < 0 and lowered in _TIME_KEYS:
+            time = index
+        else:
+            if "." not in lowered and lowered in _KIND_KEYS:
+                kinds.append(index)
+            elif _is_status(name):
+                statuses.append(index)
+            kept.append(index)
+    names = tuple(layout[i + 1] for i in kept)
+    return _Plan(layout, message, level, time, tuple(kept), names, tuple(kinds), tuple(statuses))
+
+
+#: pino and bunyan write levels as numbers.
+_NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
 
 
 def _access(line: str, found: re.Match[str]) -> Parsed:

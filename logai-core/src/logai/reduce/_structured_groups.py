@@ -41,11 +41,10 @@ Key = tuple[tuple[str, ...], str | None, tuple[object, ...]]
 
 
 class _Group:
-    __slots__ = ("first_header", "kinds", "last_header", "members", "names", "severity", "values")
+    __slots__ = ("first_header", "last_header", "members", "names", "severity", "values")
 
     def __init__(self, parsed: Parsed) -> None:
         self.names = parsed.names
-        self.kinds = parsed.kinds
         self.members: list[int] = []
         self.values: list[dict[object, None]] = [{} for _ in parsed.names]
         self.severity = parsed.severity
@@ -73,8 +72,7 @@ class StructuredGroups:
         """File line ``index``, already parsed."""
         message = parsed.message
         template = None if message is None else self._mask(message)
-        kind_values = tuple(parsed.values[i] for i in parsed.kinds)
-        key = (parsed.shape, template, kind_values)
+        key = (parsed.shape, template, parsed.kinds)
         group = self._groups.get(key)
         if group is None:
             group = self._groups[key] = _Group(parsed)

@@ -80,9 +80,13 @@ class StructuredGroups:
             group.severity = graver(group.severity, parsed.severity)
         group.members.append(index)
         group.last_header = parsed.header
-        for seen, value in zip(group.values, parsed.values, strict=True):
-            if len(seen) < MAX_DISTINCT:
+        if len(group.members) <= MAX_DISTINCT:  # no more distinct values than lines
+            for seen, value in zip(group.values, parsed.values, strict=False):
                 seen[value] = None
+        else:
+            for seen, value in zip(group.values, parsed.values, strict=False):
+                if len(seen) < MAX_DISTINCT:
+                    seen[value] = None
 
     def message_templates(self) -> set[str]:
         """The masked messages, for the word-variable analysis shared with free text."""

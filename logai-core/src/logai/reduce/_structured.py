@@ -250,6 +250,7 @@ class _Plan(NamedTuple):
     names: tuple[str, ...]
     kinds: tuple[int, ...]
     statuses: tuple[int, ...]
+    errors: tuple[int, ...]
 
 
 _PLANS: dict[tuple[str, ...], _Plan] = {}
@@ -269,6 +270,8 @@ def _fields(fmt: str, names: list[str], values: list[object]) -> Parsed:
         message = json.dumps(message)
     level = values[plan.level] if plan.level >= 0 else None
     severity = _NUMERIC_LEVELS.get(level) if isinstance(level, int) else canonical_level(str(level))
+    if severity is None and any(values[i] not in (None, "", False) for i in plan.errors):
+        severity = "ERROR"  # no level, but an error field with a value (``errorCode``)
     shape = plan.shape
     if plan.statuses:
         shape += tuple(status_class(values[i]) or "-" for i in plan.statuses)
@@ -292,6 +295,7 @@ def _make_plan(layout: tuple[str, ...]) -> _Plan:
     kept: list[int] = []
     kinds: list[int] = []
     statuses: list[int] = []
+    errors: list[int] = []
     for index, name in enumerate(layout[1:]):
         lowered = name.lower()
         if message < 0 and lowered in _MESSAGE_KEYS:
@@ -301,15 +305,22 @@ def _make_plan(layout: tuple[str, ...]) -> _Plan:
         elif time < 0 and lowered in _TIME_KEYS:
             time = index
         else:
+            if lowered.startswith(_ERROR_KEYS):  # ``errorCode``, ``error.type``
+                errors.append(index)
             if "." not in lowered and lowered in _KIND_KEYS:
                 kinds.append(index)
             elif _is_status(name):
                 statuses.append(index)
             kept.append(index)
     names = tuple(layout[i + 1] for i in kept)
-    return _Plan(layout, message, level, time, tuple(kept), names, tuple(kinds), tuple(statuses))
+    return _Plan(
+        layout, message, level, time, tuple(kept), names, tuple(kinds), tuple(statuses),
+        tuple(errors),
+    )  # fmt: skip
 
 
+#: Top-level keys that, holding a value, make an unlevelled record an error.
+_ERROR_KEYS = ("error", "err", "exception", "fault")
 #: pino and bunyan write levels as numbers.
 _NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
 

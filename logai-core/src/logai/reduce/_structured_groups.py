@@ -155,10 +155,11 @@ def _render(template: str | None, group: _Group) -> tuple[str, list[tuple[str, i
         if len(classes) == 1 and None not in classes:
             parts.append(f"{name}={classes.pop()}")
         elif len(seen) == 1:
-            # One value in the whole group: shown, unless it is visibly a value (an id, a
-            # number, an address), which a second line would not repeat.
+            # One value in the whole group: shown; in a group of one line, unless it is
+            # visibly a value (an id, a number, an address) that a second line would not repeat.
             value = _shown(next(iter(seen)))
-            parts.append(f"{name}={WILDCARD if _ID_LIKE_RE.search(value) else value}")
+            alone = len(group.members) == 1
+            parts.append(f"{name}={WILDCARD if alone and _ID_LIKE_RE.search(value) else value}")
         else:
             parts.append(f"{name}={WILDCARD}")
         if len(seen) == 1:

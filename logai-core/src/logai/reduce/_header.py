@@ -193,7 +193,7 @@ def _split_json(line: str) -> SplitLine | None:
     """Take the message field of a JSON log line; ``None`` if it is not a JSON object."""
     try:
         data = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deep to decode: read it as text
         return None
     if not isinstance(data, dict):
         return None

@@ -126,6 +126,17 @@ class Parsed(NamedTuple):
 
 def parse_structured(line: str) -> Parsed | None:
     """The structure of ``line``, or ``None`` when it is free text (the text path takes it)."""
+    parsed = _parse(line)
+    if parsed is not None and len(parsed.names) > MAX_FIELDS:
+        return None  # a record with thousands of keys is a dump, not an event: read it as text
+    return parsed
+
+
+#: Fields per line beyond which a line is not treated as a structured event.
+MAX_FIELDS = 256
+
+
+def _parse(line: str) -> Parsed | None:
     first = line[:1]
     if first == "{":
         return _json(line)
@@ -166,7 +177,7 @@ def _is_status(name: str) -> bool:
 def _json(line: str) -> Parsed | None:
     try:
         data = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested beyond what can be decoded
         return None
     if not isinstance(data, dict):
         return None
@@ -176,17 +187,30 @@ def _json(line: str) -> Parsed | None:
     return _fields("json", names, values)
 
 
-def _flatten(obj: dict[str, object], prefix: str, names: list[str], values: list[object]) -> None:
+def _flatten(
+    obj: dict[str, object], prefix: str, names: list[str], values: list[object], depth: int = 0
+) -> None:
+    """Nested objects become dotted keys, down to ``_MAX_DEPTH``; deeper, one value each."""
     for key, value in obj.items():
         name = prefix + key
         kind = type(value)
-        if kind is dict and value:
-            _flatten(value, name + ".", names, values)  # type: ignore[arg-type]
+        if kind is dict and value and depth < _MAX_DEPTH:
+            _flatten(value, name + ".", names, values, depth + 1)  # type: ignore[arg-type]
         else:
             names.append(name)
             if kind is list or kind is dict:
-                value = json.dumps(value, separators=(",", ":"))
+                value = _compact(value)
             values.append(value)
+
+
+def _compact(value: object) -> str:
+    try:
+        return json.dumps(value, separators=(",", ":"))
+    except RecursionError:
+        return "…"
+
+
+_MAX_DEPTH = 8
 
 
 def _text_with_fields(line: str, start: int) -> Parsed | None:

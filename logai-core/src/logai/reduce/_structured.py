@@ -366,11 +366,11 @@ def _access(line: str, found: re.Match[str]) -> Parsed:
             header = value.strip("[]")
             continue
         names.append(name)
-        values.append(value)
+        values.append(_unquote(value))
     names.extend(("method", "path", "protocol", "status"))
     values.extend(found.group("method", "target", "proto", "status"))
     names.extend(after_names)
-    values.extend(after)
+    values.extend(_unquote(value) for value in after)
     status = found.group("status")
     shape = ("access", str(len(before)), str(len(after)), f"{status[0]}xx")
     return Parsed(shape, None, tuple(names), tuple(values), (), _access_level(status), header)

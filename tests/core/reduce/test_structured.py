@@ -252,3 +252,45 @@ def test_the_rendered_reduction_says_which_fields_vary_and_how_much() -> None:
     text = reduce_events(events, budget_tokens=300).render()
     assert "type=click id=<*> mobile=<*>" in text
     assert "varies: id 500, mobile 2 (true, false)" in text
+
+
+def test_logfmt_after_a_text_header_is_grouped_as_fields() -> None:
+    lines = [
+        f"2024-03-01T10:00:0{i}.000000+00:00 heroku[router]: at=info method={m} "
+        f'path="/a/{i}" host=x.herokuapp.com request_id={i:08x}-1 fwd="10.1.2.{i}" '
+        f"dyno=web.{i % 2 + 1} connect={i}ms service={i * 3}ms status={s} bytes={i * 100} "
+        "protocol=https"
+        for i, (m, s) in enumerate([("GET", 200), ("POST", 201), ("GET", 204), ("GET", 503)])
+    ]
+    groups = group_lines(lines)
+    assert [g.count for g in groups] == [1, 3]
+    assert "status=5xx" in groups[0].template
+    assert "method=<*>" in groups[1].template and "status=2xx" in groups[1].template
+    assert groups[1].first_timestamp == datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
+
+
+def test_a_collectors_envelope_around_application_json_is_opened() -> None:
+    lines = [
+        json.dumps({
+            "log": json.dumps({"level": "warn", "msg": "cache miss", "key": f"k{i}", "store": s})
+            + "\n",
+            "stream": "stdout",
+            "time": "2024-03-01T10:00:00Z",
+        })
+        for i, s in enumerate(["redis", "memory", "redis"])
+    ]  # fmt: skip
+    groups = group_lines(lines)
+    assert [(g.template, g.severity) for g in groups] == [
+        ("cache miss key=<*> store=<*> stream=stdout", "WARN")
+    ]
+
+
+def test_apache_common_log_format_is_an_access_log() -> None:
+    lines = [
+        f'192.168.0.{i} - frank [10/Oct/2000:13:55:3{i} -0700] "GET /img/{i}.png HTTP/1.0" 200 {i}'
+        for i in range(5)
+    ]
+    groups = group_lines(lines)
+    assert [g.template for g in groups] == [
+        "client=<*> ident=- user=frank method=GET path=<*> protocol=HTTP/1.0 status=2xx bytes=<*>"
+    ]

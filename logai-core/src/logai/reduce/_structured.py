@@ -34,7 +34,7 @@ import json
 import re
 from typing import NamedTuple
 
-from logai.reduce._header import canonical_level, split_line
+from logai.reduce._header import SplitLine, canonical_level, split_line
 from logai.reduce._mask import WILDCARD
 
 _MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "body", "event")
@@ -60,6 +60,7 @@ _ACCESS_RE = re.compile(rf'"(?P<method>{_HTTP_METHODS}|-) ?(?P<target>\S*) ?(?P<
 _FIELD_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|(?:[^\s",\[]+,\s+)*[^\s"\[]+')
 _PAIR = r'[A-Za-z_@][\w.\-/@]*=(?:"(?:[^"\\]|\\.)*"|[^\s"]*)'
 _LOGFMT_RE = re.compile(rf"(?:{_PAIR}\s+){{2,}}{_PAIR}\s*")
+_SOURCE_RE = re.compile(r"([A-Za-z][A-Za-z_.\-/]*(?:\[[^\]\s]*\])?):\s+")
 _PAIR_RE = re.compile(r'([A-Za-z_@][\w.\-/@]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)')
 _KLOG_RE = re.compile(r'[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.\-/]+:\d+\] "((?:[^"\\]|\\.)*)"')
 _KLOG_LEVELS = {"I": "INFO", "W": "WARN", "E": "ERROR", "F": "FATAL"}
@@ -68,7 +69,12 @@ _KLOG_PAIRS_RE = re.compile(rf"(?:\s+{_PAIR})*\s*")
 #: Field names of the common access-log layouts, by their number of fields before and after the
 #: request (anything else is numbered).
 _LAYOUTS: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]] = {
+    (4, 1): (("client", "ident", "user", "time"), ("bytes",)),
     (4, 3): (("client", "ident", "user", "time"), ("bytes", "referer", "user_agent")),
+    (4, 4): (
+        ("client", "ident", "user", "time"),
+        ("bytes", "referer", "user_agent", "forwarded_for"),
+    ),
     (4, 12): (
         ("client", "ident", "user", "time"),
         (
@@ -184,7 +190,50 @@ def _json(line: str) -> Parsed | None:
     names: list[str] = []
     values: list[object] = []
     _flatten(data, "", names, values)
+    _unwrap_message(names, values)
     return _fields("json", names, values)
+
+
+def _unwrap_message(names: list[str], values: list[object]) -> None:
+    """A collector's envelope around an application's JSON (Docker and Fluent Bit write
+    ``{"log": "{\\"level\\":...}", "stream": ...}``): the inner record's fields replace it."""
+    for index, name in enumerate(names):
+        if name.lower() not in _MESSAGE_KEYS:
+            continue
+        text = values[index]
+        if isinstance(text, str) and text[:1] == "{" and text.rstrip()[-1:] == "}":
+            try:
+                inner = json.loads(text)
+            except (ValueError, RecursionError):
+                return
+            if isinstance(inner, dict):
+                inner_names: list[str] = []
+                inner_values: list[object] = []
+                _flatten(inner, "", inner_names, inner_values)
+                names[index : index + 1] = inner_names
+                values[index : index + 1] = inner_values
+        return
+
+
+def parse_message_fields(split: SplitLine) -> Parsed | None:
+    """A text header, then logfmt (Heroku router, logrus behind a syslog prefix): the fields.
+
+    Called on the message of a line the header parser already split, so that the header's
+    time and level are kept and the ``key=value`` pairs are grouped like a logfmt line.
+    """
+    message = split.message
+    if "=" not in message:
+        return None
+    source = _SOURCE_RE.match(message)  # ``heroku[router]: at=info ...``
+    start = source.end() if source is not None else 0
+    if not _LOGFMT_RE.fullmatch(message, start):
+        return None
+    parsed = _logfmt(message[start:])
+    if source is not None:
+        parsed = parsed._replace(shape=(*parsed.shape, source.group(1)))
+    return parsed._replace(
+        severity=parsed.severity or split.severity, header=parsed.header or split.header
+    )  # the source (``heroku[router]``) names who spoke: part of the shape, not a field
 
 
 def _flatten(
@@ -298,7 +347,10 @@ def _fields(fmt: str, names: list[str], values: list[object]) -> Parsed:
         severity = "ERROR"  # no level, but an error field with a value (``errorCode``)
     shape = plan.shape
     if plan.statuses:
-        shape += tuple(status_class(values[i]) or "-" for i in plan.statuses)
+        classes = tuple(status_class(values[i]) or "-" for i in plan.statuses)
+        shape += classes
+        if severity is None and "5xx" in classes:
+            severity = "ERROR"  # as for access logs: a server error, whatever else is said
     kinds = tuple(
         value if isinstance(value, str) and _IDENTIFIER_RE.fullmatch(value) else WILDCARD
         for value in (values[i] for i in plan.kinds)

@@ -18,7 +18,7 @@ from datetime import datetime
 from logai.reduce._cluster import generalize
 from logai.reduce._header import split_line
 from logai.reduce._mask import WILDCARD, mask
-from logai.reduce._structured import parse_structured
+from logai.reduce._structured import parse_message_fields, parse_structured
 from logai.reduce._structured_groups import StructuredGroups, graver
 from logai.reduce._timestamps import parse_timestamp
 
@@ -103,6 +103,10 @@ def group_messages(
             known = _lookup(seen.get(folded), text) if folded != shape else None
             if known is None:
                 split = split_line(text)
+                fields = parse_message_fields(split) if split.header else None
+                if fields is not None:  # never cached: each line's values are counted
+                    structured.add(index, fields)
+                    continue
                 template = mask(split.message)
                 known = (template, split.severity, _kept_digits(template))
                 _remember(seen, folded, known)

@@ -61,6 +61,7 @@ _FIELD_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|(?:[^\s",\[]+,\s+)*[^\s"\[
 _PAIR = r'[A-Za-z_@][\w.\-/@]*=(?:"(?:[^"\\]|\\.)*"|[^\s"]*)'
 _LOGFMT_RE = re.compile(rf"(?:{_PAIR}\s+){{2,}}{_PAIR}\s*")
 _SOURCE_RE = re.compile(r"([A-Za-z][A-Za-z_.\-/]*(?:\[[^\]\s]*\])?):\s+")
+_COMMA_LIST_RE = re.compile(r'=[^\s"]*,(?:\s|$)')
 _PAIR_RE = re.compile(r'([A-Za-z_@][\w.\-/@]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)')
 _KLOG_RE = re.compile(r'[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.\-/]+:\d+\] "((?:[^"\\]|\\.)*)"')
 _KLOG_LEVELS = {"I": "INFO", "W": "WARN", "E": "ERROR", "F": "FATAL"}
@@ -226,8 +227,8 @@ def parse_message_fields(split: SplitLine) -> Parsed | None:
         return None
     source = _SOURCE_RE.match(message)  # ``heroku[router]: at=info ...``
     start = source.end() if source is not None else 0
-    if not _LOGFMT_RE.fullmatch(message, start):
-        return None
+    if not _LOGFMT_RE.fullmatch(message, start) or _COMMA_LIST_RE.search(message, start):
+        return None  # ``vel=1.0, expand=true, ...`` is a sentence's argument list, not logfmt
     parsed = _logfmt(message[start:])
     if source is not None:
         parsed = parsed._replace(shape=(*parsed.shape, source.group(1)))

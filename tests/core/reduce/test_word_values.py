@@ -103,3 +103,13 @@ def test_postgres_users_and_databases_do_not_split_a_message() -> None:
         ("deadlock detected", 1, "ERROR"),
         ("disconnection: session time: <*> user=<*> database=<*> host=<*> port=<*>", 12, "INFO"),
     ]
+
+
+def test_two_quoted_values_that_combine_freely_are_data() -> None:
+    lines = [
+        f"Cache entry for key '{k}::{n}' found in cache '{c}'"
+        for n, (k, c) in enumerate(
+            [(k, c) for k in ["price", "product"] for c in ["prices", "products"]] * 3
+        )
+    ]
+    assert _templates(group_lines(lines)) == {"Cache entry for key <*> found in cache <*>": 12}

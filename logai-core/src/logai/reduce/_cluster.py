@@ -85,6 +85,16 @@ def _variable_positions(
             if _MIN_DOMAIN <= len(members) < min_siblings
         ]
     )
+    # Quoted pairs that recur in another context (``key 'price::<*>' ... in cache 'products'``
+    # and ``key 'product::<*>' ... in cache 'products'``): two quoted values that combine
+    # freely with another varying value are data, not two events.
+    quoted_pairs = _recurring(
+        [
+            (pos, frozenset(m[pos] for m in members))
+            for (pos, _, _), members in siblings.items()
+            if len(members) == 2 and all(_QUOTED_RE.search(m[pos]) for m in members)
+        ]
+    )
     rewrites: dict[Tokens, dict[int, str]] = defaultdict(dict)
     for (pos, _, _), members in siblings.items():
         if len(members) < 2:
@@ -99,6 +109,7 @@ def _variable_positions(
             not _verbs(values, members[0], pos)
             and (
                 _value_kind(values, members[0], pos)
+                or (pos, frozenset(values)) in quoted_pairs
                 or (first_ok and (len(members) >= min_siblings or frozenset(values) in domains))
             )
         ):
@@ -207,6 +218,14 @@ def _domains(value_sets: list[frozenset[str]]) -> set[frozenset[str]]:
         if any(n >= _MIN_DOMAIN for n in shared.values()):
             found.add(values)
     return found
+
+
+def _recurring(value_sets: list[tuple[int, frozenset[str]]]) -> set[tuple[int, frozenset[str]]]:
+    """The (position, values) pairs seen in more than one sibling context."""
+    seen: dict[tuple[int, frozenset[str]], int] = defaultdict(int)
+    for item in value_sets:
+        seen[item] += 1
+    return {item for item, n in seen.items() if n > 1}
 
 
 def _masked_slot(values: list[str]) -> bool:

@@ -135,16 +135,17 @@ def _http_request(values: list[str], tokens: Tokens, pos: int) -> bool:
 
 
 def _value_kind(values: list[str], tokens: Tokens, pos: int) -> bool:
-    """Whether the alternatives are visibly values, whatever their number (two suffice).
+    """Whether the alternatives are visibly values, though fewer than ``MIN_SIBLINGS``.
 
-    - ``key=value`` pairs with one key (``database=orders``/``database=users``);
+    From two alternatives: HTTP methods before a request target (``GET <*>``/``POST <*>``).
+    From three (two stay apart, as ``state 'Active'``/``'Inactive'`` should):
+
     - quoted (``'products'``, ``"users_pkey"``, ``KeyError('sku')``): quoting marks data;
-    - HTTP methods before a request target (``GET <*>``/``POST <*>``);
     - instances of one naming scheme: a shared prefix or suffix with a separator
       (``docker.service:``/``kubelet.service:``, ``tasks.send``/``tasks.resize``);
-    - a name after a preposition, directly or after one noun (``to payments``, ``from queue
-      orders``, ``of User root``): what follows "to", "from", "for"... is an object, not the
-      event's verb.
+    - a name after a preposition, directly or after one noun (``to payments``, ``of User
+      root``): what follows "to", "from", "for"... is an object, not the event's verb. Device
+      names ending in a digit (``via interface alt0``) are not: each is its own path.
     """
     if _http_request(values, tokens, pos):
         return True

@@ -294,3 +294,26 @@ def test_apache_common_log_format_is_an_access_log() -> None:
     assert [g.template for g in groups] == [
         "client=<*> ident=- user=frank method=GET path=<*> protocol=HTTP/1.0 status=2xx bytes=<*>"
     ]
+
+
+def test_load_balancer_logs_with_the_status_before_the_request() -> None:
+    def alb(status: int, path: str, client: str) -> str:
+        return (
+            f"https 2024-03-01T10:00:00.186641Z app/my-lb/50dc6c495c0c9188 {client}:2817 "
+            f"10.0.0.1:80 0.086 0.048 0.037 {status} {status} 0 57 "
+            f'"GET https://www.example.com:443/{path} HTTP/1.1" "curl/7.46.0" '
+            "ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:1:"
+            'targetgroup/t/73e2d6bc24d8a067 "Root=1-58337281-1d84f3d73c47ec4e58577259" '
+            '"www.example.com" "-" 1 2024-03-01T10:00:00.064000Z "forward" "-" "-" '
+            '"10.0.0.1:80" "200" "-" "-"'
+        )
+
+    lines = [
+        alb(200, "a", "192.168.1.1"),
+        alb(204, "b/1", "192.168.1.2"),
+        alb(502, "c", "10.9.9.9"),
+    ]
+    groups = group_lines(lines)
+    assert [(g.count, g.severity) for g in groups] == [(1, "ERROR"), (2, None)]
+    assert "elb_status_code=2xx" in groups[1].template
+    assert "path=<*>" in groups[1].template and "client=<*>" in groups[1].template

@@ -55,6 +55,10 @@ _KIND_KEYS = frozenset(
 _IDENTIFIER_RE = re.compile(r"[A-Za-z][\w.:/\-]{0,63}")
 _HTTP_METHODS = "GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE|PROPFIND"
 _ACCESS_RE = re.compile(rf'"(?P<method>{_HTTP_METHODS}|-) ?(?P<target>\S*) ?(?P<proto>[^"\s]*)" (?P<status>[1-5]\d\d)\b')  # fmt: skip  # noqa: E501
+_ALB_RE = re.compile(
+    r"(https?|h2|grpcs|wss?) \S+ \S+ \S+ \S+ \S+ \S+ \S+ (?P<status>[1-5]\d\d|-) \S+ \d+ \d+ "
+    rf'"(?P<method>{_HTTP_METHODS}|-) (?P<target>\S*) (?P<proto>[^"\s]*)"'
+)
 # Positional fields of an access log: a quoted string, a bracketed one, or a bare token that
 # continues over ``, `` (ingress-nginx writes upstream lists as ``a:80, b:80``).
 _FIELD_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|(?:[^\s",\[]+,\s+)*[^\s"\[]+')
@@ -155,6 +159,9 @@ def _parse(line: str) -> Parsed | None:
         found = _ACCESS_RE.search(line)
         if found is not None:
             return _access(line, found)
+        alb = _ALB_RE.match(line)
+        if alb is not None:
+            return _alb(line, alb)
     if "=" in line:
         if first in "IWEF":
             klog = _KLOG_RE.match(line)
@@ -427,6 +434,40 @@ def _access(line: str, found: re.Match[str]) -> Parsed:
     status = found.group("status")
     shape = ("access", str(len(before)), str(len(after)), f"{status[0]}xx")
     return Parsed(shape, None, tuple(names), tuple(values), (), _access_level(status), header)
+
+
+def _alb(line: str, found: re.Match[str]) -> Parsed:
+    """AWS Application Load Balancer logs: the status codes come before the request."""
+    before = found.group(0).split(" ", 12)[:12]
+    after = _FIELD_RE.findall(line, found.end())
+    after_names = (
+        _ALB_AFTER[: len(after)]
+        if len(after) <= len(_ALB_AFTER)
+        else _ALB_AFTER + tuple(f"field{i + 16}" for i in range(len(_ALB_AFTER), len(after)))
+    )
+    names = [n for n in _ALB_BEFORE if n != "time"]
+    values: list[object] = [v for n, v in zip(_ALB_BEFORE, before, strict=True) if n != "time"]
+    names.extend(("method", "path", "protocol"))
+    values.extend(found.group("method", "target", "proto"))
+    names.extend(after_names)
+    values.extend(_unquote(value) for value in after)
+    status = found.group("status")
+    klass = f"{status[0]}xx" if status != "-" else "-"
+    shape = ("alb", found.group(1), str(len(after)), klass)
+    return Parsed(shape, None, tuple(names), tuple(values), (), _access_level(status), before[1])
+
+
+_ALB_BEFORE = (
+    "type", "time", "elb", "client", "target", "request_processing_time",
+    "target_processing_time", "response_processing_time", "elb_status_code",
+    "target_status_code", "received_bytes", "sent_bytes",
+)  # fmt: skip
+_ALB_AFTER = (
+    "user_agent", "ssl_cipher", "ssl_protocol", "target_group_arn", "trace_id", "domain_name",
+    "chosen_cert_arn", "matched_rule_priority", "request_creation_time", "actions_executed",
+    "redirect_url", "error_reason", "target_list", "target_status_code_list", "classification",
+    "classification_reason",
+)  # fmt: skip
 
 
 def _access_level(status: str) -> str | None:

@@ -58,6 +58,11 @@ _MAIN_RE = re.compile(
     re.VERBOSE,
 )
 _ANY_DIGIT_RE = re.compile(r"\d")
+# Cache keys for "the same line but for its digits and ids" (see grouping and structured
+# messages): every digit turned into 0, then hex ids folded. Starts with a character class so
+# the engine can skip ahead; the look-behind checks the boundary.
+DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+HEX_ID_RE = re.compile(rb"[0-9a-f](?<![\w][0-9a-f])[0-9a-f]{7,}(?:-[0-9a-f]{4,})*(?![\w])")
 _PATH_RE = re.compile(r"(?<![\w/.])(?:[a-z][a-z+]*://|~?/)[\w.\-~%@+=?&#/:]*[\w\-~%@+=?&#/]")
 _HOST_HINT_RE = re.compile(rf"\.(?:{_TLDS})(?![\w\-.])")
 _HOST_RE = re.compile(rf"(?<!{_RUN})(?:[A-Za-z0-9\-]+\.)+(?:{_TLDS})(?![\w\-.])")

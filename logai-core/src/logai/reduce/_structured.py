@@ -62,11 +62,11 @@ _ALB_RE = re.compile(
 # Positional fields of an access log: a quoted string, a bracketed one, or a bare token that
 # continues over ``, `` (ingress-nginx writes upstream lists as ``a:80, b:80``).
 _FIELD_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|(?:[^\s",\[]+,\s+)*[^\s"\[]+')
-_PAIR = r'[A-Za-z_@][\w.\-/@]*=(?:"(?:[^"\\]|\\.)*"|[^\s"]*)'
+_PAIR = r'[A-Za-z_@][\w.\-/@]*=(?:"(?:[^"\\]|\\.)*"|\[[^\]\n]*\]|[^\s"]*)'
 _LOGFMT_RE = re.compile(rf"(?:{_PAIR}\s+){{2,}}{_PAIR}\s*")
 _SOURCE_RE = re.compile(r"([A-Za-z][A-Za-z_.\-/]*(?:\[[^\]\s]*\])?):\s+")
 _COMMA_LIST_RE = re.compile(r'=[^\s"]*,(?:\s|$)')
-_PAIR_RE = re.compile(r'([A-Za-z_@][\w.\-/@]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)')
+_PAIR_RE = re.compile(r'([A-Za-z_@][\w.\-/@]*)=("(?:[^"\\]|\\.)*"|\[[^\]\n]*\]|[^\s"]*)')
 _KLOG_RE = re.compile(r'[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.\-/]+:\d+\] "((?:[^"\\]|\\.)*)"')
 _KLOG_LEVELS = {"I": "INFO", "W": "WARN", "E": "ERROR", "F": "FATAL"}
 _KLOG_PAIRS_RE = re.compile(rf"(?:\s+{_PAIR})*\s*")

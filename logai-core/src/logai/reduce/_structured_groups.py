@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from logai.reduce._mask import WILDCARD, mask
+from logai.reduce._mask import DIGITS_TO_ZERO, HEX_ID_RE, WILDCARD, mask
 from logai.reduce._structured import Parsed, status_class
 
 #: More distinct values than this and an event-naming field is an id, not an event name.
@@ -32,6 +32,7 @@ MAX_DISTINCT = 1000
 EXAMPLES = 3
 _MAX_SHOWN_VALUE = 80
 _MASK_CACHE_LIMIT = 200_000
+_DIGIT_RE = re.compile(r"\d")
 # Numbers, addresses, times, long digit runs, hex ids and uuids: values a second line would
 # not repeat, so even a group of one shows them as ``<*>``.
 _ID_LIKE_RE = re.compile(r"^\"?(?=[^\"]*\d)[\d.:\-+TZ/, ]+\"?$|\d{4}|^\"?[0-9a-fA-F\-]{8,}\"?$")
@@ -66,7 +67,7 @@ class StructuredGroups:
 
     def __init__(self) -> None:
         self._groups: dict[Key, _Group] = {}
-        self._masked: dict[str, str] = {}
+        self._masked: dict[bytes, str] = {}
 
     def add(self, index: int, parsed: Parsed) -> None:
         """File line ``index``, already parsed."""
@@ -134,11 +135,19 @@ class StructuredGroups:
         return out
 
     def _mask(self, message: str) -> str:
-        template = self._masked.get(message)
+        """``mask(message)``, cached like the text path: by the message with its digits zeroed,
+        then with hex ids folded, unless the template kept digits (``eth1``)."""
+        shape = message.encode("utf-8", "surrogatepass").translate(DIGITS_TO_ZERO)
+        template = self._masked.get(shape)
         if template is None:
-            template = mask(message)
-            if len(self._masked) < _MASK_CACHE_LIMIT:
-                self._masked[message] = template
+            folded = HEX_ID_RE.sub(b"0", shape)
+            template = self._masked.get(folded)
+            if template is None:
+                template = mask(message)
+                if _DIGIT_RE.search(template) or len(self._masked) >= _MASK_CACHE_LIMIT:
+                    return template
+                self._masked[folded] = template
+            self._masked[shape] = template
         return template
 
 

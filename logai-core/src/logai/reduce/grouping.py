@@ -17,7 +17,7 @@ from datetime import datetime
 
 from logai.reduce._cluster import generalize
 from logai.reduce._header import split_line
-from logai.reduce._mask import WILDCARD, mask
+from logai.reduce._mask import DIGITS_TO_ZERO, HEX_ID_RE, WILDCARD, mask
 from logai.reduce._structured import parse_message_fields, parse_structured
 from logai.reduce._structured_groups import StructuredGroups, graver
 from logai.reduce._timestamps import parse_timestamp
@@ -92,14 +92,14 @@ def group_messages(
         if parsed is not None:
             structured.add(index, parsed)
             continue
-        shape = text.encode("utf-8", "surrogatepass").translate(_DIGITS_TO_ZERO)
+        shape = text.encode("utf-8", "surrogatepass").translate(DIGITS_TO_ZERO)
         candidates = seen.get(shape)
         if candidates is not None and not candidates[0][2]:
             known: _Known | None = candidates[0]  # the common case, inlined
         else:
             known = _lookup(candidates, text)
         if known is None:
-            folded = _HEX_ID_RE.sub(b"0", shape)
+            folded = HEX_ID_RE.sub(b"0", shape)
             known = _lookup(seen.get(folded), text) if folded != shape else None
             if known is None:
                 split = split_line(text)
@@ -180,9 +180,6 @@ def _kept_digits(template: str) -> tuple[str, ...]:
 
 _CACHE_LIMIT = 200_000
 _DIGIT_RE = re.compile(r"\d")
-# Starts with a character class so the engine can skip ahead; the look-behind checks the boundary.
-_HEX_ID_RE = re.compile(rb"[0-9a-f](?<![\w][0-9a-f])[0-9a-f]{7,}(?:-[0-9a-f]{4,})*(?![\w])")
-_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _SEVERITY_RANK = {"FATAL": 0, "ERROR": 1, "WARN": 2}
 _PROBLEM_WORDS = (
     "error", "exception", "fail", "fatal", "panic", "traceback", "denied", "refused", "timeout",

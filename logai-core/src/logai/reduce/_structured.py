@@ -54,7 +54,12 @@ _KIND_KEYS = frozenset(
 # An event name is an identifier (``page_view``, ``AssumeRole``, ``payment.failed``), not prose.
 _IDENTIFIER_RE = re.compile(r"[A-Za-z][\w.:/\-]{0,63}")
 _HTTP_METHODS = "GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE|PROPFIND"
-_ACCESS_RE = re.compile(rf'"(?P<method>{_HTTP_METHODS}|-) ?(?P<target>\S*) ?(?P<proto>[^"\s]*)" (?P<status>[1-5]\d\d)\b')  # fmt: skip  # noqa: E501
+# No quote or space inside the parts, so a failed match costs one pass, not a backtrack per
+# character; ``"-"`` is nginx's request when the client sent none.
+_ACCESS_RE = re.compile(
+    rf'"(?:(?P<method>{_HTTP_METHODS}) (?P<target>[^\s"]+)(?: (?P<proto>[^\s"]+))?|-)" '
+    r"(?P<status>[1-5]\d\d)\b"
+)
 _ALB_RE = re.compile(
     r"(https?|h2|grpcs|wss?) \S+ \S+ \S+ \S+ \S+ \S+ \S+ (?P<status>[1-5]\d\d|-) \S+ \d+ \d+ "
     rf'"(?P<method>{_HTTP_METHODS}|-) (?P<target>\S*) (?P<proto>[^"\s]*)"'
@@ -137,6 +142,8 @@ class Parsed(NamedTuple):
 
 def parse_structured(line: str) -> Parsed | None:
     """The structure of ``line``, or ``None`` when it is free text (the text path takes it)."""
+    if line[:1] != "{" and "=" not in line and "HTTP/" not in line and line[-1:] != "}":
+        return None  # most free text: no test below could match
     parsed = _parse(line)
     if parsed is not None and len(parsed.names) > MAX_FIELDS:
         return None  # a record with thousands of keys is a dump, not an event: read it as text
@@ -162,12 +169,15 @@ def _parse(line: str) -> Parsed | None:
         alb = _ALB_RE.match(line)
         if alb is not None:
             return _alb(line, alb)
-    if "=" in line:
+    equals = line.find("=")
+    if equals > 0:
         if first in "IWEF":
             klog = _KLOG_RE.match(line)
             if klog is not None:
                 return _klog(line, klog)
-        if _LOGFMT_RE.fullmatch(line):
+        space = line.find(" ")
+        # logfmt starts with a pair: the first ``=`` comes before the first space.
+        if (space < 0 or equals < space) and _LOGFMT_RE.fullmatch(line):
             return _logfmt(line)
     return None
 
@@ -428,7 +438,7 @@ def _access(line: str, found: re.Match[str]) -> Parsed:
         names.append(name)
         values.append(_unquote(value))
     names.extend(("method", "path", "protocol", "status"))
-    values.extend(found.group("method", "target", "proto", "status"))
+    values.extend(found.group(part) or "-" for part in ("method", "target", "proto", "status"))
     names.extend(after_names)
     values.extend(_unquote(value) for value in after)
     status = found.group("status")

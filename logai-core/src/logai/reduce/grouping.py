@@ -88,10 +88,6 @@ def group_messages(
     headers: dict[int, str] = {}
     structured = StructuredGroups()
     for index, text in enumerate(messages):
-        parsed = parse_structured(text)
-        if parsed is not None:
-            structured.add(index, parsed)
-            continue
         shape = text.encode("utf-8", "surrogatepass").translate(DIGITS_TO_ZERO)
         candidates = seen.get(shape)
         if candidates is not None and not candidates[0][2]:
@@ -99,6 +95,12 @@ def group_messages(
         else:
             known = _lookup(candidates, text)
         if known is None:
+            # Structured lines are never cached (each line's values are counted), so a cache
+            # hit is free text and only a miss needs the format tests.
+            parsed = parse_structured(text)
+            if parsed is not None:
+                structured.add(index, parsed)
+                continue
             folded = HEX_ID_RE.sub(b"0", shape)
             known = _lookup(seen.get(folded), text) if folded != shape else None
             if known is None:

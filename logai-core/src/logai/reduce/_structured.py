@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from operator import itemgetter
 from typing import NamedTuple
 
 from logai.reduce._header import SplitLine, canonical_level, split_line
@@ -208,8 +210,12 @@ def _json(line: str) -> Parsed | None:
     names: list[str] = []
     values: list[object] = []
     _flatten(data, "", names, values)
-    _unwrap_message(names, values)
-    return _fields("json", names, values)
+    parsed = _fields("json", names, values)
+    message = parsed.message
+    if message is not None and message[:1] == "{" and message.rstrip()[-1:] == "}":
+        _unwrap_message(names, values)
+        parsed = _fields("json", names, values)
+    return parsed
 
 
 def _unwrap_message(names: list[str], values: list[object]) -> None:
@@ -342,6 +348,8 @@ class _Plan(NamedTuple):
     kinds: tuple[int, ...]
     statuses: tuple[int, ...]
     errors: tuple[int, ...]
+    pick: Callable[[list[object]], tuple[object, ...]]
+    """The kept values of a line, in order."""
 
 
 _PLANS: dict[tuple[str, ...], _Plan] = {}
@@ -361,7 +369,11 @@ def _fields(fmt: str, names: list[str], values: list[object]) -> Parsed:
         message = json.dumps(message)
     level = values[plan.level] if plan.level >= 0 else None
     severity = _NUMERIC_LEVELS.get(level) if isinstance(level, int) else canonical_level(str(level))
-    if severity is None and any(values[i] not in (None, "", False) for i in plan.errors):
+    if (
+        severity is None
+        and plan.errors
+        and any(values[i] not in (None, "", False) for i in plan.errors)
+    ):
         severity = "ERROR"  # no level, but an error field with a value (``errorCode``)
     shape = plan.shape
     if plan.statuses:
@@ -369,15 +381,19 @@ def _fields(fmt: str, names: list[str], values: list[object]) -> Parsed:
         shape += classes
         if severity is None and "5xx" in classes:
             severity = "ERROR"  # as for access logs: a server error, whatever else is said
-    kinds = tuple(
-        value if isinstance(value, str) and _IDENTIFIER_RE.fullmatch(value) else WILDCARD
-        for value in (values[i] for i in plan.kinds)
+    kinds = (
+        tuple(
+            value if isinstance(value, str) and _IDENTIFIER_RE.fullmatch(value) else WILDCARD
+            for value in (values[i] for i in plan.kinds)
+        )
+        if plan.kinds
+        else ()
     )
     return Parsed(
         shape,
         message or None,
         plan.names,
-        tuple(values[i] for i in plan.kept),
+        plan.pick(values),
         kinds,
         severity,
         str(values[plan.time]) if plan.time >= 0 else "",
@@ -409,8 +425,18 @@ def _make_plan(layout: tuple[str, ...]) -> _Plan:
     names = tuple(layout[i + 1] for i in kept)
     return _Plan(
         layout, message, level, time, tuple(kept), names, tuple(kinds), tuple(statuses),
-        tuple(errors),
+        tuple(errors), _picker(tuple(kept)),
     )  # fmt: skip
+
+
+def _picker(kept: tuple[int, ...]) -> Callable[[list[object]], tuple[object, ...]]:
+    """``itemgetter`` that always returns a tuple (it returns a bare item for one index)."""
+    if len(kept) >= 2:
+        return itemgetter(*kept)
+    if kept:
+        index = kept[0]
+        return lambda values: (values[index],)
+    return lambda values: ()
 
 
 #: Top-level keys that, holding a value, make an unlevelled record an error.

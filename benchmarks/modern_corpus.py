@@ -8,7 +8,8 @@ JSON app logs with and without a message field, nested JSON with ids, Go slog / 
 OpenTelemetry Collector (zap console + JSON fields), nginx / ingress-nginx and envoy access logs,
 RDS PostgreSQL with its ``%t:%r:%u@%d:[%p]:`` prefix, kubelet (klog) with verb-only differences,
 Kubernetes Event objects, Lambda platform lines, CloudTrail-like records, Spring Boot and Python
-service logs, Redis, systemd, a route reconciler whose events differ only by ADD/UPDATE/DELETE.
+service logs, Redis, Kafka, systemd, GitHub Actions runner output with pytest lines, a route
+reconciler whose events differ only by ADD/UPDATE/DELETE.
 
 Values follow realistic distributions: skewed event frequencies (some kinds appear a handful of
 times), low-cardinality variables (``GET``/``POST``, ``true``/``false``, ``cache``/``db``, a few
@@ -882,6 +883,106 @@ def systemd(rng: random.Random, t: datetime) -> Line:
     return head + make(), kind
 
 
+def kafka(rng: random.Random, t: datetime) -> Line:
+    """Kafka broker (log4j with ``[component]`` tags and a trailing logger in parentheses)."""
+    head = f"[{t.strftime('%Y-%m-%d %H:%M:%S')},{t.microsecond // 1000:03d}] "
+    topic = _pick(rng, ["orders", "payments", "clicks", "audit"])
+    group = _pick(rng, ["billing-consumer", "search-indexer", "analytics"])
+    kinds: list[tuple[str, float, Callable[[], str]]] = [
+        (
+            "roll",
+            30,
+            lambda: (
+                f"INFO [ProducerStateManager partition={topic}-{rng.randint(0, 11)}] Wrote producer snapshot at offset {rng.randint(1, 10**7)} with 0 producer ids in {rng.randint(1, 40)} ms. (kafka.log.ProducerStateManager)"
+            ),
+        ),
+        (
+            "rebalance",
+            10,
+            lambda: (
+                f"INFO [GroupCoordinator {rng.randint(1, 3)}]: Preparing to rebalance group {group} in state PreparingRebalance with old generation {rng.randint(1, 500)} (__consumer_offsets-{rng.randint(0, 49)}) (reason: Adding new member consumer-{group}-{rng.randint(1, 9)}-{_uuid(rng)} with group instance id None) (kafka.coordinator.group.GroupCoordinator)"
+            ),
+        ),
+        (
+            "stabilized",
+            10,
+            lambda: (
+                f"INFO [GroupCoordinator {rng.randint(1, 3)}]: Stabilized group {group} generation {rng.randint(1, 500)} (__consumer_offsets-{rng.randint(0, 49)}) with {rng.randint(1, 9)} members (kafka.coordinator.group.GroupCoordinator)"
+            ),
+        ),
+        (
+            "isr_shrink",
+            2,
+            lambda: (
+                f"INFO [Partition {topic}-{rng.randint(0, 11)} broker={rng.randint(1, 3)}] Shrinking ISR from {rng.randint(1, 3)},{rng.randint(1, 3)},{rng.randint(1, 3)} to {rng.randint(1, 3)},{rng.randint(1, 3)}. Leader: (highWatermark: {rng.randint(1, 10**6)}, endOffset: {rng.randint(1, 10**6)}). Out of sync replicas: (brokerId: {rng.randint(1, 3)}, endOffset: {rng.randint(1, 10**6)}). (kafka.cluster.Partition)"
+            ),
+        ),
+        (
+            "fetch_error",
+            0.7,
+            lambda: (
+                f"WARN [ReplicaFetcher replicaId={rng.randint(1, 3)}, leaderId={rng.randint(1, 3)}, fetcherId=0] Error in response for fetch request (type=FetchRequest, replicaId={rng.randint(1, 3)}, maxWait=500, minBytes=1, maxBytes=10485760) (kafka.server.ReplicaFetcherThread)"
+            ),
+        ),
+    ]
+    kind, make = _choose(rng, kinds)
+    return head + make(), kind
+
+
+def ci_runner(rng: random.Random, t: datetime) -> Line:
+    """GitHub Actions runner output with pytest lines: test modules have a handful of values."""
+    stamp = t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond:06d}0Z "
+    module = _pick(
+        rng,
+        [
+            "tests/core/test_cache.py",
+            "tests/core/test_sources.py",
+            "tests/api/test_orders.py",
+            "tests/api/test_users.py",
+        ],
+    )
+    test = rng.choice(["test_read", "test_write", "test_expiry", "test_retry", "test_empty"])
+    kinds: list[tuple[str, float, Callable[[], str]]] = [
+        (
+            "passed",
+            60,
+            lambda: (
+                f"{module}::{test}[case{rng.randint(0, 9)}] PASSED {'':<10}[{rng.randint(1, 99):3d}%]"
+            ),
+        ),
+        (
+            "failed",
+            2,
+            lambda: (
+                f"{module}::{test}[case{rng.randint(0, 9)}] FAILED {'':<10}[{rng.randint(1, 99):3d}%]"
+            ),
+        ),
+        (
+            "skipped",
+            5,
+            lambda: f"{module}::{test} SKIPPED (requires docker) [{rng.randint(1, 99):3d}%]",
+        ),
+        (
+            "group",
+            6,
+            lambda: (
+                f"##[group]Run {rng.choice(['actions/checkout@v4', 'actions/setup-python@v5', 'actions/cache@v4'])}"
+            ),
+        ),
+        ("endgroup", 6, lambda: "##[endgroup]"),
+        ("error", 0.5, lambda: f"##[error]Process completed with exit code {rng.randint(1, 2)}."),
+        (
+            "download",
+            4,
+            lambda: (
+                f"Downloading {rng.choice(['pytest', 'ruff', 'mypy', 'httpx'])}-{rng.randint(1, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 9)}-py3-none-any.whl ({rng.randint(10, 999)} kB)"
+            ),
+        ),
+    ]
+    kind, make = _choose(rng, kinds)
+    return stamp + make(), kind
+
+
 def reconciler(rng: random.Random, t: datetime) -> Line:
     """A controller whose events differ only by a verb: a DELETE must not hide among UPDATEs."""
     verb = rng.choices(["UPDATE", "ADD", "DELETE"], [85, 12, 3])[0]
@@ -915,6 +1016,8 @@ SYSTEMS: dict[str, Callable[[random.Random, datetime], Line]] = {
     "redis": redis,
     "systemd": systemd,
     "reconciler": reconciler,
+    "kafka": kafka,
+    "ci_runner": ci_runner,
 }
 
 _K = TypeVar("_K")

@@ -317,3 +317,24 @@ def test_load_balancer_logs_with_the_status_before_the_request() -> None:
     assert [(g.count, g.severity) for g in groups] == [(1, "ERROR"), (2, None)]
     assert "elb_status_code=2xx" in groups[1].template
     assert "path=<*>" in groups[1].template and "client=<*>" in groups[1].template
+
+
+def test_container_runtime_lines_around_json_or_text() -> None:
+    lines = [
+        f'2024-03-01T10:00:0{i}.123456789Z stdout F {{"level":"info","msg":"request done",'
+        f'"method":"{m}","id":{i}}}'
+        for i, m in enumerate(["GET", "POST", "GET"])
+    ]
+    lines += [
+        f"2024-03-01T10:00:0{i}.123456789Z stderr F 2024-03-01 10:00:0{i},123 ERROR worker {i} "
+        "crashed"
+        for i in range(2)
+    ]
+    lines.append('2024-03-01 10:00:09 WARN {"event": "quota_low", "remaining": 3}')
+    groups = group_lines(lines)
+    assert [(g.template, g.count, g.severity) for g in groups] == [
+        ("worker <*> crashed", 2, "ERROR"),
+        ("quota_low remaining=<*>", 1, "WARN"),  # structlog: ``event`` is the message
+        ("request done method=<*> id=<*>", 3, "INFO"),
+    ]
+    assert groups[2].first_timestamp == datetime(2024, 3, 1, 10, 0, 0, 123456, tzinfo=UTC)

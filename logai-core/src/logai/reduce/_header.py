@@ -67,6 +67,7 @@ _SHORT_LEVELS = {"V": "TRACE", "D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ERR
 _POSTGRES_RE = re.compile(
     r"(?:[A-Z]{2,5}:)?[^\s:@]*(?:\(\d*\))?:[^\s:@]*@[^\s:@]*:\[\d+\]:(?:(?P<lvl>[A-Z]+\d?):\s+)?"
 )
+_CRI_RE = re.compile(r"std(?:out|err) [FP] ")
 _SPRING_RE = re.compile(r"(?:\d+\s+)?---\s+(?:\[[^\]\n]*\]\s*)+[\w.$\-/]+\s*:\s+")
 _CALLER_RE = re.compile(
     r"[\w.\-/]+\.(?:go|py|java|js|ts|rb|c|cc|cpp|h|rs|kt|scala|cs|php|exs?):\d+(?:\s+|$)"
@@ -137,6 +138,13 @@ def split_line(line: str) -> SplitLine:
     if glog is not None:
         return SplitLine(line[: glog.end()], line[glog.end() :], _SHORT_LEVELS[glog.group(1)])
     pos = _end(_PRE_RE.match(line))
+    if pos and line.startswith(("stdout ", "stderr "), pos):
+        cri = _CRI_RE.match(line, pos)  # containerd/CRI-O node logs: ``<time> stdout F <line>``
+        if cri is not None:
+            if line.startswith("{", cri.end()):  # JSON: the structured path reads its fields
+                return SplitLine(line[: cri.end()], line[cri.end() :], None)
+            rest = split_line(line[cri.end() :])
+            return SplitLine(line[: cri.end()] + rest.header, rest.message, rest.severity)
     postgres = _POSTGRES_RE.match(line, pos) if pos else None
     if postgres is not None:
         return SplitLine(

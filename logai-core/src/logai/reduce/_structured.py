@@ -240,12 +240,21 @@ def _unwrap_message(names: list[str], values: list[object]) -> None:
 
 
 def parse_message_fields(split: SplitLine) -> Parsed | None:
-    """A text header, then logfmt (Heroku router, logrus behind a syslog prefix): the fields.
+    """A text header, then logfmt (Heroku router, logrus behind a syslog prefix) or a JSON
+    object (container runtime logs, ``<time> INFO {...}``): the fields.
 
     Called on the message of a line the header parser already split, so that the header's
     time and level are kept and the ``key=value`` pairs are grouped like a logfmt line.
     """
     message = split.message
+    if message[:1] == "{":  # ``<time> INFO {"event": ...}``, a CRI line around JSON
+        parsed_json = _json(message) if message.rstrip()[-1:] == "}" else None
+        if parsed_json is None or len(parsed_json.names) > MAX_FIELDS:
+            return None
+        return parsed_json._replace(
+            severity=parsed_json.severity or split.severity,
+            header=parsed_json.header or split.header,
+        )
     if "=" not in message:
         return None
     source = _SOURCE_RE.match(message)  # ``heroku[router]: at=info ...``

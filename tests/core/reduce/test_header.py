@@ -49,6 +49,9 @@ CASES = [
      "request", "Slow request", "WARN"),
     ("2024-03-01T10:00:01.963Z  INFO 7 --- [shop] [           main] o.s.b.w.e.tomcat.Tomcat"
      "WebServer  : Tomcat started", "Tomcat started", "INFO"),
+    # containerd/CRI-O node logs wrap the container's own line
+    ("2024-03-01T10:00:00.123456789Z stderr F 2024-03-01 10:00:00,123 ERROR worker crashed",
+     "worker crashed", "ERROR"),
     # zap console encoder (Go services, OpenTelemetry Collector): a ``file.go:line`` caller
     ("2024-03-01T10:00:01.195Z	info	service/service.go:161	Everything is ready.",
      "Everything is ready.", "INFO"),

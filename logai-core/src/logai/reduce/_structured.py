@@ -16,14 +16,16 @@ Recognised, per line, cheapest test first:
   message and ``key=value`` pairs.
 - **text with JSON fields** (zap console encoder: OpenTelemetry Collector, Go services; Lambda
   Node errors): a text line, a tab, then one JSON object; the text goes the header/message path.
-- **HTTP access logs** (nginx/Apache combined, ingress-nginx, envoy): a quoted
+- **HTTP access logs** (nginx/Apache combined and common, ingress-nginx, envoy): a quoted
   ``"METHOD target HTTP/x"`` followed by a three-digit status; the fields around it are
-  positional.
+  positional. AWS Application Load Balancer logs put the status codes before the request.
+- **behind a text header** (:func:`parse_message_fields`, on the message the header parser
+  cut out): logfmt (Heroku router) or a JSON object (containerd/CRI-O node logs).
 
 The shape is the format, the field names in order, the message (masked later, like any text)
 and the status class (``2xx``…``5xx``) of a field whose name says status. Fields whose name
 says they name the event (``type``, ``eventName``, ``action``, ``reason``…) keep their value in
-the shape *provisionally*: :mod:`logai.reduce.grouping` drops it when the value turns out to
+the shape *provisionally*: :mod:`logai.reduce._structured_groups` drops it when the value turns out to
 vary too much across lines to be an event name. Levels and timestamps are not fields: the level
 is the group's severity, the time its first/last timestamp.
 """

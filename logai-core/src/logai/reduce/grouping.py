@@ -6,6 +6,10 @@ what is visibly variable. Lines whose masked messages are equal share a group at
 lookup); only the *distinct* masked messages then go through the slower sibling analysis of
 :mod:`logai.reduce._cluster`, which finds the word variables masking cannot see. The cost per
 line is therefore flat, and the expensive part grows with the variety of a log, not its volume.
+
+Structured lines (JSON, logfmt, access logs: :mod:`logai.reduce._structured`) are recognised on
+a miss of the digit-folding cache and grouped by shape in
+:mod:`logai.reduce._structured_groups`; their messages share the generalisation step.
 """
 
 from __future__ import annotations

@@ -25,9 +25,9 @@ Recognised, per line, cheapest test first:
 The shape is the format, the field names in order, the message (masked later, like any text)
 and the status class (``2xx``…``5xx``) of a field whose name says status. Fields whose name
 says they name the event (``type``, ``eventName``, ``action``, ``reason``…) keep their value in
-the shape *provisionally*: :mod:`logai.reduce._structured_groups` drops it when the value turns out to
-vary too much across lines to be an event name. Levels and timestamps are not fields: the level
-is the group's severity, the time its first/last timestamp.
+the shape *provisionally*: :mod:`logai.reduce._structured_groups` drops it when the value
+turns out to vary too much across lines to be an event name. Levels and timestamps are not
+fields: the level is the group's severity, the time its first/last timestamp.
 """
 
 from __future__ import annotations

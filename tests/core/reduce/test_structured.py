@@ -338,3 +338,16 @@ def test_container_runtime_lines_around_json_or_text() -> None:
         ("request done method=<*> id=<*>", 3, "INFO"),
     ]
     assert groups[2].first_timestamp == datetime(2024, 3, 1, 10, 0, 0, 123456, tzinfo=UTC)
+
+
+def test_a_word_status_names_the_event_a_numeric_one_its_class() -> None:
+    lines = [json.dumps({"job": "backup", "status": s, "id": i})
+             for i, s in enumerate(["succeeded"] * 20 + ["failed"])]  # fmt: skip
+    lines += [json.dumps({"msg": "req", "status": s}) for s in [200, 201, 500]]
+    groups = group_lines(lines)
+    assert {(g.template, g.count) for g in groups} == {
+        ("job=backup status=succeeded id=<*>", 20),
+        ("job=backup status=failed id=<*>", 1),
+        ("req status=2xx", 2),
+        ("req status=5xx", 1),
+    }

@@ -53,6 +53,7 @@ _KIND_KEYS = frozenset(
     {
         "type", "event_type", "eventtype", "eventname", "event_name", "action", "reason", "kind",
         "op", "operation", "verb", "eventsource", "event_source", "category", "activity",
+        "status", "state", "result", "outcome",
     }
 )  # fmt: skip
 # An event name is an identifier (``page_view``, ``AssumeRole``, ``payment.failed``), not prose.
@@ -428,9 +429,11 @@ def _make_plan(layout: tuple[str, ...]) -> _Plan:
         else:
             if lowered.startswith(_ERROR_KEYS):  # ``errorCode``, ``error.type``
                 errors.append(index)
+            # ``status`` may be both: an HTTP code (its class is in the shape) or a word
+            # (``succeeded``/``failed``: an event name); a number is never an event name.
             if "." not in lowered and lowered in _KIND_KEYS:
                 kinds.append(index)
-            elif _is_status(name):
+            if _is_status(name):
                 statuses.append(index)
             kept.append(index)
     names = tuple(layout[i + 1] for i in kept)

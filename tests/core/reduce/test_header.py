@@ -52,6 +52,9 @@ CASES = [
     # containerd/CRI-O node logs wrap the container's own line
     ("2024-03-01T10:00:00.123456789Z stderr F 2024-03-01 10:00:00,123 ERROR worker crashed",
      "worker crashed", "ERROR"),
+    # a source name before the time (compose services, programs); not any ``Word: digits``
+    ("worker: 2024/03/01 10:00:00 server started", "server started", None),
+    ("Error: 5 retries left", "Error: 5 retries left", None),
     # zap console encoder (Go services, OpenTelemetry Collector): a ``file.go:line`` caller
     ("2024-03-01T10:00:01.195Z	info	service/service.go:161	Everything is ready.",
      "Everything is ready.", "INFO"),

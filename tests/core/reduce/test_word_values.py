@@ -113,3 +113,14 @@ def test_two_quoted_values_that_combine_freely_are_data() -> None:
         )
     ]
     assert _templates(group_lines(lines)) == {"Cache entry for key <*> found in cache <*>": 12}
+
+
+def test_container_and_service_names_in_headers_do_not_split_a_message() -> None:
+    lines = [f"{c}  | Listening on port {8000 + i}" for i, c in enumerate(["web-1", "api-1"])]
+    lines += [f"[{c}] starting up" for c in ["web", "api", "worker"]]
+    lines += [f"{c}: 2024/03/01 10:00:00 server started" for c in ["web", "api", "worker"]]
+    assert _templates(group_lines(lines)) == {
+        "Listening on port <*>": 2,
+        "starting up": 3,
+        "server started": 3,
+    }

@@ -67,6 +67,7 @@ _SHORT_LEVELS = {"V": "TRACE", "D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ERR
 _POSTGRES_RE = re.compile(
     r"(?:[A-Z]{2,5}:)?[^\s:@]*(?:\(\d*\))?:[^\s:@]*@[^\s:@]*:\[\d+\]:(?:(?P<lvl>[A-Z]+\d?):\s+)?"
 )
+_NAME_THEN_TIME_RE = re.compile(r"[\w.\-/@]+:\s+(?=\d{2,4}[\-/.:]\d\d[\-/.:]\d\d)")
 _CRI_RE = re.compile(r"std(?:out|err) [FP] ")
 _SPRING_RE = re.compile(r"(?:\d+\s+)?---\s+(?:\[[^\]\n]*\]\s*)+[\w.$\-/]+\s*:\s+")
 _CALLER_RE = re.compile(
@@ -138,6 +139,12 @@ def split_line(line: str) -> SplitLine:
     if glog is not None:
         return SplitLine(line[: glog.end()], line[glog.end() :], _SHORT_LEVELS[glog.group(1)])
     pos = _end(_PRE_RE.match(line))
+    if not pos:
+        # ``web: 2024/03/01 10:00:00 ...``: a source name (compose service, program) before
+        # the time. Only when a time really follows, so ``Error: 5 retries`` stays a message.
+        named = _NAME_THEN_TIME_RE.match(line)
+        if named is not None:
+            pos = _end(_PRE_RE.match(line, named.end()))
     if pos and line.startswith(("stdout ", "stderr "), pos):
         cri = _CRI_RE.match(line, pos)  # containerd/CRI-O node logs: ``<time> stdout F <line>``
         if cri is not None:

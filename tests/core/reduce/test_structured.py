@@ -351,3 +351,14 @@ def test_a_word_status_names_the_event_a_numeric_one_its_class() -> None:
         ("req status=2xx", 2),
         ("req status=5xx", 1),
     }
+
+
+def test_keys_that_are_ids_do_not_make_new_shapes() -> None:
+    lines = [json.dumps({"msg": "daily counts", "counts": {f"2024-03-{d:02d}": d}}) for d in
+             range(1, 20)]  # fmt: skip
+    lines += [json.dumps({"type": "seen", f"user_{n}": True}) for n in range(100, 130)]
+    groups = group_lines(lines)
+    assert [(g.template, g.count) for g in groups] == [
+        ("type=seen <*>=true", 30),
+        ("daily counts counts.<*>=<*>", 19),
+    ]

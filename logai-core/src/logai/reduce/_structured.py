@@ -436,11 +436,18 @@ def _make_plan(layout: tuple[str, ...]) -> _Plan:
             if _is_status(name):
                 statuses.append(index)
             kept.append(index)
-    names = tuple(layout[i + 1] for i in kept)
+    # Keys that are ids (``{"counts": {"2024-03-01": 5}}``, maps keyed by user id) are one
+    # shape whatever the id: the key becomes ``<*>`` in the shape and the shown names.
+    shape = tuple(_ID_KEY_RE.sub(WILDCARD, name) for name in layout)
+    names = tuple(shape[i + 1] for i in kept)
     return _Plan(
-        layout, message, level, time, tuple(kept), names, tuple(kinds), tuple(statuses),
+        shape, message, level, time, tuple(kept), names, tuple(kinds), tuple(statuses),
         tuple(errors), _picker(tuple(kept)),
     )  # fmt: skip
+
+
+# A dotted key part holding two digits or more, or a long hex run: an id, not a name.
+_ID_KEY_RE = re.compile(r"(?<![^.])(?=[^.]*\d[^.]*\d|[^.]*[0-9a-f]{8})[^.]+")
 
 
 def _picker(kept: tuple[int, ...]) -> Callable[[list[object]], tuple[object, ...]]:

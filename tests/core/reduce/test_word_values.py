@@ -124,3 +124,12 @@ def test_container_and_service_names_in_headers_do_not_split_a_message() -> None
         "starting up": 3,
         "server started": 3,
     }
+
+
+def test_verbs_in_an_argument_list_stay_apart() -> None:
+    verbs = ["ADD", "UPDATE", "DELETE", "REMOVE", "RECONCILE", "RESTORE"]
+    lines = [
+        f'I0301 10:00:0{i % 10}.000000    1 kubelet.go:2100] SyncLoop ({v}, "api"): "web-{i}_prod"'
+        for i, v in enumerate(verbs * 3)
+    ]
+    assert sorted(g.count for g in group_lines(lines)) == [3] * 6

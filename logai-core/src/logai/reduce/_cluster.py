@@ -121,8 +121,10 @@ def _variable_positions(
 
 def _verbs(values: list[str], tokens: Tokens, pos: int) -> bool:
     """Upper-case words (``ADD``/``UPDATE``/``DELETE``) name an operation: kept apart, however
-    many, unless they are HTTP methods followed by a target (``GET <*>``, ``POST /x``)."""
-    if not all(v.isalpha() and v.isupper() and len(v) > 1 for v in values):
+    many, unless they are HTTP methods followed by a target (``GET <*>``, ``POST /x``).
+    Punctuation around them does not matter (``SyncLoop (ADD, "api")``)."""
+    words = [v.strip(_PUNCTUATION) for v in values]
+    if not all(w.isalpha() and w.isupper() and len(w) > 1 for w in words):
         return False
     return not _http_request(values, tokens, pos)
 
@@ -184,6 +186,8 @@ def _common_prefix(values: list[str]) -> str:
     return first[:end]
 
 
+# Around a verb in an argument list (``(ADD,``); brackets make a name (``[LNKA]``), not a verb.
+_PUNCTUATION = "(),:;"
 _HTTP_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
 _QUOTED_RE = re.compile(r"""(['"])[^'"\s]+\1""")
 _NAME_RE = re.compile(r"[\w.\-:/@]+[.,:;]?")

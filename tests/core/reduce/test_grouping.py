@@ -124,6 +124,8 @@ def test_group_lines_strips_carriage_returns_and_accepts_empty_input() -> None:
         ("rhost=csnsu.nsuok.edu user=root", "rhost=<*> user=root"),
         ("GET /v2/54fadb412c4e/servers/detail?all=1 done", "GET <*> done"),
         ("token=de9231d ok", "token=<*> ok"),
+        ("Slow request GET / took 1200 ms", "Slow request GET <*> took <*>"),
+        ("5 / 10 done", "<*> / <*> done"),
     ],
 )  # fmt: skip
 def test_mask_hides_values_but_keeps_names(message: str, expected: str) -> None:

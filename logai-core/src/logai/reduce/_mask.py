@@ -64,6 +64,7 @@ _ANY_DIGIT_RE = re.compile(r"\d")
 DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 HEX_ID_RE = re.compile(rb"[0-9a-f](?<![\w][0-9a-f])[0-9a-f]{7,}(?:-[0-9a-f]{4,})*(?![\w])")
 _PATH_RE = re.compile(r"(?<![\w/.])(?:[a-z][a-z+]*://|~?/)[\w.\-~%@+=?&#/:]*[\w\-~%@+=?&#/]")
+_ROOT_RE = re.compile(r"\b(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) /(?=[\s\"]|$)")
 _HOST_HINT_RE = re.compile(rf"\.(?:{_TLDS})(?![\w\-.])")
 _HOST_RE = re.compile(rf"(?<!{_RUN})(?:[A-Za-z0-9\-]+\.)+(?:{_TLDS})(?![\w\-.])")
 _NAME_RE = re.compile(rf"\b(?:{_NAMES})(?=\s+(?:\d|(?:{_NAMES})\b))")
@@ -83,6 +84,8 @@ def mask(message: str) -> str:
         message = _DOTS_RE.sub(r"\g<0> ", message)
     if "/" in message:
         message = _PATH_RE.sub(WILDCARD, message)
+        if " /" in message:  # the root path after a method: ``GET / took 12 ms``
+            message = _ROOT_RE.sub(r"\1 " + WILDCARD, message)
     if "." in message and _HOST_HINT_RE.search(message):
         message = _HOST_RE.sub(WILDCARD, message)
     if _NAME_HINT_RE.search(message):

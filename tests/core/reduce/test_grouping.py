@@ -73,7 +73,12 @@ def test_group_lines_reads_timestamps_of_json_lines() -> None:
 def test_group_lines_groups_access_logs_by_request_shape() -> None:
     groups = group_lines(_lines("nginx.log"))
     templates = {g.template for g in groups}
-    assert templates == {'"GET <*>" <*> "-" "<*>"', '"POST <*>" <*> "-" "<*>"'}
+    assert templates == {
+        "client=<*> ident=- user=- method=GET path=<*> protocol=HTTP/1.1 status=2xx bytes=<*> "
+        "referer=- user_agent=curl/8.0",
+        "client=<*> ident=- user=- method=POST path=/api/login protocol=HTTP/1.1 status=4xx "
+        "bytes=<*> referer=- user_agent=curl/8.0",
+    }
     assert sum(g.count for g in groups) == 4
 
 
@@ -119,6 +124,8 @@ def test_group_lines_strips_carriage_returns_and_accepts_empty_input() -> None:
         ("rhost=csnsu.nsuok.edu user=root", "rhost=<*> user=root"),
         ("GET /v2/54fadb412c4e/servers/detail?all=1 done", "GET <*> done"),
         ("token=de9231d ok", "token=<*> ok"),
+        ("Slow request GET / took 1200 ms", "Slow request GET <*> took <*>"),
+        ("5 / 10 done", "<*> / <*> done"),
     ],
 )  # fmt: skip
 def test_mask_hides_values_but_keeps_names(message: str, expected: str) -> None:

@@ -37,6 +37,27 @@ CASES = [
     ("20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579",
      "onStandStepChanged 3579", None),
     ("Connection refused: peer reset", "Connection refused: peer reset", None),
+    # RDS PostgreSQL, log_line_prefix %t:%r:%u@%d:[%p]: (who and where, not what)
+    ("2024-03-01 10:00:03 UTC:10.2.1.7(48693):app_user@billing:[20679]:LOG:  connection "
+     "received: host=10.0.0.1", "connection received: host=10.0.0.1", "INFO"),
+    ('2024-03-01 10:00:03 UTC:[local]:rdsadmin@rdsadmin:[881]:FATAL:  password authentication '
+     'failed for user "x"', 'password authentication failed for user "x"', "FATAL"),
+    ("2024-03-01 10:00:03 UTC::@:[4207]:LOG:  checkpoint starting: time",
+     "checkpoint starting: time", "INFO"),
+    # Spring Boot: ``LEVEL pid --- [thread] logger : message`` (2.x and 3.x)
+    ("2024-03-01 10:00:01.963  WARN 1 --- [nio-8080-exec-3] c.e.shop.RequestTimer    : Slow "
+     "request", "Slow request", "WARN"),
+    ("2024-03-01T10:00:01.963Z  INFO 7 --- [shop] [           main] o.s.b.w.e.tomcat.Tomcat"
+     "WebServer  : Tomcat started", "Tomcat started", "INFO"),
+    # containerd/CRI-O node logs wrap the container's own line
+    ("2024-03-01T10:00:00.123456789Z stderr F 2024-03-01 10:00:00,123 ERROR worker crashed",
+     "worker crashed", "ERROR"),
+    # a source name before the time (compose services, programs); not any ``Word: digits``
+    ("worker: 2024/03/01 10:00:00 server started", "server started", None),
+    ("Error: 5 retries left", "Error: 5 retries left", None),
+    # zap console encoder (Go services, OpenTelemetry Collector): a ``file.go:line`` caller
+    ("2024-03-01T10:00:01.195Z	info	service/service.go:161	Everything is ready.",
+     "Everything is ready.", "INFO"),
     ("W0125 18:00:01.123456       1 reflector.go:123] watch of *v1.Pod ended",
      "watch of *v1.Pod ended", "WARN"),
     ("2015-07-30 17:57:38,440 - INFO  [WorkerReceiver[myid=3]:FastLeaderElection@542] - "

@@ -23,6 +23,7 @@ with the variety of a log, not its volume.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -84,6 +85,16 @@ def _variable_positions(
             if _MIN_DOMAIN <= len(members) < min_siblings
         ]
     )
+    # Quoted pairs that recur in another context (``key 'price::<*>' ... in cache 'products'``
+    # and ``key 'product::<*>' ... in cache 'products'``): two quoted values that combine
+    # freely with another varying value are data, not two events.
+    quoted_pairs = _recurring(
+        [
+            (pos, frozenset(m[pos] for m in members))
+            for (pos, _, _), members in siblings.items()
+            if len(members) == 2 and all(_QUOTED_RE.search(m[pos]) for m in members)
+        ]
+    )
     rewrites: dict[Tokens, dict[int, str]] = defaultdict(dict)
     for (pos, _, _), members in siblings.items():
         if len(members) < 2:
@@ -95,12 +106,97 @@ def _variable_positions(
         # job; however, ...") makes it one.
         first_ok = pos > 0 or _constants(members[0]) > _FIRST_WORD_CONTEXT
         if _masked_slot(values) or (
-            first_ok and (len(members) >= min_siblings or frozenset(values) in domains)
+            not _verbs(values, members[0], pos)
+            and (
+                _value_kind(values, members[0], pos)
+                or (pos, frozenset(values)) in quoted_pairs
+                or (first_ok and (len(members) >= min_siblings or frozenset(values) in domains))
+            )
         ):
             replacement = _generalized_token(values)
             for member in members:
                 rewrites[member][pos] = replacement
     return rewrites
+
+
+def _verbs(values: list[str], tokens: Tokens, pos: int) -> bool:
+    """Upper-case words (``ADD``/``UPDATE``/``DELETE``) name an operation: kept apart, however
+    many, unless they are HTTP methods followed by a target (``GET <*>``, ``POST /x``).
+    Punctuation around them does not matter (``SyncLoop (ADD, "api")``)."""
+    words = [v.strip(_PUNCTUATION) for v in values]
+    if not all(w.isalpha() and w.isupper() and len(w) > 1 for w in words):
+        return False
+    return not _http_request(values, tokens, pos)
+
+
+def _http_request(values: list[str], tokens: Tokens, pos: int) -> bool:
+    if not all(v in _HTTP_METHODS for v in values) or pos + 1 >= len(tokens):
+        return False
+    target = tokens[pos + 1]
+    return target.startswith(("/", WILDCARD, "http")) or WILDCARD in target
+
+
+def _value_kind(values: list[str], tokens: Tokens, pos: int) -> bool:
+    """Whether the alternatives are visibly values, though fewer than ``MIN_SIBLINGS``.
+
+    From two alternatives: HTTP methods before a request target (``GET <*>``/``POST <*>``).
+    From three (two stay apart, as ``state 'Active'``/``'Inactive'`` should):
+
+    - quoted (``'products'``, ``"users_pkey"``, ``KeyError('sku')``): quoting marks data;
+    - instances of one naming scheme: a shared prefix or suffix with a separator
+      (``docker.service:``/``kubelet.service:``, ``tasks.send``/``tasks.resize``);
+    - a name after a preposition, directly or after one noun (``to payments``, ``of User
+      root``): what follows "to", "from", "for"... is an object, not the event's verb. Device
+      names ending in a digit (``via interface alt0``) are not: each is its own path.
+    """
+    if _http_request(values, tokens, pos):
+        return True
+    if len(values) < _MIN_DOMAIN:
+        return False
+    if all(_QUOTED_RE.search(v) for v in values):
+        return True
+    if _naming_scheme(values):
+        return True
+    # Device-like names (``eth0``, ``alt0``) are kept: hosts have few and each is its own path.
+    if pos >= 1 and all(_NAME_RE.fullmatch(v) and not _DEVICE_RE.search(v) for v in values):
+        before = tokens[pos - 1].lower()
+        if before in _PREPOSITIONS:
+            return True
+        if pos >= 2 and tokens[pos - 2].lower() in _PREPOSITIONS and before.isalpha():
+            return True
+    return False
+
+
+def _naming_scheme(values: list[str]) -> bool:
+    values = [v.rstrip(".,:;") for v in values]
+    prefix = _common_prefix(values)
+    suffix = _common_prefix([v[::-1] for v in values])[::-1]
+    for affix in (prefix, suffix):
+        if len(affix) >= 3 and _SEPARATORS & set(affix) and not _KEYED & set(affix):
+            return all(len(v) > len(affix) for v in values)
+    return False
+
+
+def _common_prefix(values: list[str]) -> str:
+    first = min(values)
+    last = max(values)
+    end = 0
+    while end < len(first) and first[end] == last[end]:
+        end += 1
+    return first[:end]
+
+
+# Around a verb in an argument list (``(ADD,``); brackets make a name (``[LNKA]``), not a verb.
+_PUNCTUATION = "(),:;"
+_HTTP_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
+_QUOTED_RE = re.compile(r"""(['"])[^'"\s]+\1""")
+_NAME_RE = re.compile(r"[\w.\-:/@]+[.,:;]?")
+_DEVICE_RE = re.compile(r"\d[.,:;]?$")
+_SEPARATORS = frozenset(".-_/")
+_KEYED = frozenset(":=")
+_PREPOSITIONS = frozenset(
+    {"to", "from", "for", "in", "on", "of", "at", "by", "with", "into", "onto", "via"}
+)
 
 
 def _constants(tokens: Tokens) -> int:
@@ -127,6 +223,14 @@ def _domains(value_sets: list[frozenset[str]]) -> set[frozenset[str]]:
         if any(n >= _MIN_DOMAIN for n in shared.values()):
             found.add(values)
     return found
+
+
+def _recurring(value_sets: list[tuple[int, frozenset[str]]]) -> set[tuple[int, frozenset[str]]]:
+    """The (position, values) pairs seen in more than one sibling context."""
+    seen: dict[tuple[int, frozenset[str]], int] = defaultdict(int)
+    for item in value_sets:
+        seen[item] += 1
+    return {item for item, n in seen.items() if n > 1}
 
 
 def _masked_slot(values: list[str]) -> bool:

@@ -62,6 +62,17 @@ _EPOCH_RE = re.compile(r"(?:\S+\s+){1,5}?1[0-9]{9}(?:[0-9]{3})?\s+")
 _GLOG_RE = re.compile(r"([IWEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.\-/]+:\d+\] ")
 _SHORT_LEVELS = {"V": "TRACE", "D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ERROR", "F": "FATAL"}
 
+# PostgreSQL's ``log_line_prefix`` as RDS sets it (``%t:%r:%u@%d:[%p]:``): after the time,
+# ``UTC:host(port):user@db:[pid]:LEVEL:``; user and database are where, not what.
+_POSTGRES_RE = re.compile(
+    r"(?:[A-Z]{2,5}:)?[^\s:@]*(?:\(\d*\))?:[^\s:@]*@[^\s:@]*:\[\d+\]:(?:(?P<lvl>[A-Z]+\d?):\s+)?"
+)
+_NAME_THEN_TIME_RE = re.compile(r"[\w.\-/@]+:\s+(?=\d{2,4}[\-/.:]\d\d[\-/.:]\d\d)")
+_CRI_RE = re.compile(r"std(?:out|err) [FP] ")
+_SPRING_RE = re.compile(r"(?:\d+\s+)?---\s+(?:\[[^\]\n]*\]\s*)+[\w.$\-/]+\s*:\s+")
+_CALLER_RE = re.compile(
+    r"[\w.\-/]+\.(?:go|py|java|js|ts|rb|c|cc|cpp|h|rs|kt|scala|cs|php|exs?):\d+(?:\s+|$)"
+)
 # "Python logging" basicConfig form: ``ERROR:my.module:message``.
 _PY_LOGGING_RE = re.compile(rf"(?P<lvl>{_LEVELS}):[\w.]+:")
 # ``proc[pid]:`` or ``host proc[pid]:`` (syslog); ``some.dotted.Logger:``; a ``Logger:`` after a
@@ -95,6 +106,7 @@ _LEVEL_CANON = {
     "emerg": "FATAL",
     "emergency": "FATAL",
     "panic": "FATAL",
+    "log": "INFO",
 }
 
 
@@ -127,6 +139,24 @@ def split_line(line: str) -> SplitLine:
     if glog is not None:
         return SplitLine(line[: glog.end()], line[glog.end() :], _SHORT_LEVELS[glog.group(1)])
     pos = _end(_PRE_RE.match(line))
+    if not pos:
+        # ``web: 2024/03/01 10:00:00 ...``: a source name (compose service, program) before
+        # the time. Only when a time really follows, so ``Error: 5 retries`` stays a message.
+        named = _NAME_THEN_TIME_RE.match(line)
+        if named is not None:
+            pos = _end(_PRE_RE.match(line, named.end()))
+    if pos and line.startswith(("stdout ", "stderr "), pos):
+        cri = _CRI_RE.match(line, pos)  # containerd/CRI-O node logs: ``<time> stdout F <line>``
+        if cri is not None:
+            if line.startswith("{", cri.end()):  # JSON: the structured path reads its fields
+                return SplitLine(line[: cri.end()], line[cri.end() :], None)
+            rest = split_line(line[cri.end() :])
+            return SplitLine(line[: cri.end()] + rest.header, rest.message, rest.severity)
+    postgres = _POSTGRES_RE.match(line, pos) if pos else None
+    if postgres is not None:
+        return SplitLine(
+            line[: postgres.end()], line[postgres.end() :], canonical_level(postgres.group("lvl"))
+        )
     level: str | None = None
     found = _LEVEL_RE.match(line, pos) or _TAGGED_LEVEL_RE.match(line, pos)
     if found is None and pos:
@@ -152,7 +182,12 @@ def split_line(line: str) -> SplitLine:
             tail = _DASH_NAME_RE.match(line, pos)  # ``[time] program.exe - message``
     if tail is not None:
         pos = tail.end()
-    elif found is None:
+    elif found is not None:
+        # Spring Boot (``INFO 1 --- [thread] logger : ``) and zap/Go (``file.go:12<TAB>``).
+        tail = _SPRING_RE.match(line, pos) or _CALLER_RE.match(line, pos)
+        if tail is not None:
+            pos = tail.end()
+    if found is None and tail is None:
         # No level, no logger: a Unix epoch a few fields in still marks the end of the header
         # (``LogId Node Component State Epoch Flag message``, as cluster event logs write).
         epoch = _EPOCH_RE.match(line)
@@ -173,7 +208,7 @@ def _split_json(line: str) -> SplitLine | None:
     """Take the message field of a JSON log line; ``None`` if it is not a JSON object."""
     try:
         data = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deep to decode: read it as text
         return None
     if not isinstance(data, dict):
         return None

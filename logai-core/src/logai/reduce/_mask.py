@@ -36,7 +36,13 @@ _RUN = r"[\w\-+@#%~$/\\.]"
 # number is masked and the name kept (``blk_<*>``), so ``..._write_block_invoke.434`` and
 # ``..._read_error_block_invoke.201`` stay different.
 _NAME_NUMBER = r"[A-Za-z_]*[A-Za-z]{3}[._\-]-?\d+(?:[._\-]\d+)*+(?![\w\-+@#%~$/\\.])"
-_LOOSE_DIGITS = r"(?:(?<![A-Za-z\d])\d+|\d{2,}(?![A-Za-z\d]))"
+# A digit group that starts a piece or ends one with two or more digits; or a generated
+# suffix piece (``web-7d9f8b6c5d-x7k2p``, ``kube-api-access-bc8f2``): lower-case letters and
+# digits, five or more, after a dash.
+_LOOSE_DIGITS = (
+    r"(?:(?<![A-Za-z\d])\d+|\d{2,}(?![A-Za-z\d])"
+    r"|(?<=-)(?=[a-z\d]{5,}(?![A-Za-z\d]))[a-z]*\d[a-z\d]*)"
+)
 
 # Every alternative needs a digit (messages without one skip the pass); the possessive
 # look-ahead rejects digit-free words in one scan, which halves the cost of the pass.
@@ -52,12 +58,19 @@ _MAIN_RE = re.compile(
     re.VERBOSE,
 )
 _ANY_DIGIT_RE = re.compile(r"\d")
+# Cache keys for "the same line but for its digits and ids" (see grouping and structured
+# messages): every digit turned into 0, then hex ids folded. Starts with a character class so
+# the engine can skip ahead; the look-behind checks the boundary.
+DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+HEX_ID_RE = re.compile(rb"[0-9a-f](?<![\w][0-9a-f])[0-9a-f]{7,}(?:-[0-9a-f]{4,})*(?![\w])")
 _PATH_RE = re.compile(r"(?<![\w/.])(?:[a-z][a-z+]*://|~?/)[\w.\-~%@+=?&#/:]*[\w\-~%@+=?&#/]")
+_ROOT_RE = re.compile(r"\b(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) /(?=[\s\"]|$)")
 _HOST_HINT_RE = re.compile(rf"\.(?:{_TLDS})(?![\w\-.])")
 _HOST_RE = re.compile(rf"(?<!{_RUN})(?:[A-Za-z0-9\-]+\.)+(?:{_TLDS})(?![\w\-.])")
 _NAME_RE = re.compile(rf"\b(?:{_NAMES})(?=\s+(?:\d|(?:{_NAMES})\b))")
 # Cheap superset of _NAME_RE: a leading capital lets the regex engine skip most of the line.
 _NAME_HINT_RE = re.compile(rf"[FJMASONDTW][a-z][a-z](?=\s+(?:\d|(?:{_NAMES})\b))")
+_LITERAL_RE = re.compile(r"(?<=: )(?:true|false|True|False|None|null|nil)(?=\s|$)")
 _DOTS_RE = re.compile(r"\.{2,}")
 _LONE_RE = re.compile(r"(?<=\s)\(<\*>\)")
 _ADJACENT_RE = re.compile(r"<\*>(?:[\s,:]*<\*>)+")
@@ -71,12 +84,16 @@ def mask(message: str) -> str:
         message = _DOTS_RE.sub(r"\g<0> ", message)
     if "/" in message:
         message = _PATH_RE.sub(WILDCARD, message)
+        if " /" in message:  # the root path after a method: ``GET / took 12 ms``
+            message = _ROOT_RE.sub(r"\1 " + WILDCARD, message)
     if "." in message and _HOST_HINT_RE.search(message):
         message = _HOST_RE.sub(WILDCARD, message)
     if _NAME_HINT_RE.search(message):
         message = _NAME_RE.sub(WILDCARD, message)
     if " ()" in message:  # an empty slot: "connection from 1.2.3.4 () at ..."
         message = message.replace(" ()", " (<*>)")
+    if ": " in message:  # ``succeeded in 0.1s: None``: a returned literal is a value
+        message = _LITERAL_RE.sub(WILDCARD, message)
     masked = _MAIN_RE.sub(WILDCARD, message) if _ANY_DIGIT_RE.search(message) else message
     if "(<*>)" in masked:
         masked = _LONE_RE.sub(WILDCARD, masked)

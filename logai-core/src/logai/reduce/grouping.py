@@ -6,6 +6,10 @@ what is visibly variable. Lines whose masked messages are equal share a group at
 lookup); only the *distinct* masked messages then go through the slower sibling analysis of
 :mod:`logai.reduce._cluster`, which finds the word variables masking cannot see. The cost per
 line is therefore flat, and the expensive part grows with the variety of a log, not its volume.
+
+Structured lines (JSON, logfmt, access logs: :mod:`logai.reduce._structured`) are recognised on
+a miss of the digit-folding cache and grouped by shape in
+:mod:`logai.reduce._structured_groups`; their messages share the generalisation step.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from datetime import datetime
 
 from logai.reduce._cluster import generalize
 from logai.reduce._header import split_line
-from logai.reduce._mask import WILDCARD, mask
+from logai.reduce._mask import DIGITS_TO_ZERO, HEX_ID_RE, WILDCARD, mask
+from logai.reduce._structured import parse_message_fields, parse_structured
+from logai.reduce._structured_groups import StructuredGroups, graver
 from logai.reduce._timestamps import parse_timestamp
 
 #: Raw sample lines kept per group.
@@ -43,6 +49,20 @@ class TemplateGroup:
     """Earliest member timestamp (aware UTC) when known."""
     last_timestamp: datetime | None = None
     """Latest member timestamp (aware UTC) when known."""
+    varying: list[FieldSpread] = field(default_factory=list)
+    """For structured lines (JSON, logfmt, access logs): the fields whose value differs between
+    members, in line order, with how many distinct values each has."""
+
+
+@dataclass(slots=True)
+class FieldSpread:
+    """A field of a structured template that varies, and how much."""
+
+    name: str
+    distinct: int
+    """Distinct values among the members (counting stops at 1,000)."""
+    examples: list[str]
+    """The first few distinct values seen."""
 
 
 def group_lines(lines: Iterable[str]) -> list[TemplateGroup]:
@@ -70,18 +90,29 @@ def group_messages(
     # Headers of the lines that were split anyway (the first line of every template is one):
     # their timestamps are read later without splitting again.
     headers: dict[int, str] = {}
+    structured = StructuredGroups()
     for index, text in enumerate(messages):
-        shape = text.encode("utf-8", "surrogatepass").translate(_DIGITS_TO_ZERO)
+        shape = text.encode("utf-8", "surrogatepass").translate(DIGITS_TO_ZERO)
         candidates = seen.get(shape)
         if candidates is not None and not candidates[0][2]:
             known: _Known | None = candidates[0]  # the common case, inlined
         else:
             known = _lookup(candidates, text)
         if known is None:
-            folded = _HEX_ID_RE.sub(b"0", shape)
+            # Structured lines are never cached (each line's values are counted), so a cache
+            # hit is free text and only a miss needs the format tests.
+            parsed = parse_structured(text)
+            if parsed is not None:
+                structured.add(index, parsed)
+                continue
+            folded = HEX_ID_RE.sub(b"0", shape)
             known = _lookup(seen.get(folded), text) if folded != shape else None
             if known is None:
                 split = split_line(text)
+                fields = parse_message_fields(split) if split.header else None
+                if fields is not None:  # never cached: each line's values are counted
+                    structured.add(index, fields)
+                    continue
                 template = mask(split.message)
                 known = (template, split.severity, _kept_digits(template))
                 _remember(seen, folded, known)
@@ -96,16 +127,16 @@ def group_messages(
         else:
             members.append(index)
             if severity != levels[template]:
-                levels[template] = _graver(levels[template], severity)
+                levels[template] = graver(levels[template], severity)
 
-    general = generalize(by_key)
+    general = generalize([*by_key, *structured.message_templates()])
     merged: dict[str, list[int]] = {}
     merged_levels: dict[str, str | None] = {}
     for template, members in by_key.items():
         final = general[template]
         if final in merged:
             merged[final].extend(members)
-            merged_levels[final] = _graver(merged_levels[final], levels[template])
+            merged_levels[final] = graver(merged_levels[final], levels[template])
         else:
             merged[final] = members
             merged_levels[final] = levels[template]
@@ -114,6 +145,12 @@ def group_messages(
         _build(template, merged_levels[template], members, messages, timestamps, headers)
         for template, members in merged.items()
     ]
+    for template, severity, members, varying, first, last in structured.groups(general):
+        headers[members[0]] = first
+        headers[members[-1]] = last
+        group = _build(template, severity, members, messages, timestamps, headers)
+        group.varying = [FieldSpread(name, n, examples) for name, n, examples in varying]
+        groups.append(group)
     groups.sort(key=importance)
     return groups
 
@@ -147,21 +184,8 @@ def _kept_digits(template: str) -> tuple[str, ...]:
     return tuple(t for t in template.replace(WILDCARD, " ").split() if _DIGIT_RE.search(t))
 
 
-def _graver(a: str | None, b: str | None) -> str | None:
-    """The more severe of two levels: a template logged at INFO and at FATAL is a FATAL one."""
-    if a is None or b is None:
-        return a or b
-    return a if _LEVEL_ORDER.get(a, 9) <= _LEVEL_ORDER.get(b, 9) else b
-
-
-_LEVEL_ORDER = {
-    "FATAL": 0, "ERROR": 1, "WARN": 2, "NOTICE": 3, "INFO": 4, "DEBUG": 5, "TRACE": 6,
-}  # fmt: skip
 _CACHE_LIMIT = 200_000
 _DIGIT_RE = re.compile(r"\d")
-# Starts with a character class so the engine can skip ahead; the look-behind checks the boundary.
-_HEX_ID_RE = re.compile(rb"[0-9a-f](?<![\w][0-9a-f])[0-9a-f]{7,}(?:-[0-9a-f]{4,})*(?![\w])")
-_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _SEVERITY_RANK = {"FATAL": 0, "ERROR": 1, "WARN": 2}
 _PROBLEM_WORDS = (
     "error", "exception", "fail", "fatal", "panic", "traceback", "denied", "refused", "timeout",

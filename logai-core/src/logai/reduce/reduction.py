@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from logai.reduce._structured_groups import MAX_DISTINCT
 from logai.reduce._timestamps import iso_utc
 from logai.reduce.grouping import TemplateGroup, group_messages, importance
 from logai.reduce.tokens import count_tokens as default_count_tokens
@@ -177,8 +178,28 @@ def _block(number: int, group: TemplateGroup, samples: int) -> str:
     level = f" {group.severity}" if group.severity else ""
     when = _when(group.first_timestamp, group.last_timestamp)
     lines = [f"[{number}]{level} ×{group.count:,}{when}", f"  {_shown(group.template)}"]
+    if group.varying:
+        lines.append(f"  {_shown(_varies(group))}")
     lines.extend(f"  e.g. {_shown(sample)}" for sample in group.samples[:samples])
     return "\n".join(lines)
+
+
+def _varies(group: TemplateGroup) -> str:
+    """``varies: method 3 (GET, POST, PUT), path 412, ...``: which fields differ, how much.
+
+    Two or three distinct values are listed: ``GET``/``POST`` or ``true``/``false`` is what a
+    reader wants to know; hundreds of ids are only counted.
+    """
+    parts = []
+    for spread in group.varying:
+        many = "+" if spread.distinct >= MAX_DISTINCT else ""
+        listed = f" ({', '.join(spread.examples)})" if spread.distinct <= _LISTED else ""
+        parts.append(f"{spread.name} {spread.distinct:,}{many}{listed}")
+    return "varies: " + ", ".join(parts)
+
+
+#: Up to this many distinct values of a varying field are listed by value.
+_LISTED = 3
 
 
 def _when(first: datetime | None, last: datetime | None) -> str:

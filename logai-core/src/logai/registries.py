@@ -93,6 +93,32 @@ def default_frontend(host: PluginHost | None = None) -> Registered[FrontendLaunc
     return max(found.values(), key=lambda reg: reg.priority)
 
 
+@dataclass(frozen=True)
+class FrontendChoice:
+    """The frontend ``logai`` would open, and why that one (``logai plugins`` prints both)."""
+
+    frontend: Registered[FrontendLauncher] | None
+    reason: str
+
+
+def choose_frontend(name: str | None, host: PluginHost | None = None) -> FrontendChoice:
+    """The frontend named ``name`` (``--frontend`` or ``LOGAI_FRONTEND``), else the default.
+
+    Raises :class:`UnknownComponent` when ``name`` is not registered. The default is the highest
+    priority; on a tie the one loaded first (built-ins, then by entry-point name) wins.
+    """
+    found = frontends(host)
+    if name:
+        return FrontendChoice(lookup("frontend", name, found), "chosen by name")
+    if not found:
+        return FrontendChoice(None, "no frontend is installed")
+    chosen = max(found.values(), key=lambda reg: reg.priority)
+    others = [f"{reg.name} {reg.priority}" for reg in found.values() if reg is not chosen]
+    reason = f"highest priority ({chosen.priority}"
+    reason += f"; others: {', '.join(others)})" if others else ")"
+    return FrontendChoice(chosen, reason)
+
+
 def lookup(kind: str, name: str, registry: dict[str, Registered[T]]) -> Registered[T]:
     """One registration by name, or :class:`UnknownComponent` naming the close matches."""
     if name in registry:

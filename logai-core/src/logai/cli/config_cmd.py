@@ -55,14 +55,19 @@ def show(as_json: bool) -> None:
 def check(connect: bool) -> None:
     """Report every configuration problem; exit 1 if there is an error."""
     from logai.config import ConfigError, find_problems, load_settings
-    from logai.registries import data_sources
+    from logai.registries import data_sources, frontends, llm_providers
 
     try:
         settings = load_settings()
     except ConfigError as exc:
         click.echo(f"logai: {exc}", err=True)
         sys.exit(1)
-    problems = find_problems(settings, data_sources=set(data_sources()))
+    problems = find_problems(
+        settings,
+        data_sources=set(data_sources()),
+        llm_providers=set(llm_providers()),
+        frontends=set(frontends()),
+    )
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         # A message may quote a setting's value: credentials in URLs and control bytes stay out.

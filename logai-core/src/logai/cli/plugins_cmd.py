@@ -35,6 +35,25 @@ def _call_every_hook(host: PluginHost) -> RuleCollection:
     return collect_rules(host)
 
 
+def _frontend_line(host: PluginHost) -> str:
+    """``frontend NAME: why`` - what ``logai`` with no command would open, and why that one."""
+    from logai.config import ConfigError, load_settings
+    from logai.registries import UnknownComponent, choose_frontend
+
+    try:
+        wanted = load_settings().frontend
+    except ConfigError:
+        wanted = None
+    try:
+        choice = choose_frontend(wanted, host)
+    except UnknownComponent as exc:
+        return f"frontend (none): LOGAI_FRONTEND={wanted}: {exc}"
+    if choice.frontend is None:
+        return f"frontend (none): {choice.reason}"
+    reason = f"LOGAI_FRONTEND={wanted}" if wanted else choice.reason
+    return f"frontend {choice.frontend.name} ({choice.frontend.plugin}): default, {reason}"
+
+
 def _slow_rules(collection: RuleCollection) -> dict[str, str]:
     """Third-party rules that the catastrophic-backtracking probe caught, with the finding."""
     from logai.sanitize._matcher import is_trusted
@@ -61,6 +80,7 @@ def plugins(as_json: bool) -> None:
 
     Plugins load in this order: built-ins, LogAI's own packages, then the rest by name; a
     name (source, frontend, provider, tool, rule) registered twice stays with the first.
+    The last line names the frontend `logai` opens and why (LOGAI_FRONTEND or priority).
     """
     host = get_host()
     collection = _call_every_hook(host)
@@ -114,7 +134,8 @@ def _details(host: PluginHost, entries: list[dict[str, Any]], collection: RuleCo
 
     ``rules PLUGIN: ...`` per rule pack, ``rejected PLUGIN/RULE: reason``, ``slow PLUGIN/RULE:
     ...`` for a third-party rule the backtracking probe caught, ``refused PLUGIN: ...`` for a
-    name another plugin has, ``blocked: ...`` when sanitization cannot run.
+    name another plugin has, ``blocked: ...`` when sanitization cannot run, and last
+    ``frontend NAME (PLUGIN): default, why``.
     """
     lines: list[str] = []
     for entry in entries:
@@ -130,5 +151,6 @@ def _details(host: PluginHost, entries: list[dict[str, Any]], collection: RuleCo
             ]
     lines += [f"refused {info.name}: {text}" for info in host.plugins for text in info.conflicts]
     lines += [f"blocked: {problem}" for problem in collection.problems]
+    lines.append(_frontend_line(host))
     for line in lines:
         click.echo(line)

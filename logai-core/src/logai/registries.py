@@ -132,9 +132,17 @@ def lookup(kind: str, name: str, registry: dict[str, Registered[T]]) -> Register
 def create_data_source(
     settings: LogAISettings, name: str | None = None, host: PluginHost | None = None
 ) -> DataSource:
-    """Instantiate the data source ``name`` (default: ``settings.data_source``), cached."""
-    from logai.cache import wrap_with_cache
+    """Instantiate the data source ``name`` (default: ``settings.data_source``), cached.
 
+    A plugin's factory that raises (other than a :class:`~logai.sources.DataSourceError`, which
+    is a message for the user) or returns something that is not a data source, and a source
+    whose methods are not ``async def``, raise :class:`PluginFault` naming the plugin; so does
+    any later call into the source that raises something unexpected (see :mod:`logai.faults`).
+    """
+    from logai.cache import wrap_with_cache
+    from logai.faults import build_source
+
+    host = host or get_host()
     chosen = name or settings.data_source
     registration = lookup("data source", chosen, data_sources(host))
-    return wrap_with_cache(registration.factory(settings), settings)
+    return wrap_with_cache(build_source(registration, settings, host), settings)

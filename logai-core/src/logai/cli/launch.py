@@ -32,8 +32,12 @@ def launch_frontend(settings: LogAISettings, name: str | None = None) -> int:
             err=True,
         )
         return 1
-    result = chosen.factory(FrontendContext(settings=settings, host=host))
-    return int(result or 0)
+    from logai.faults import FrontendFault, run_launcher
+
+    try:
+        return run_launcher(chosen, FrontendContext(settings=settings, host=host), host)
+    except FrontendFault as exc:
+        fail(str(exc))
 
 
 def launch_default_frontend(name: str | None = None) -> int:

@@ -82,9 +82,8 @@ def test_a_launcher_with_the_wrong_arity_is_named(monkeypatch: pytest.MonkeyPatc
     assert result.stderr == f"logai: error: plugin 'bad-launcher' (logai-faulty): {message}\n"
     assert _plugins_row("bad-launcher").endswith(f"failed: {message}")
     # From then on in this process the next frontend is the default.
-    assert CliRunner().invoke(cli, ["plugins"]).stdout.splitlines()[-1].startswith(
-        "frontend plain (plain-chat)"
-    )
+    last_line = CliRunner().invoke(cli, ["plugins"]).stdout.splitlines()[-1]
+    assert last_line.startswith("frontend plain (plain-chat)")
 
 
 @pytest.mark.usefixtures("faulty")

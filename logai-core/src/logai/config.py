@@ -351,21 +351,27 @@ def load_settings(env_file: str | Path | None = None, **overrides: Any) -> LogAI
         raise ConfigError(_format_validation_error(exc)) from None
 
 
-def _variable_for(field_name: str) -> str:
-    field = LogAISettings.model_fields.get(field_name)
+def variables_of(model: type[BaseSettings], field_name: str) -> list[str]:
+    """The environment variables a settings field reads, the documented one first."""
+    field = model.model_fields.get(field_name)
     alias = field.validation_alias if field is not None else None
     if isinstance(alias, AliasChoices):
-        return str(alias.choices[0])
-    return f"{ENV_PREFIX}{field_name.upper()}"
+        return [str(choice) for choice in alias.choices]
+    prefix = str(model.model_config.get("env_prefix", ""))
+    return [f"{prefix}{field_name}".upper()]
 
 
-def _format_validation_error(exc: ValidationError) -> str:
+def format_validation_error(exc: ValidationError, model: type[BaseSettings]) -> list[str]:
+    """``VARIABLE: what is wrong`` per bad value; the raw input is never echoed (a secret?)."""
     lines = []
     for error in exc.errors():
         field_name = str(error["loc"][0]) if error["loc"] else "?"
-        variable = _variable_for(field_name)
-        # The raw input is deliberately not echoed: it may be a secret.
-        lines.append(f"{variable}: {error['msg']}")
+        lines.append(f"{variables_of(model, field_name)[0]}: {error['msg']}")
+    return lines
+
+
+def _format_validation_error(exc: ValidationError) -> str:
+    lines = format_validation_error(exc, LogAISettings)
     return "Invalid configuration:\n" + "\n".join(f"  - {line}" for line in lines)
 
 
@@ -539,9 +545,13 @@ class SettingRow:
 
 
 def describe_settings(
-    settings: LogAISettings, env_file: str | Path | None = None
+    settings: BaseSettings, env_file: str | Path | None = None
 ) -> list[SettingRow]:
-    """Effective settings with secrets masked, and where each value came from."""
+    """Effective settings with secrets masked, and where each value came from.
+
+    ``settings`` is LogAI's own (:class:`LogAISettings`) or a plugin's
+    (:class:`logai.plugin_settings.PluginSettings`): any model read from the environment.
+    """
     from dotenv import dotenv_values
 
     chosen = (
@@ -550,14 +560,10 @@ def describe_settings(
     file_values = (
         {k.upper(): v for k, v in dotenv_values(chosen).items()} if Path(chosen).is_file() else {}
     )
+    model = type(settings)
     rows = []
-    for name, field in LogAISettings.model_fields.items():
-        alias = field.validation_alias
-        variables = (
-            [str(choice) for choice in alias.choices]
-            if isinstance(alias, AliasChoices)
-            else [f"{ENV_PREFIX}{name.upper()}"]
-        )
+    for name, field in model.model_fields.items():
+        variables = variables_of(model, name)
         source = "default"
         for variable in variables:
             if variable in os.environ:

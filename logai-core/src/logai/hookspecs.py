@@ -16,6 +16,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
+    from logai.plugin_settings import PluginSettings
     from logai.registries import (
         DataSourceFactory,
         ProviderFactory,
@@ -57,3 +58,11 @@ def register_tools(register: Callable[[Tool], None]) -> None:
 @hookspec
 def register_commands(cli: click.Group) -> None:
     """Add subcommands to the ``logai`` command line: ``cli.add_command(...)``."""
+
+
+@hookspec
+def register_settings(register: Callable[[type[PluginSettings]], None]) -> None:
+    """Declare the plugin's own settings: ``register(SettingsClass)``, a ``PluginSettings``.
+
+    ``logai config show`` and ``config check`` then list them next to core's.
+    """

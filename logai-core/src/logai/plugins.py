@@ -354,6 +354,12 @@ class PluginHost:
             f"{holder_label}; refused (built-ins load first, then by entry-point name)"
         )
 
+    def warn_about(self, plugin: str, message: str) -> None:
+        """One warning line about ``plugin`` (something it registered was ignored, say)."""
+        info = self._infos.get(plugin)
+        label = info.label if info is not None else f"'{plugin}'"
+        self._warn(f"plugin {label} {message}")
+
     def hook_names(self) -> list[str]:
         """Names of every hook LogAI defines."""
         return sorted(name for name in dir(hookspecs) if name.startswith("register_"))

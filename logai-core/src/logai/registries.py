@@ -17,6 +17,7 @@ from logai.plugins import PluginHost, get_host
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
+    from logai.plugin_settings import PluginSettings
     from logai.sources.base import DataSource
 
     DataSourceFactory = Callable[[LogAISettings], DataSource]
@@ -55,6 +56,7 @@ _KINDS = {
     "register_frontends": "frontend",
     "register_tools": "tool",
     "register_sanitizer_rules": "sanitizer rule",
+    "register_settings": "settings prefix",
 }
 
 
@@ -91,6 +93,42 @@ def default_frontend(host: PluginHost | None = None) -> Registered[FrontendLaunc
     if not found:
         return None
     return max(found.values(), key=lambda reg: reg.priority)
+
+
+def plugin_settings(host: PluginHost | None = None) -> list[Registered[type[PluginSettings]]]:
+    """Every plugin's settings model, named by its prefix, in load order.
+
+    A registration that is not a :class:`~logai.plugin_settings.PluginSettings` subclass, whose
+    prefix another plugin has, or whose variables would read one of core's is ignored with a
+    warning: core's variables mean what core documents, whatever is installed.
+    """
+    from logai.config import LogAISettings, variables_of
+    from logai.plugin_settings import PluginSettings
+
+    host = host or get_host()
+    core = {v for name in LogAISettings.model_fields for v in variables_of(LogAISettings, name)}
+    found: list[Registered[type[PluginSettings]]] = []
+    owners: dict[str, str] = {}
+    for reg in host.collect("register_settings"):
+        model = reg.args[0] if len(reg.args) == 1 and not reg.kwargs else None
+        if not (isinstance(model, type) and issubclass(model, PluginSettings)):
+            host.warn_about(
+                reg.plugin,
+                "registered settings that are not a logai.plugin_settings.PluginSettings "
+                "subclass (register(SettingsClass)); ignored",
+            )
+            continue
+        prefix = model.env_prefix()
+        taken = sorted(
+            core.intersection(v for name in model.model_fields for v in variables_of(model, name))
+        )
+        if not prefix or taken:
+            why = f"read core's {', '.join(taken)}" if taken else "have no env_prefix"
+            host.warn_about(reg.plugin, f"settings {model.__name__} {why}; ignored")
+            continue
+        if host.claim("settings prefix", prefix, reg.plugin, owners):
+            found.append(Registered(prefix, model, reg.plugin))
+    return found
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ def _call_every_hook(host: PluginHost) -> RuleCollection:
     Hooks are otherwise called lazily, when a source, frontend or sanitizer is needed; without
     this a plugin that raises in one, or registers a taken name, would be listed as healthy.
     """
-    from logai.registries import data_sources, frontends, llm_providers
+    from logai.registries import data_sources, frontends, llm_providers, plugin_settings
     from logai.sanitize.packs import collect_rules
     from logai.tools.base import Tool
     from logai.tools.log_tools import CORE_TOOLS
@@ -27,6 +27,7 @@ def _call_every_hook(host: PluginHost) -> RuleCollection:
     data_sources(host)
     llm_providers(host)
     frontends(host)
+    plugin_settings(host)
     owners = {tool.name: "core" for tool in CORE_TOOLS}
     for registration in host.collect("register_tools"):
         tool = registration.args[0] if registration.args else None

@@ -6,6 +6,8 @@ load fine and go wrong only when what they registered is used.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner, Result
 
@@ -132,3 +134,75 @@ def test_an_object_with_no_hook_at_all_lists_the_hooks() -> None:
     assert info.status == "failed"
     assert info.error.startswith("implements no hook (no @hookimpl function named after a hook: ")
     assert "register_data_sources" in info.error
+
+
+@pytest.mark.usefixtures("faulty")
+@pytest.mark.parametrize(
+    ("plugin", "message"),
+    [
+        (
+            "provider-raises",
+            "LLM provider 'provider-raises' factory raised RuntimeError: no model server "
+            "configured",
+        ),
+        (
+            "not-a-provider",
+            "LLM provider 'not-a-provider' factory returned HalfProvider, not an LLMProvider "
+            "(missing model, stream, warm_up)",
+        ),
+    ],
+)
+def test_an_llm_provider_mistake_is_one_line_from_ask(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, plugin: str, message: str
+) -> None:
+    _only(monkeypatch, plugin)
+    monkeypatch.setenv("LOGAI_LLM_PROVIDER", plugin)
+    monkeypatch.setenv("LOGAI_DATA_SOURCE", "files")
+    monkeypatch.setenv("LOGAI_FILES_ROOT", str(tmp_path))
+    result = CliRunner().invoke(cli, ["ask", "why?"])
+    assert result.exit_code == 1
+    assert result.stderr == f"error: plugin '{plugin}' (logai-faulty): {message}\n"
+    assert _plugins_row(plugin).endswith(f"failed: {message}")
+
+
+@pytest.mark.usefixtures("faulty")
+def test_a_data_source_mistake_is_one_line_from_ask(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _only(monkeypatch, "factory-raises")
+    monkeypatch.setenv("LOGAI_LLM_PROVIDER", "openai")
+    monkeypatch.setenv("LOGAI_LLM_API_BASE", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("LOGAI_DATA_SOURCE", "factory-raises")
+    result = CliRunner().invoke(cli, ["ask", "why?"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: plugin 'factory-raises' (logai-faulty): data source 'factory-raises' factory "
+        "raised KeyError: 'FAULTY_URL'\n"
+    )
+
+
+@pytest.mark.usefixtures("faulty")
+def test_plugins_check_finds_every_late_failure_up_front(monkeypatch: pytest.MonkeyPatch) -> None:
+    used_late = [
+        "factory-raises",
+        "not-a-source",
+        "sync-source",
+        "bad-launcher",
+        "provider-raises",
+        "not-a-provider",
+    ]
+    _only(monkeypatch, ",".join(used_late))
+    plain = CliRunner().invoke(cli, ["plugins"])
+    assert plain.exit_code == 0
+    assert all(_row(plain.stdout, name).endswith(" ok") for name in used_late)
+    checked = CliRunner().invoke(cli, ["plugins", "--check"])
+    assert checked.exit_code == 1
+    for name in used_late:
+        assert " failed: " in _row(checked.stdout, name), name
+    assert checked.stderr == (
+        f"check: {', '.join(sorted(used_late))} failed when used (see STATUS)\n"
+    )
+
+
+def _row(table: str, name: str) -> str:
+    return next(line for line in table.splitlines() if line.startswith(name + " "))

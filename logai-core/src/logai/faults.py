@@ -15,6 +15,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from logai.llm.provider import LLMError, LLMProvider
 from logai.sources.base import DataSource, DataSourceError
 
 if TYPE_CHECKING:
@@ -115,8 +116,69 @@ def _guarded(
     return call
 
 
+class ProviderFault(LLMError):
+    """A plugin's LLM provider could not be created. ``str()`` is one line naming the plugin."""
+
+
+def build_provider(
+    registration: Registered[Callable[[LogAISettings], Any]],
+    settings: LogAISettings,
+    host: PluginHost,
+) -> LLMProvider:
+    """Call an LLM provider factory and check that it returned an ``LLMProvider``."""
+    if _is_builtin(host, registration.plugin):
+        provider: LLMProvider = registration.factory(settings)
+        return provider
+    kind = f"LLM provider '{registration.name}'"
+    try:
+        created = registration.factory(settings)
+    except LLMError:
+        raise  # the plugin's own message for the user
+    except Exception as exc:
+        raise ProviderFault(
+            host.blame(registration.plugin, f"{kind} factory raised {_what(exc)}", exc)
+        ) from None
+    if not isinstance(created, LLMProvider):
+        missing = [
+            member
+            for member in ("name", "model", "stream", "warm_up")
+            if not hasattr(created, member)
+        ]
+        raise ProviderFault(
+            host.blame(
+                registration.plugin,
+                f"{kind} factory returned {type(created).__name__}, not an LLMProvider "
+                f"(missing {', '.join(missing)})",
+            )
+        )
+    return created
+
+
 class FrontendFault(Exception):
     """A plugin's frontend could not be launched, or crashed. ``str()`` is one line."""
+
+
+def check_launcher(
+    registration: Registered[Callable[[FrontendContext], int | None]], host: PluginHost
+) -> None:
+    """Raise :class:`FrontendFault` unless the launcher can be called with one context."""
+    launcher = registration.factory
+    try:
+        signature = inspect.signature(launcher)
+    except (TypeError, ValueError):
+        return  # a builtin or C callable: nothing to check before calling it
+    try:
+        signature.bind(object())
+    except TypeError:
+        declared = getattr(launcher, "__name__", "launcher")
+        raise FrontendFault(
+            host.blame(
+                registration.plugin,
+                f"frontend '{registration.name}' launcher {declared}"
+                f"({', '.join(signature.parameters)}) must take exactly one argument, "
+                "the FrontendContext",
+            )
+        ) from None
 
 
 def run_launcher(
@@ -129,22 +191,7 @@ def run_launcher(
         return int(registration.factory(context) or 0)
     kind = f"frontend '{registration.name}'"
     launcher = registration.factory
-    try:
-        signature = inspect.signature(launcher)
-    except (TypeError, ValueError):
-        signature = None
-    if signature is not None:
-        try:
-            signature.bind(context)
-        except TypeError:
-            declared = getattr(launcher, "__name__", "launcher")
-            raise FrontendFault(
-                host.blame(
-                    registration.plugin,
-                    f"{kind} launcher {declared}({', '.join(signature.parameters)}) must take "
-                    "exactly one argument, the FrontendContext",
-                )
-            ) from None
+    check_launcher(registration, host)
     try:
         result = launcher(context)
     except Exception as exc:

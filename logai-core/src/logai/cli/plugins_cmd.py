@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -55,6 +56,58 @@ def _frontend_line(host: PluginHost) -> str:
     return f"frontend {choice.frontend.name} ({choice.frontend.plugin}): default, {reason}"
 
 
+def _check_components(host: PluginHost) -> list[str]:
+    """Create every registered data source and LLM provider once; check every launcher.
+
+    What ``--check`` adds: a factory or launcher that is wrong only shows when it is used, so
+    use each now (sources are closed again; nothing is queried, no frontend opens). A
+    plugin's mistake marks it failed in the table; a component that cannot be created for a
+    reason of configuration (no AWS region, no API key) is listed, it is not a plugin's fault.
+    """
+    import asyncio
+
+    from logai.cli._common import load_settings_or_exit
+    from logai.faults import (
+        FrontendFault,
+        PluginFault,
+        ProviderFault,
+        build_provider,
+        build_source,
+        check_launcher,
+    )
+    from logai.llm.provider import LLMError
+    from logai.registries import data_sources, frontends, llm_providers
+    from logai.sources.base import DataSourceError
+
+    settings = load_settings_or_exit()
+    notes: list[str] = []
+    for name, registration in data_sources(host).items():
+        try:
+            source = build_source(registration, settings, host)
+        except PluginFault:
+            continue  # marked failed, shown in the table
+        except DataSourceError as exc:
+            notes.append(f"check data source '{name}': not created: {exc}")
+            continue
+        try:
+            asyncio.run(source.aclose())
+        except PluginFault:
+            continue
+    for name, provider in llm_providers(host).items():
+        try:
+            build_provider(provider, settings, host)
+        except ProviderFault:
+            continue
+        except LLMError as exc:
+            notes.append(f"check LLM provider '{name}': not created: {exc}")
+    for frontend in frontends(host).values():
+        try:
+            check_launcher(frontend, host)
+        except FrontendFault:
+            continue
+    return notes
+
+
 def _slow_rules(collection: RuleCollection) -> dict[str, str]:
     """Third-party rules that the catastrophic-backtracking probe caught, with the finding."""
     from logai.sanitize._matcher import is_trusted
@@ -76,7 +129,13 @@ def _status(status: str, error: str, extra: list[str]) -> str:
 
 @click.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
-def plugins(as_json: bool) -> None:
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Also create every data source and LLM provider once and check every frontend "
+    "launcher, to find plugins that fail only when used; exit 1 if one does.",
+)
+def plugins(as_json: bool, check: bool) -> None:
     """List built-in and installed plugins: hooks, status, rules and name conflicts.
 
     Plugins load in this order: built-ins, LogAI's own packages, then the rest by name; a
@@ -85,6 +144,8 @@ def plugins(as_json: bool) -> None:
     """
     host = get_host()
     collection = _call_every_hook(host)
+    failed_before = {info.name for info in host.plugins if info.status == "failed"}
+    notes = _check_components(host) if check else []
     packs = collection.packs
     slow = _slow_rules(collection)
     entries: list[dict[str, Any]] = []
@@ -99,8 +160,15 @@ def plugins(as_json: bool) -> None:
             {"name": name, "reason": slow[name]} for name in entry["rules"] if name in slow
         ]
         entries.append(entry)
+    failed_in_check = [
+        info.name
+        for info in host.plugins
+        if check and info.status == "failed" and info.name not in failed_before
+    ]
     if as_json:
         click.echo(json.dumps(entries, indent=2))
+        if failed_in_check:
+            sys.exit(1)
         return
     headers = ("PLUGIN", "DISTRIBUTION", "VERSION", "HOOKS", "STATUS")
     rows = []
@@ -128,6 +196,11 @@ def plugins(as_json: bool) -> None:
         cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
         click.echo("  ".join([*cells, str(row[-1])]).rstrip())
     _details(host, entries, collection)
+    for note in notes:
+        click.echo(note)
+    if failed_in_check:
+        click.echo(f"check: {', '.join(failed_in_check)} failed when used (see STATUS)", err=True)
+        sys.exit(1)
 
 
 def _details(host: PluginHost, entries: list[dict[str, Any]], collection: RuleCollection) -> None:

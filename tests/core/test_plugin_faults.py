@@ -6,13 +6,16 @@ load fine and go wrong only when what they registered is used.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from logai import hookimpl
 from logai.cli.app import cli
 from logai.plugins import PluginHost, set_host
+from logai.registries import data_sources, frontends
 from tests.conftest import InstallPlugins
 
 
@@ -206,3 +209,35 @@ def test_plugins_check_finds_every_late_failure_up_front(monkeypatch: pytest.Mon
 
 def _row(table: str, name: str) -> str:
     return next(line for line in table.splitlines() if line.startswith(name + " "))
+
+
+def test_unusable_register_calls_are_ignored_with_one_warning_each() -> None:
+    class Sloppy:
+        @hookimpl
+        def register_data_sources(self, register: Callable[..., None]) -> None:
+            register("only-a-name")
+            register(name="by-keyword", factory=object)
+            register("", object)
+            register("not-callable", "module.Source")
+
+        @hookimpl
+        def register_frontends(self, register: Callable[..., None]) -> None:
+            register("web", lambda context: 0, priority="high")
+            register(name="kw", launcher=lambda context: 0, priority=5)
+
+    warnings: list[str] = []
+    host = PluginHost(load_entry_points=False, environ={}, warn=warnings.append)
+    host.register_plugin("sloppy", Sloppy())
+    assert "by-keyword" in data_sources(host) and "only-a-name" not in data_sources(host)
+    assert frontends(host)["kw"].priority == 5 and "web" not in frontends(host)
+    prefix = "plugin 'sloppy' ((inline)) "
+    assert warnings == [
+        prefix + "register_data_sources: called register(name, factory) for 'only-a-name' "
+        "with NoneType, not a callable; ignored",
+        prefix + "register_data_sources: called register(name, factory) without a name "
+        "(a non-empty string); ignored",
+        prefix + "register_data_sources: called register(name, factory) for 'not-callable' "
+        "with str, not a callable; ignored",
+        prefix + "register_frontends: called register(name, launcher, priority=0) for 'web' "
+        "with a priority that is not an integer; ignored",
+    ]

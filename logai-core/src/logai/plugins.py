@@ -355,7 +355,13 @@ class PluginHost:
         )
 
     def warn_about(self, plugin: str, message: str) -> None:
-        """One warning line about ``plugin`` (something it registered was ignored, say)."""
+        """One warning line about ``plugin`` (something it registered was ignored, say).
+
+        Once per process: hooks are called again each time a registry is read.
+        """
+        if (plugin, "warning", message) in self._refused:
+            return
+        self._refused.add((plugin, "warning", message))
         info = self._infos.get(plugin)
         label = info.label if info is not None else f"'{plugin}'"
         self._warn(f"plugin {label} {message}")

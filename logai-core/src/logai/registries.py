@@ -60,15 +60,44 @@ _KINDS = {
 }
 
 
+def _parse(
+    hook: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[str, Callable[..., Any], int] | str:
+    """``register(name, factory, priority=0)`` as called, or why the call is unusable.
+
+    Positional or keyword (``name=``, ``factory=``/``launcher=``, ``priority=``): every named
+    registration hook parses its arguments here, so a mistake reads the same for all of them.
+    """
+    kwargs = dict(kwargs)
+    values = list(args)
+    name = values.pop(0) if values else kwargs.pop("name", None)
+    factory = values.pop(0) if values else kwargs.pop("factory", kwargs.pop("launcher", None))
+    priority = values.pop(0) if values else kwargs.pop("priority", 0)
+    usage = f"register(name, {'launcher' if hook == 'register_frontends' else 'factory'}"
+    usage += ", priority=0)" if hook == "register_frontends" else ")"
+    if values or kwargs:
+        return f"called {usage} with unexpected arguments"
+    if not isinstance(name, str) or not name.strip():
+        return f"called {usage} without a name (a non-empty string)"
+    if not callable(factory):
+        return f"called {usage} for '{name}' with {type(factory).__name__}, not a callable"
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        return f"called {usage} for '{name}' with a priority that is not an integer"
+    return name, factory, priority
+
+
 def _by_name(hook: str, host: PluginHost | None) -> dict[str, Registered[Any]]:
     host = host or get_host()
     found: dict[str, Registered[Any]] = {}
     owners: dict[str, str] = {}
     for reg in host.collect(hook):
-        name, factory = reg.args[0], reg.args[1]
-        priority = int(reg.kwargs.get("priority", reg.args[2] if len(reg.args) > 2 else 0))
-        if host.claim(_KINDS[hook], str(name), reg.plugin, owners):
-            found.setdefault(str(name), Registered(str(name), factory, reg.plugin, priority))
+        parsed = _parse(hook, reg.args, reg.kwargs)
+        if isinstance(parsed, str):
+            host.warn_about(reg.plugin, f"{hook}: {parsed}; ignored")
+            continue
+        name, factory, priority = parsed
+        if host.claim(_KINDS[hook], name, reg.plugin, owners):
+            found.setdefault(name, Registered(name, factory, reg.plugin, priority))
     return found
 
 

@@ -17,11 +17,12 @@ from logai.plugins import PluginHost, get_host
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
+    from logai.llm.provider import LLMProvider
     from logai.plugin_settings import PluginSettings
     from logai.sources.base import DataSource
 
     DataSourceFactory = Callable[[LogAISettings], DataSource]
-    ProviderFactory = Callable[[LogAISettings], Any]
+    ProviderFactory = Callable[[LogAISettings], LLMProvider]
     FrontendLauncher = Callable[["FrontendContext"], int | None]
 
 T = TypeVar("T")

@@ -49,7 +49,8 @@ class TestCloudWatchContract(DataSourceContract):
     page_size = 10
 
     @pytest.fixture(scope="class")
-    def seeded_account(self, contract_dataset: ContractDataset) -> Iterator[None]:
+    @classmethod
+    def seeded_account(cls, contract_dataset: ContractDataset) -> Iterator[None]:
         """A mocked AWS account holding the dataset, for every test of the class."""
         import boto3  # type: ignore[import-untyped]
         from moto import mock_aws

@@ -77,7 +77,7 @@ class LogAISettings(BaseSettings):
     )
 
     llm_provider: str = "anthropic"
-    """LLM provider: anthropic, openai, or any LiteLLM provider prefix (ollama, bedrock, ...)."""
+    """LLM provider: anthropic, openai, a LiteLLM provider prefix (ollama, ...) or a plugin's."""
 
     llm_model: str | None = None
     """LiteLLM model string; defaults per provider (anthropic/claude-sonnet-4-5, openai/gpt-4.1)."""
@@ -99,6 +99,9 @@ class LogAISettings(BaseSettings):
 
     data_source: str = "cloudwatch"
     """Data source used by default (``--source`` overrides): cloudwatch, files, or a plugin's."""
+
+    frontend: str | None = None
+    """Frontend ``logai`` opens (``--frontend`` overrides); default: the highest priority one."""
 
     files_root: Path | None = None
     """Folder the ``files`` data source lists and resolves relative names in (default: cwd)."""
@@ -196,6 +199,7 @@ class LogAISettings(BaseSettings):
         "aws_secret_access_key",
         "aws_session_token",
         "files_root",
+        "frontend",
         mode="before",
     )
     @classmethod
@@ -347,21 +351,27 @@ def load_settings(env_file: str | Path | None = None, **overrides: Any) -> LogAI
         raise ConfigError(_format_validation_error(exc)) from None
 
 
-def _variable_for(field_name: str) -> str:
-    field = LogAISettings.model_fields.get(field_name)
+def variables_of(model: type[BaseSettings], field_name: str) -> list[str]:
+    """The environment variables a settings field reads, the documented one first."""
+    field = model.model_fields.get(field_name)
     alias = field.validation_alias if field is not None else None
     if isinstance(alias, AliasChoices):
-        return str(alias.choices[0])
-    return f"{ENV_PREFIX}{field_name.upper()}"
+        return [str(choice) for choice in alias.choices]
+    prefix = str(model.model_config.get("env_prefix", ""))
+    return [f"{prefix}{field_name}".upper()]
 
 
-def _format_validation_error(exc: ValidationError) -> str:
+def format_validation_error(exc: ValidationError, model: type[BaseSettings]) -> list[str]:
+    """``VARIABLE: what is wrong`` per bad value; the raw input is never echoed (a secret?)."""
     lines = []
     for error in exc.errors():
         field_name = str(error["loc"][0]) if error["loc"] else "?"
-        variable = _variable_for(field_name)
-        # The raw input is deliberately not echoed: it may be a secret.
-        lines.append(f"{variable}: {error['msg']}")
+        lines.append(f"{variables_of(model, field_name)[0]}: {error['msg']}")
+    return lines
+
+
+def _format_validation_error(exc: ValidationError) -> str:
+    lines = format_validation_error(exc, LogAISettings)
     return "Invalid configuration:\n" + "\n".join(f"  - {line}" for line in lines)
 
 
@@ -378,6 +388,30 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.variable}: {self.message}"
+
+
+def _provider_problems(provider: str, registered: set[str]) -> list[Problem]:
+    """``LOGAI_LLM_PROVIDER`` names a LiteLLM provider prefix or a plugin's registered provider.
+
+    The built-in LiteLLM provider registers as ``litellm``; it is the one used for every LiteLLM
+    prefix, so its own name is not offered as a choice.
+    """
+    plugin_names = registered - {"litellm"}
+    if provider in KNOWN_PROVIDERS or provider in plugin_names:
+        return []
+    close = difflib.get_close_matches(provider, sorted(KNOWN_PROVIDERS | plugin_names), n=3)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    from_plugins = (
+        f"; installed plugins provide: {', '.join(sorted(plugin_names))}" if plugin_names else ""
+    )
+    return [
+        Problem(
+            "error",
+            "LOGAI_LLM_PROVIDER",
+            f"unknown provider '{provider}'.{hint} Use anthropic, openai, a LiteLLM "
+            f"provider prefix such as ollama or bedrock{from_plugins}.",
+        )
+    ]
 
 
 def _first_missing_ancestor_problem(path: Path) -> str | None:
@@ -399,24 +433,35 @@ def _first_missing_ancestor_problem(path: Path) -> str | None:
 
 
 def find_problems(
-    settings: LogAISettings, *, data_sources: set[str] | None = None
+    settings: LogAISettings,
+    *,
+    data_sources: set[str] | None = None,
+    llm_providers: set[str] | None = None,
+    frontends: set[str] | None = None,
 ) -> list[Problem]:
     """Everything that would stop LogAI from answering a question, with how to fix it.
 
-    ``data_sources`` are the names registered by plugins; when given, an unknown
-    ``LOGAI_DATA_SOURCE`` is reported too.
+    ``data_sources`` and ``frontends`` are the names registered by plugins; when given, an
+    unknown ``LOGAI_DATA_SOURCE`` or ``LOGAI_FRONTEND`` is reported too. ``llm_providers`` are
+    the registered provider names (read from the plugin host when not given): a plugin's
+    provider is as valid a ``LOGAI_LLM_PROVIDER`` as a LiteLLM prefix.
     """
     problems: list[Problem] = []
     provider = settings.llm_provider
-    if provider not in KNOWN_PROVIDERS:
-        close = difflib.get_close_matches(provider, sorted(KNOWN_PROVIDERS), n=3)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
+    if llm_providers is None:
+        from logai.registries import llm_providers as registered_providers
+
+        llm_providers = set(registered_providers())
+    problems += _provider_problems(provider, llm_providers)
+    if frontends is not None and settings.frontend and settings.frontend not in frontends:
+        close = difflib.get_close_matches(settings.frontend, sorted(frontends), n=3)
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
         problems.append(
             Problem(
                 "error",
-                "LOGAI_LLM_PROVIDER",
-                f"unknown provider '{provider}'.{hint} Use anthropic, openai or a LiteLLM "
-                "provider prefix such as ollama or bedrock.",
+                "LOGAI_FRONTEND",
+                f"no frontend named '{settings.frontend}'.{hint} Available: "
+                f"{', '.join(sorted(frontends)) or 'none installed'}.",
             )
         )
     key_variable = API_KEY_VARIABLES.get(provider)
@@ -500,9 +545,13 @@ class SettingRow:
 
 
 def describe_settings(
-    settings: LogAISettings, env_file: str | Path | None = None
+    settings: BaseSettings, env_file: str | Path | None = None
 ) -> list[SettingRow]:
-    """Effective settings with secrets masked, and where each value came from."""
+    """Effective settings with secrets masked, and where each value came from.
+
+    ``settings`` is LogAI's own (:class:`LogAISettings`) or a plugin's
+    (:class:`logai.plugin_settings.PluginSettings`): any model read from the environment.
+    """
     from dotenv import dotenv_values
 
     chosen = (
@@ -511,14 +560,10 @@ def describe_settings(
     file_values = (
         {k.upper(): v for k, v in dotenv_values(chosen).items()} if Path(chosen).is_file() else {}
     )
+    model = type(settings)
     rows = []
-    for name, field in LogAISettings.model_fields.items():
-        alias = field.validation_alias
-        variables = (
-            [str(choice) for choice in alias.choices]
-            if isinstance(alias, AliasChoices)
-            else [f"{ENV_PREFIX}{name.upper()}"]
-        )
+    for name, field in model.model_fields.items():
+        variables = variables_of(model, name)
         source = "default"
         for variable in variables:
             if variable in os.environ:

@@ -9,15 +9,17 @@ Add new arguments rather than change existing ones: old plugins keep working.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pluggy
 
 if TYPE_CHECKING:
     import click
 
+    from logai.plugin_settings import PluginSettings
     from logai.registries import (
         DataSourceFactory,
+        FrontendLauncher,
         ProviderFactory,
     )
     from logai.sanitize.rule import Rule
@@ -44,8 +46,14 @@ def register_sanitizer_rules(register: Callable[[Rule], None]) -> None:
     """Register redaction rules: ``register(rule)`` for each :class:`logai.sanitize.Rule`."""
 
 
+class RegisterFrontend(Protocol):
+    """The ``register`` callback of :func:`register_frontends`."""
+
+    def __call__(self, name: str, launcher: FrontendLauncher, priority: int = 0) -> None: ...
+
+
 @hookspec
-def register_frontends(register: Callable[..., None]) -> None:
+def register_frontends(register: RegisterFrontend) -> None:
     """Register user interfaces: ``register(name, launcher, priority=0)``; highest is default."""
 
 
@@ -57,3 +65,11 @@ def register_tools(register: Callable[[Tool], None]) -> None:
 @hookspec
 def register_commands(cli: click.Group) -> None:
     """Add subcommands to the ``logai`` command line: ``cli.add_command(...)``."""
+
+
+@hookspec
+def register_settings(register: Callable[[type[PluginSettings]], None]) -> None:
+    """Declare the plugin's own settings: ``register(SettingsClass)``, a ``PluginSettings``.
+
+    ``logai config show`` and ``config check`` then list them next to core's.
+    """

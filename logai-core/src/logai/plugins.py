@@ -116,6 +116,22 @@ def _describe_exception(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _describe_validation_error(exc: pluggy.PluginValidationError) -> str:
+    """pluggy's reason, which its first line (``Plugin 'x' for hook 'y'``) does not carry."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    definition = next(
+        (
+            line.removeprefix("hookimpl definition:").strip()
+            for line in lines
+            if line.startswith("hookimpl definition:")
+        ),
+        "",
+    )
+    reason = lines[-1] if lines else type(exc).__name__
+    where = f" {definition}" if definition else ""
+    return f"invalid hook implementation{where}: {reason}"
+
+
 class PluginHost:
     """Owns the pluggy manager and the record of every plugin's fate."""
 
@@ -223,6 +239,9 @@ class PluginHost:
         info.hooks = [hook for hook in self.hook_names() if callable(getattr(plugin, hook, None))]
         try:
             self.manager.register(plugin, name=info.name)
+        except pluggy.PluginValidationError as exc:
+            self._fail(info, _describe_validation_error(exc))
+            return
         except Exception as exc:
             self._fail(info, f"invalid hook implementation: {_describe_exception(exc)}")
             return
@@ -237,11 +256,48 @@ class PluginHost:
             suggestion = f" (did you mean {hint[0]}?)" if hint else ""
             self._fail(info, f"unknown hook {unknown[0]}{suggestion}")
             return
-        info.hooks = sorted(c.name for c in self.manager.get_hookcallers(plugin) or [])
+        implemented = sorted(c.name for c in self.manager.get_hookcallers(plugin) or [])
+        if not implemented:
+            # Loaded, and would silently do nothing: almost always a forgotten @hookimpl.
+            self.manager.unregister(plugin)
+            undecorated = ", ".join(info.hooks)
+            self._fail(
+                info,
+                f"implements no hook: {undecorated} not decorated with @hookimpl"
+                if undecorated
+                else "implements no hook (no @hookimpl function named after a hook: "
+                + ", ".join(self.hook_names())
+                + ")",
+            )
+            return
+        info.hooks = implemented
 
     def _fail(self, info: PluginInfo, reason: str) -> None:
         info.status, info.error = "failed", reason
         self._warn(f"plugin '{info.name}' ({info.distribution}) skipped: {reason}")
+
+    @property
+    def tracing(self) -> bool:
+        """Whether ``LOGAI_TRACE_PLUGINS`` is on: hook calls and plugin tracebacks are printed."""
+        return self._trace
+
+    def blame(self, plugin: str, what: str, exc: BaseException | None = None) -> str:
+        """Mark ``plugin`` failed for ``what`` it did after loading; return the one-line message.
+
+        For failures found when a registered factory, launcher or source method is used (long
+        after the hooks ran): ``logai plugins`` lists the plugin as failed from then on in this
+        process, and its hooks are not called again. The caller prints the message; with
+        ``LOGAI_TRACE_PLUGINS=1`` the traceback of ``exc`` is printed here too.
+        """
+        info = self._infos.get(plugin)
+        label = info.label if info is not None else f"'{plugin}'"
+        if info is not None and info.status == "ok":
+            info.status, info.error = "failed", what
+        if self._trace and exc is not None:
+            import traceback
+
+            traceback.print_exception(exc, file=sys.stderr)
+        return f"plugin {label}: {what}"
 
     @property
     def calling(self) -> str | None:
@@ -297,6 +353,18 @@ class PluginHost:
             f"plugin {label} registered {kind} '{name}', already registered by plugin "
             f"{holder_label}; refused (built-ins load first, then by entry-point name)"
         )
+
+    def warn_about(self, plugin: str, message: str) -> None:
+        """One warning line about ``plugin`` (something it registered was ignored, say).
+
+        Once per process: hooks are called again each time a registry is read.
+        """
+        if (plugin, "warning", message) in self._refused:
+            return
+        self._refused.add((plugin, "warning", message))
+        info = self._infos.get(plugin)
+        label = info.label if info is not None else f"'{plugin}'"
+        self._warn(f"plugin {label} {message}")
 
     def hook_names(self) -> list[str]:
         """Names of every hook LogAI defines."""

@@ -17,10 +17,12 @@ from logai.plugins import PluginHost, get_host
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
+    from logai.llm.provider import LLMProvider
+    from logai.plugin_settings import PluginSettings
     from logai.sources.base import DataSource
 
     DataSourceFactory = Callable[[LogAISettings], DataSource]
-    ProviderFactory = Callable[[LogAISettings], Any]
+    ProviderFactory = Callable[[LogAISettings], LLMProvider]
     FrontendLauncher = Callable[["FrontendContext"], int | None]
 
 T = TypeVar("T")
@@ -55,7 +57,34 @@ _KINDS = {
     "register_frontends": "frontend",
     "register_tools": "tool",
     "register_sanitizer_rules": "sanitizer rule",
+    "register_settings": "settings prefix",
 }
+
+
+def _parse(
+    hook: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[str, Callable[..., Any], int] | str:
+    """``register(name, factory, priority=0)`` as called, or why the call is unusable.
+
+    Positional or keyword (``name=``, ``factory=``/``launcher=``, ``priority=``): every named
+    registration hook parses its arguments here, so a mistake reads the same for all of them.
+    """
+    kwargs = dict(kwargs)
+    values = list(args)
+    name = values.pop(0) if values else kwargs.pop("name", None)
+    factory = values.pop(0) if values else kwargs.pop("factory", kwargs.pop("launcher", None))
+    priority = values.pop(0) if values else kwargs.pop("priority", 0)
+    usage = f"register(name, {'launcher' if hook == 'register_frontends' else 'factory'}"
+    usage += ", priority=0)" if hook == "register_frontends" else ")"
+    if values or kwargs:
+        return f"called {usage} with unexpected arguments"
+    if not isinstance(name, str) or not name.strip():
+        return f"called {usage} without a name (a non-empty string)"
+    if not callable(factory):
+        return f"called {usage} for '{name}' with {type(factory).__name__}, not a callable"
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        return f"called {usage} for '{name}' with a priority that is not an integer"
+    return name, factory, priority
 
 
 def _by_name(hook: str, host: PluginHost | None) -> dict[str, Registered[Any]]:
@@ -63,10 +92,13 @@ def _by_name(hook: str, host: PluginHost | None) -> dict[str, Registered[Any]]:
     found: dict[str, Registered[Any]] = {}
     owners: dict[str, str] = {}
     for reg in host.collect(hook):
-        name, factory = reg.args[0], reg.args[1]
-        priority = int(reg.kwargs.get("priority", reg.args[2] if len(reg.args) > 2 else 0))
-        if host.claim(_KINDS[hook], str(name), reg.plugin, owners):
-            found.setdefault(str(name), Registered(str(name), factory, reg.plugin, priority))
+        parsed = _parse(hook, reg.args, reg.kwargs)
+        if isinstance(parsed, str):
+            host.warn_about(reg.plugin, f"{hook}: {parsed}; ignored")
+            continue
+        name, factory, priority = parsed
+        if host.claim(_KINDS[hook], name, reg.plugin, owners):
+            found.setdefault(name, Registered(name, factory, reg.plugin, priority))
     return found
 
 
@@ -93,6 +125,68 @@ def default_frontend(host: PluginHost | None = None) -> Registered[FrontendLaunc
     return max(found.values(), key=lambda reg: reg.priority)
 
 
+def plugin_settings(host: PluginHost | None = None) -> list[Registered[type[PluginSettings]]]:
+    """Every plugin's settings model, named by its prefix, in load order.
+
+    A registration that is not a :class:`~logai.plugin_settings.PluginSettings` subclass, whose
+    prefix another plugin has, or whose variables would read one of core's is ignored with a
+    warning: core's variables mean what core documents, whatever is installed.
+    """
+    from logai.config import LogAISettings, variables_of
+    from logai.plugin_settings import PluginSettings
+
+    host = host or get_host()
+    core = {v for name in LogAISettings.model_fields for v in variables_of(LogAISettings, name)}
+    found: list[Registered[type[PluginSettings]]] = []
+    owners: dict[str, str] = {}
+    for reg in host.collect("register_settings"):
+        model = reg.args[0] if len(reg.args) == 1 and not reg.kwargs else None
+        if not (isinstance(model, type) and issubclass(model, PluginSettings)):
+            host.warn_about(
+                reg.plugin,
+                "registered settings that are not a logai.plugin_settings.PluginSettings "
+                "subclass (register(SettingsClass)); ignored",
+            )
+            continue
+        prefix = model.env_prefix()
+        taken = sorted(
+            core.intersection(v for name in model.model_fields for v in variables_of(model, name))
+        )
+        if not prefix or taken:
+            why = f"read core's {', '.join(taken)}" if taken else "have no env_prefix"
+            host.warn_about(reg.plugin, f"settings {model.__name__} {why}; ignored")
+            continue
+        if host.claim("settings prefix", prefix, reg.plugin, owners):
+            found.append(Registered(prefix, model, reg.plugin))
+    return found
+
+
+@dataclass(frozen=True)
+class FrontendChoice:
+    """The frontend ``logai`` would open, and why that one (``logai plugins`` prints both)."""
+
+    frontend: Registered[FrontendLauncher] | None
+    reason: str
+
+
+def choose_frontend(name: str | None, host: PluginHost | None = None) -> FrontendChoice:
+    """The frontend named ``name`` (``--frontend`` or ``LOGAI_FRONTEND``), else the default.
+
+    Raises :class:`UnknownComponent` when ``name`` is not registered. The default is the highest
+    priority; on a tie the one loaded first (built-ins, then by entry-point name) wins.
+    """
+    found = frontends(host)
+    if name:
+        return FrontendChoice(lookup("frontend", name, found), "chosen by name")
+    if not found:
+        return FrontendChoice(None, "no frontend is installed")
+    chosen = max(found.values(), key=lambda reg: reg.priority)
+    others = [f"{reg.name} {reg.priority}" for reg in found.values() if reg is not chosen]
+    reason = f"highest priority ({chosen.priority}"
+    reason += f"; others: {', '.join(others)})" if others else ")"
+    return FrontendChoice(chosen, reason)
+
+
 def lookup(kind: str, name: str, registry: dict[str, Registered[T]]) -> Registered[T]:
     """One registration by name, or :class:`UnknownComponent` naming the close matches."""
     if name in registry:
@@ -106,9 +200,17 @@ def lookup(kind: str, name: str, registry: dict[str, Registered[T]]) -> Register
 def create_data_source(
     settings: LogAISettings, name: str | None = None, host: PluginHost | None = None
 ) -> DataSource:
-    """Instantiate the data source ``name`` (default: ``settings.data_source``), cached."""
-    from logai.cache import wrap_with_cache
+    """Instantiate the data source ``name`` (default: ``settings.data_source``), cached.
 
+    A plugin's factory that raises (other than a :class:`~logai.sources.DataSourceError`, which
+    is a message for the user) or returns something that is not a data source, and a source
+    whose methods are not ``async def``, raise :class:`PluginFault` naming the plugin; so does
+    any later call into the source that raises something unexpected (see :mod:`logai.faults`).
+    """
+    from logai.cache import wrap_with_cache
+    from logai.faults import build_source
+
+    host = host or get_host()
     chosen = name or settings.data_source
     registration = lookup("data source", chosen, data_sources(host))
-    return wrap_with_cache(registration.factory(settings), settings)
+    return wrap_with_cache(build_source(registration, settings, host), settings)

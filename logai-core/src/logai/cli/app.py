@@ -94,16 +94,28 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     callback=_print_version,
     help="Show the installed LogAI distributions and their versions.",
 )
+@click.option(
+    "--frontend",
+    "frontend",
+    metavar="NAME",
+    help="Frontend to open when no command is given (overrides LOGAI_FRONTEND); "
+    "`logai plugins` lists them.",
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, frontend: str | None) -> None:
     """Ask questions about your logs in plain language.
 
-    With no command, opens the default chat frontend (the TUI when logai-tui is installed).
+    With no command, opens the chat frontend: --frontend or LOGAI_FRONTEND, else the one with
+    the highest priority (the TUI when logai-tui is installed).
     Configuration comes from LOGAI_* environment variables and a .env file: see
     `logai config show`.
     """
     if ctx.invoked_subcommand is not None:
+        if frontend:
+            raise click.UsageError(
+                "--frontend opens a frontend, so it takes no command: `logai --frontend NAME`."
+            )
         return
     from logai.cli.launch import launch_default_frontend
 
-    sys.exit(launch_default_frontend())
+    sys.exit(launch_default_frontend(frontend))

@@ -5,8 +5,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from logai.config import Problem, SettingRow
 
 from logai.terminal import json_safe, visible
 from logai.url_credentials import mask_urls_in_text
@@ -15,6 +19,41 @@ from logai.url_credentials import mask_urls_in_text
 @click.group("config")
 def config() -> None:
     """Show or check LogAI's configuration (environment variables and .env)."""
+
+
+def _plugin_settings() -> tuple[list[SettingRow], list[Problem]]:
+    """Every plugin's settings as ``config show`` rows, and what is wrong with them.
+
+    A plugin's settings that cannot be parsed yield a problem per bad variable instead of rows;
+    a plugin's ``problems()`` that raises is a problem of its own, never a traceback.
+    """
+    from logai.config import ConfigError, Problem, describe_settings
+    from logai.registries import plugin_settings
+
+    rows: list[SettingRow] = []
+    problems: list[Problem] = []
+    for registration in plugin_settings():
+        model = registration.factory
+        try:
+            values = model.load()
+        except ConfigError as exc:
+            for line in str(exc).splitlines()[1:]:
+                variable, _, message = line.strip().removeprefix("- ").partition(": ")
+                problems.append(Problem("error", variable, message))
+            continue
+        rows += describe_settings(values)
+        try:
+            problems += values.problems()
+        except Exception as exc:
+            problems.append(
+                Problem(
+                    "error",
+                    model.env_prefix() + "*",
+                    f"plugin '{registration.plugin}' could not check its settings: "
+                    f"{type(exc).__name__}: {exc}",
+                )
+            )
+    return rows, problems
 
 
 @config.command("show")
@@ -28,10 +67,13 @@ def show(as_json: bool) -> None:
     except ConfigError as exc:
         click.echo(f"logai: {exc}", err=True)
         sys.exit(2)
+    plugin_rows, problems = _plugin_settings()
+    for problem in problems:
+        click.echo(visible(mask_urls_in_text(f"logai: {problem}")), err=True)
     # Masked once more where printed: any row, however it was built, hides URL credentials.
     rows = [
         dataclasses.replace(row, value=mask_urls_in_text(row.value))
-        for row in describe_settings(settings)
+        for row in [*describe_settings(settings), *plugin_rows]
     ]
     if as_json:
         document = {row.variable: {"value": row.value, "source": row.source} for row in rows}
@@ -55,14 +97,20 @@ def show(as_json: bool) -> None:
 def check(connect: bool) -> None:
     """Report every configuration problem; exit 1 if there is an error."""
     from logai.config import ConfigError, find_problems, load_settings
-    from logai.registries import data_sources
+    from logai.registries import data_sources, frontends, llm_providers
 
     try:
         settings = load_settings()
     except ConfigError as exc:
         click.echo(f"logai: {exc}", err=True)
         sys.exit(1)
-    problems = find_problems(settings, data_sources=set(data_sources()))
+    problems = find_problems(
+        settings,
+        data_sources=set(data_sources()),
+        llm_providers=set(llm_providers()),
+        frontends=set(frontends()),
+    )
+    problems += _plugin_settings()[1]
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         # A message may quote a setting's value: credentials in URLs and control bytes stay out.

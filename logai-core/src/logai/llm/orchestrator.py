@@ -44,6 +44,7 @@ from logai.llm.provider import (
     ToolCallsReady,
 )
 from logai.llm.provider import TextDelta as StreamText
+from logai.sources.base import DataSourceError
 from logai.tools.base import ToolContext, ToolError, ToolResult
 from logai.tools.registry import ToolRegistry
 
@@ -106,6 +107,8 @@ class Orchestrator:
     def provider(self) -> LLMProvider:
         """The LLM client: a plugin's provider named by LOGAI_LLM_PROVIDER, else LiteLLM."""
         if self._provider is None:
+            from logai.faults import build_provider
+            from logai.plugins import get_host
             from logai.registries import llm_providers, lookup
 
             registered = llm_providers(self._host)
@@ -114,7 +117,8 @@ class Orchestrator:
                 if self.settings.llm_provider in registered
                 else "litellm"
             )
-            self._provider = lookup("LLM provider", name, registered).factory(self.settings)
+            registration = lookup("LLM provider", name, registered)
+            self._provider = build_provider(registration, self.settings, self._host or get_host())
         return self._provider
 
     @property
@@ -200,6 +204,11 @@ class Orchestrator:
         except SanitizerUnavailable as exc:
             conversation.rollback(checkpoint)
             yield Failed(str(exc), kind="sanitizer")
+            yield Done("".join(answer), iterations=0, ok=False)
+        except DataSourceError as exc:
+            # A data source that cannot be created (a plugin's fault, or its configuration).
+            conversation.rollback(checkpoint)
+            yield Failed(str(exc), kind="source")
             yield Done("".join(answer), iterations=0, ok=False)
         except (asyncio.CancelledError, GeneratorExit):
             conversation.rollback(checkpoint)

@@ -16,8 +16,9 @@ into their backend and returns a source pointed at it::
             return LokiSource(url=loki_server.url, page_size=self.page_size)
 
 ``contract_dataset`` is class-scoped, so a backend that is slow to seed can be seeded once per
-class by a class-scoped fixture of the author's, with ``contract_source`` (function-scoped: each
-test gets, and closes, a fresh source) only pointing a source at it.
+class by a class-scoped fixture of the author's (a ``@classmethod``, as pytest 9 requires),
+with ``contract_source`` (function-scoped: each test gets, and closes, a fresh source) only
+pointing a source at it.
 
 pytest then collects every ``test_*`` method below for that class. The tests are synchronous
 and run each call on their own event loop (:class:`ContractHarness`), so the suite needs
@@ -170,9 +171,14 @@ class DataSourceContract:
     # -- fixtures --------------------------------------------------------------------------
 
     @pytest.fixture(scope="class")
-    def contract_dataset(self) -> ContractDataset:
-        """The standard dataset sized for :attr:`page_size` (one per class: seed it once)."""
-        return standard_dataset(page_size=self.page_size)
+    @classmethod
+    def contract_dataset(cls) -> ContractDataset:
+        """The standard dataset sized for :attr:`page_size` (one per class: seed it once).
+
+        A class method, as pytest requires of class-scoped fixtures: one instance per test
+        means nothing a class-scoped fixture sets on ``self`` would be seen by the tests.
+        """
+        return standard_dataset(page_size=cls.page_size)
 
     @pytest.fixture
     def contract_source(self, contract_dataset: ContractDataset) -> DataSource:

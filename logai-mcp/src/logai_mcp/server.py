@@ -1,0 +1,145 @@
+"""The MCP server: the chat's tools, listed and called over the SDK's low-level ``Server``.
+
+The low-level API keeps the tool schemas byte for byte those the chat sends its LLM, lets a
+long call report progress, and runs each call in a task the SDK cancels on
+``notifications/cancelled`` (the cancellation reaches the data source: Insights sends
+``StopQuery``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any
+
+import mcp_types as types
+from mcp.server import Server, ServerRequestContext
+
+from logai_mcp.service import LogToolsService, ToolSession
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+#: Seconds between progress notifications while a call runs (when the client asked for them).
+PROGRESS_INTERVAL_S = 2.0
+
+INSTRUCTIONS = (
+    "LogAI's read-only log tools. Every result is sanitized: personal data and secrets appear "
+    "as placeholders such as <EMAIL_1>, stable for this session. Pass a placeholder back in an "
+    "argument (a filter pattern, say) and LogAI uses the real value locally. Large results are "
+    "reduced to fit a token budget and say so."
+)
+
+#: Which MCP session a request belongs to: ``None`` means the server's single session (stdio).
+SessionKey = Callable[[ServerRequestContext[Any]], str | None]
+
+
+def _one_session(_ctx: ServerRequestContext[Any]) -> str | None:
+    return None
+
+
+class SessionTable:
+    """A :class:`ToolSession` per MCP session key, so each agent has its own placeholders."""
+
+    def __init__(self, service: LogToolsService) -> None:
+        self._service = service
+        self._sessions: dict[str | None, ToolSession] = {}
+
+    def get(self, key: str | None) -> ToolSession:
+        session = self._sessions.get(key)
+        if session is None:
+            session = self._sessions[key] = self._service.open_session()
+        return session
+
+    def forget(self, key: str) -> None:
+        self._sessions.pop(key, None)
+
+
+def build_server(
+    service: LogToolsService,
+    *,
+    session_key: SessionKey = _one_session,
+    progress_interval: float = PROGRESS_INTERVAL_S,
+) -> Server[Any]:
+    """An MCP server offering ``service``'s tools."""
+    from logai import __version__
+
+    sessions = SessionTable(service)
+
+    async def list_tools(
+        ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        specs = await sessions.get(session_key(ctx)).specs()
+        return types.ListToolsResult(
+            tools=[
+                types.Tool(
+                    name=spec.name,
+                    description=spec.description,
+                    input_schema=spec.parameters,
+                    annotations=types.ToolAnnotations(
+                        read_only_hint=True, destructive_hint=False, open_world_hint=True
+                    ),
+                )
+                for spec in specs
+            ]
+        )
+
+    async def call_tool(
+        ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        session = sessions.get(session_key(ctx))
+        async with _heartbeat(_progress_sender(ctx, params.name), progress_interval):
+            outcome = await session.call(params.name, dict(params.arguments or {}))
+        return types.CallToolResult(
+            content=[types.TextContent(type="text", text=outcome.text)],
+            is_error=outcome.is_error,
+        )
+
+    return Server(
+        "logai",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
+
+
+def _progress_sender(
+    ctx: ServerRequestContext[Any], name: str
+) -> Callable[[float], Awaitable[None]]:
+    """Progress for this request; the SDK sends nothing when the client asked for none."""
+
+    async def report(elapsed: float) -> None:
+        await ctx.session.report_progress(
+            round(elapsed, 3), message=f"{name} running for {elapsed:.0f} s"
+        )
+
+    return report
+
+
+@contextlib.asynccontextmanager
+async def _heartbeat(
+    report: Callable[[float], Awaitable[None]], interval: float
+) -> AsyncIterator[None]:
+    """Report elapsed time every ``interval`` seconds while the body runs.
+
+    The sources do not know how far a search is, only that it is still going: elapsed
+    seconds are the honest progress (monotonic, no total), and keep clients from timing out.
+    """
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(interval)
+            with contextlib.suppress(Exception):  # a client gone away must not fail the call
+                await report(loop.time() - started)
+
+    task = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

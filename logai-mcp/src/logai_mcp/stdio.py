@@ -1,0 +1,30 @@
+"""``logai mcp`` over stdio: one MCP session for the life of the process."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from logai.config import LogAISettings
+
+
+def serve_stdio(settings: LogAISettings, source_name: str | None) -> None:
+    """Serve until the client closes stdin."""
+    from logai.cli._common import run_async
+
+    run_async(_serve(settings, source_name))
+
+
+async def _serve(settings: LogAISettings, source_name: str | None) -> None:
+    from mcp.server.stdio import stdio_server
+
+    from logai_mcp.server import build_server
+    from logai_mcp.service import LogToolsService
+
+    service = LogToolsService(settings, source_name=source_name)
+    server = build_server(service)
+    try:
+        async with stdio_server() as (read_stream, write_stream):
+            await server.run(read_stream, write_stream, server.create_initialization_options())
+    finally:
+        await service.aclose()

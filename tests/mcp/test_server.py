@@ -1,0 +1,140 @@
+"""The MCP server in process, through the SDK's own client: sanitizer per session, fail
+closed, reduction, progress and cancellation. The data source is an in-memory one."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import mcp_types as types
+import pytest
+from mcp import Client
+
+from logai.config import load_settings
+from logai.sources import LogEvent
+from logai.tools.base import ToolResult
+from logai.tools.fit import render_result
+from logai_mcp.server import build_server
+from logai_mcp.service import LogToolsService
+from tests.conftest import InstallPlugins
+from tests.fakes.memory_source import MemorySource
+
+GROUP = "/app/api"
+NOW = datetime.now(UTC)
+
+
+def _events(messages: list[str]) -> list[LogEvent]:
+    start = NOW - timedelta(minutes=10)
+    return [
+        LogEvent(timestamp=start + timedelta(seconds=i), message=m, group=GROUP, stream="s")
+        for i, m in enumerate(messages)
+    ]
+
+
+def _text(result: types.CallToolResult) -> str:
+    return "\n".join(item.text for item in result.content if isinstance(item, types.TextContent))
+
+
+class SlowSource(MemorySource):
+    """Blocks every fetch until cancelled, and says whether it was."""
+
+    def __init__(self, events: list[LogEvent]) -> None:
+        super().__init__(events)
+        self.started = asyncio.Event()
+        self.cancelled = asyncio.Event()
+
+    async def fetch_logs(self, *args: Any, **kwargs: Any) -> list[LogEvent]:
+        self.started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            self.cancelled.set()
+            raise
+        return []
+
+
+def _service(source: MemorySource, **overrides: Any) -> LogToolsService:
+    return LogToolsService(load_settings(**overrides), source=source)
+
+
+async def test_each_session_has_its_own_placeholders() -> None:
+    source = MemorySource(_events(["a bob@example.com", "b jane@example.com"]))
+    service = _service(source)
+    first, second = service.open_session(), service.open_session()
+
+    one = await first.call("fetch_logs", {"log_group": GROUP, "start_time": "1h"})
+    other = await second.call("fetch_logs", {"log_group": GROUP, "filter_pattern": "b jane"})
+    again = await first.call("fetch_logs", {"log_group": GROUP, "filter_pattern": "b jane"})
+
+    assert "a <EMAIL_1>" in one.text and "b <EMAIL_2>" in one.text
+    assert "b <EMAIL_1>" in other.text  # numbered afresh, not continued from the first session
+    assert "b <EMAIL_2>" in again.text  # the first session's mapping is unchanged
+    await first.call("fetch_logs", {"log_group": GROUP, "filter_pattern": "<EMAIL_2>"})
+    assert source.calls[-1] == ("fetch", (GROUP, "jane@example.com"))
+
+
+async def test_a_broken_rule_pack_refuses_every_call(install_test_plugins: InstallPlugins) -> None:
+    install_test_plugins("logai-rules-raises")
+    source = MemorySource(_events(["a bob@example.com"]))
+
+    async with Client(build_server(_service(source))) as client:
+        listed = await client.list_tools()
+        result = await client.call_tool("fetch_logs", {"log_group": GROUP})
+
+    assert "fetch_logs" in {tool.name for tool in listed.tools}
+    assert result.is_error
+    assert "sanitizer could not be built" in _text(result)
+    assert "bob@example.com" not in _text(result)
+    assert source.calls == []  # refused before the source was asked
+
+
+async def test_results_are_reduced_like_the_chat() -> None:
+    messages = [f"worker {i % 7} failed job {i} for user{i}@example.com" for i in range(400)]
+    source = MemorySource(_events(messages))
+    service = _service(source, tool_result_max_tokens=600)
+
+    async with Client(build_server(service)) as client:
+        result = await client.call_tool("fetch_logs", {"log_group": GROUP, "start_time": "1h"})
+
+    text = _text(result)
+    events = await source.fetch_logs(GROUP, NOW - timedelta(hours=1), NOW)
+    header = text.split("\n", 1)[0]
+    expected, _ = render_result(ToolResult(events=events, header=header), 600)
+    session = service.open_session().conversation()
+    assert text == session.redact(expected)
+    assert "example.com" not in text
+    assert len(text) < len("\n".join(messages)) / 3
+
+
+async def test_cancelling_a_call_cancels_the_source() -> None:
+    source = SlowSource(_events(["x"]))
+
+    async with Client(build_server(_service(source))) as client:
+        call = asyncio.create_task(client.call_tool("fetch_logs", {"log_group": GROUP}))
+        await asyncio.wait_for(source.started.wait(), 30)
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        await asyncio.wait_for(source.cancelled.wait(), 30)
+        # The server is still serving.
+        assert (await client.list_tools()).tools
+
+
+async def test_long_calls_report_progress() -> None:
+    source = MemorySource(_events(["slow line"]), delay=0.5)
+    seen: list[tuple[float, str | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append((progress, message))
+
+    server = build_server(_service(source), progress_interval=0.05)
+    async with Client(server) as client:
+        result = await client.call_tool(
+            "fetch_logs", {"log_group": GROUP, "start_time": "1h"}, progress_callback=on_progress
+        )
+
+    assert "slow line" in _text(result)
+    assert seen, "no progress notification arrived"
+    assert [p for p, _ in seen] == sorted(p for p, _ in seen)
+    assert all(message and "fetch_logs running" in message for _, message in seen)

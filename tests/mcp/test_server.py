@@ -15,7 +15,7 @@ from logai.config import load_settings
 from logai.sources import LogEvent
 from logai.tools.base import ToolResult
 from logai.tools.fit import render_result
-from logai_mcp.server import build_server
+from logai_mcp.server import SessionTable, build_server
 from logai_mcp.service import LogToolsService
 from tests.conftest import InstallPlugins
 from tests.fakes.memory_source import MemorySource
@@ -138,3 +138,12 @@ async def test_long_calls_report_progress() -> None:
     assert seen, "no progress notification arrived"
     assert [p for p, _ in seen] == sorted(p for p, _ in seen)
     assert all(message and "fetch_logs running" in message for _, message in seen)
+
+
+def test_the_session_table_forgets_the_least_recently_used() -> None:
+    table = SessionTable(_service(MemorySource(_events(["x"]))), limit=2)
+    first, second = table.get("a"), table.get("b")
+    assert table.get("a") is first  # used again: now the most recent
+    table.get("c")  # so "b" is the one forgotten
+    assert table.get("a") is first
+    assert table.get("b") is not second

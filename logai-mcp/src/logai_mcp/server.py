@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -39,21 +40,31 @@ def _one_session(_ctx: ServerRequestContext[Any]) -> str | None:
     return None
 
 
-class SessionTable:
-    """A :class:`ToolSession` per MCP session key, so each agent has its own placeholders."""
+#: Sessions remembered at once over HTTP; the least recently used is forgotten beyond this.
+MAX_SESSIONS = 256
 
-    def __init__(self, service: LogToolsService) -> None:
+
+class SessionTable:
+    """A :class:`ToolSession` per MCP session key, so each agent has its own placeholders.
+
+    Bounded: an HTTP server lives long and clients come and go without saying so. A forgotten
+    session's placeholders can no longer be restored; its agent gets fresh ones.
+    """
+
+    def __init__(self, service: LogToolsService, limit: int = MAX_SESSIONS) -> None:
         self._service = service
-        self._sessions: dict[str | None, ToolSession] = {}
+        self._limit = limit
+        self._sessions: OrderedDict[str | None, ToolSession] = OrderedDict()
 
     def get(self, key: str | None) -> ToolSession:
         session = self._sessions.get(key)
         if session is None:
             session = self._sessions[key] = self._service.open_session()
+            while len(self._sessions) > self._limit:
+                self._sessions.popitem(last=False)
+        else:
+            self._sessions.move_to_end(key)
         return session
-
-    def forget(self, key: str) -> None:
-        self._sessions.pop(key, None)
 
 
 def build_server(

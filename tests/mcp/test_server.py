@@ -10,6 +10,7 @@ from typing import Any
 import mcp_types as types
 import pytest
 from mcp import Client
+from mcp.shared.exceptions import MCPError
 
 from logai.config import load_settings
 from logai.sources import LogEvent
@@ -147,3 +148,21 @@ def test_the_session_table_forgets_the_least_recently_used() -> None:
     table.get("c")  # so "b" is the one forgotten
     assert table.get("a") is first
     assert table.get("b") is not second
+
+
+async def test_the_incident_prompt_is_offered_and_sanitized() -> None:
+    async with Client(build_server(_service(MemorySource(_events(["x"]))))) as client:
+        prompts = await client.list_prompts()
+        got = await client.get_prompt(
+            "investigate_incident",
+            {"symptom": "checkout fails for jane@example.com", "log_group": "/aws/lambda/"},
+        )
+        with pytest.raises(MCPError, match="Unknown prompt"):
+            await client.get_prompt("nope", {})
+
+    assert [prompt.name for prompt in prompts.prompts] == ["investigate_incident"]
+    content = got.messages[0].content
+    assert isinstance(content, types.TextContent)
+    assert "checkout fails for <EMAIL_1>" in content.text
+    assert "jane@example.com" not in content.text
+    assert "/aws/lambda/" in content.text and "search_logs" in content.text

@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import mcp_types as types
 from mcp.server import Server, ServerRequestContext
+from mcp.shared.exceptions import MCPError
 
+from logai.llm.conversation import SanitizerUnavailable
+from logai_mcp.prompts import PROMPTS, UnknownPrompt, render_prompt
 from logai_mcp.service import LogToolsService, ToolSession
 
 if TYPE_CHECKING:
@@ -107,12 +110,37 @@ def build_server(
             is_error=outcome.is_error,
         )
 
+    async def list_prompts(
+        _ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
+    ) -> types.ListPromptsResult:
+        return types.ListPromptsResult(prompts=PROMPTS)
+
+    async def get_prompt(
+        ctx: ServerRequestContext[Any], params: types.GetPromptRequestParams
+    ) -> types.GetPromptResult:
+        try:
+            text = sessions.get(session_key(ctx)).prompt_text(
+                render_prompt(params.name, params.arguments)
+            )
+        except UnknownPrompt as exc:
+            raise MCPError(types.INVALID_PARAMS, str(exc)) from None
+        except SanitizerUnavailable as exc:
+            raise MCPError(types.INTERNAL_ERROR, str(exc)) from None
+        return types.GetPromptResult(
+            description="Investigate an incident",
+            messages=[
+                types.PromptMessage(role="user", content=types.TextContent(type="text", text=text))
+            ],
+        )
+
     return Server(
         "logai",
         version=__version__,
         instructions=INSTRUCTIONS,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
+        on_list_prompts=list_prompts,
+        on_get_prompt=get_prompt,
     )
 
 

@@ -101,6 +101,14 @@ class ToolSession:
         conversation.set_tools(specs)
         return conversation.tools()
 
+    def prompt_text(self, text: str) -> str:
+        """A prompt filled with the user's words, sanitized like everything else that leaves.
+
+        Raises :class:`SanitizerUnavailable` when the sanitizer cannot run (the SDK returns
+        the message as the request's error).
+        """
+        return self.conversation().redact(text)
+
     async def call(self, name: str, arguments: dict[str, Any] | None) -> Outcome:
         """Run one call end to end; every text returned has passed the sanitizer.
 

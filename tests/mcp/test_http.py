@@ -130,6 +130,23 @@ async def test_sdk_client_over_streamable_http(child_env: dict[str, str]) -> Non
             assert is_error and GROUP in missing
 
 
+async def test_each_http_session_has_its_own_placeholders(child_env: dict[str, str]) -> None:
+    """Sessions (Mcp-Session-Id) exist in the handshake era; each has its own mapping."""
+    recent = {"log_group": GROUP, "start_time": "1h"}
+    with _serving(child_env) as url:
+        async with (
+            Client(url, read_timeout_seconds=60, mode="legacy") as first,
+            Client(url, read_timeout_seconds=60, mode="legacy") as second,
+        ):
+            jane, _ = await _call(first, "fetch_logs", recent)
+            assert "card declined for <EMAIL_1>" in jane
+            bob, _ = await _call(second, "fetch_logs", {**recent, "filter_pattern": "login"})
+            assert "login ok for <EMAIL_1>" in bob  # numbered afresh in the second session
+            again, _ = await _call(first, "fetch_logs", recent)
+            assert "card declined for <EMAIL_1>" in again
+            assert "login ok for <EMAIL_1>" not in again
+
+
 async def test_a_token_is_required_on_every_request(child_env: dict[str, str]) -> None:
     env = {**child_env, "LOGAI_MCP_TOKEN": TOKEN}
     with _serving(env) as url:

@@ -9,6 +9,7 @@
 - No CORS headers at all: a cross-origin browser page gets nothing it can read.
 
 Each MCP session (``Mcp-Session-Id``) has its own sanitizer, hence its own placeholders.
+Clients of the stateless 2026-07-28 revision send no session id: they share one.
 """
 
 from __future__ import annotations

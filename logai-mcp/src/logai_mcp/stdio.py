@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,6 +24,10 @@ async def _serve(settings: LogAISettings, source_name: str | None) -> None:
 
     service = LogToolsService(settings, source_name=source_name)
     server = build_server(service)
+    name = source_name or settings.data_source
+    # stdout is the protocol's: this line, like every diagnostic, goes to stderr.
+    sys.stderr.write(f"logai mcp: serving the {name} log tools over stdio\n")
+    sys.stderr.flush()
     try:
         async with stdio_server() as (read_stream, write_stream):
             await server.run(read_stream, write_stream, server.create_initialization_options())

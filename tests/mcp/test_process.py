@@ -11,7 +11,7 @@ import pytest
 
 from tests.mcp.conftest import GROUP, PLANTED
 
-pytestmark = pytest.mark.network_loopback
+pytestmark = [pytest.mark.network_loopback, pytest.mark.slow]
 
 _MESSAGES = [
     {

@@ -4,6 +4,7 @@ closed, reduction, progress and cancellation. The data source is an in-memory on
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -166,3 +167,25 @@ async def test_the_incident_prompt_is_offered_and_sanitized() -> None:
     assert "checkout fails for <EMAIL_1>" in content.text
     assert "jane@example.com" not in content.text
     assert "/aws/lambda/" in content.text and "search_logs" in content.text
+
+
+async def test_log_groups_are_resources_with_sanitized_names() -> None:
+    personal = "/tenants/jane@example.com"
+    tenant = LogEvent(
+        timestamp=NOW - timedelta(minutes=1), message="tenant line", group=personal, stream="s"
+    )
+    events = [*_events(["api line"]), tenant]
+    async with Client(build_server(_service(MemorySource(events)))) as client:
+        listed = await client.list_resources()
+        by_name = {resource.name: str(resource.uri) for resource in listed.resources}
+        read = await client.read_resource(by_name["/tenants/<EMAIL_1>"])
+        with pytest.raises(MCPError, match="does not exist"):
+            await client.read_resource("logai://log-group/%2Fnope")
+        with pytest.raises(MCPError, match="Unknown resource"):
+            await client.read_resource("file:///etc/passwd")
+
+    assert set(by_name) == {GROUP, "/tenants/<EMAIL_1>"}
+    assert "jane@example.com" not in json.dumps(by_name)
+    content = read.contents[0]
+    assert isinstance(content, types.TextResourceContents)
+    assert "tenant line" in content.text and "jane@example.com" not in content.text

@@ -19,7 +19,9 @@ from mcp.server import Server, ServerRequestContext
 from mcp.shared.exceptions import MCPError
 
 from logai.llm.conversation import SanitizerUnavailable
+from logai.tools.base import ToolError
 from logai_mcp.prompts import PROMPTS, UnknownPrompt, render_prompt
+from logai_mcp.resources import MAX_LISTED, READ_RANGE, group_from_uri, group_uri
 from logai_mcp.service import LogToolsService, ToolSession
 
 if TYPE_CHECKING:
@@ -133,6 +135,44 @@ def build_server(
             ],
         )
 
+    async def list_resources(
+        ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
+    ) -> types.ListResourcesResult:
+        try:
+            names = await sessions.get(session_key(ctx)).group_names(MAX_LISTED)
+        except (ToolError, SanitizerUnavailable) as exc:
+            raise MCPError(types.INTERNAL_ERROR, str(exc)) from None
+        return types.ListResourcesResult(
+            resources=[
+                types.Resource(
+                    name=name,
+                    uri=group_uri(name),
+                    description=f"Log group {name}: its events of the last {READ_RANGE}",
+                    mime_type="text/plain",
+                )
+                for name in names
+            ]
+        )
+
+    async def read_resource(
+        ctx: ServerRequestContext[Any], params: types.ReadResourceRequestParams
+    ) -> types.ReadResourceResult:
+        group = group_from_uri(str(params.uri))
+        if group is None:
+            raise MCPError(types.INVALID_PARAMS, f"Unknown resource {params.uri!s}.")
+        outcome = await sessions.get(session_key(ctx)).call(
+            "fetch_logs", {"log_group": group, "start_time": READ_RANGE}
+        )
+        if outcome.is_error:
+            raise MCPError(types.INVALID_PARAMS, outcome.text)
+        return types.ReadResourceResult(
+            contents=[
+                types.TextResourceContents(
+                    uri=str(params.uri), mime_type="text/plain", text=outcome.text
+                )
+            ]
+        )
+
     return Server(
         "logai",
         version=__version__,
@@ -140,6 +180,8 @@ def build_server(
         on_list_tools=list_tools,
         on_call_tool=call_tool,
         on_list_prompts=list_prompts,
+        on_list_resources=list_resources,
+        on_read_resource=read_resource,
         on_get_prompt=get_prompt,
     )
 

@@ -101,6 +101,22 @@ class ToolSession:
         conversation.set_tools(specs)
         return conversation.tools()
 
+    async def group_names(self, limit: int) -> list[str]:
+        """Log group names, sanitized, for the resource list.
+
+        Raises :class:`ToolError` (source failures, with the CLI's message) and
+        :class:`SanitizerUnavailable`.
+        """
+        from logai.sources.base import DataSourceError
+
+        conversation = self.conversation()
+        source = await self._service._context.source()
+        try:
+            groups = await source.list_log_groups(limit=limit)
+        except DataSourceError as exc:
+            raise ToolError(conversation.redact(str(exc))) from None
+        return [conversation.redact(group.name) for group in groups]
+
     def prompt_text(self, text: str) -> str:
         """A prompt filled with the user's words, sanitized like everything else that leaves.
 

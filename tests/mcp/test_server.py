@@ -189,3 +189,16 @@ async def test_log_groups_are_resources_with_sanitized_names() -> None:
     content = read.contents[0]
     assert isinstance(content, types.TextResourceContents)
     assert "tenant line" in content.text and "jane@example.com" not in content.text
+
+
+async def test_a_source_that_cannot_be_created_is_an_error_not_a_crash() -> None:
+    service = LogToolsService(load_settings(), source_name="no-such-source")
+
+    async with Client(build_server(service)) as client:
+        with pytest.raises(MCPError, match="data source is unavailable"):
+            await client.list_tools()
+        result = await client.call_tool("fetch_logs", {"log_group": GROUP})
+        assert (await client.list_prompts()).prompts  # still serving
+
+    assert result.is_error
+    assert "data source is unavailable" in _text(result) and "no-such-source" in _text(result)

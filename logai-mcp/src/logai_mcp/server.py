@@ -76,17 +76,21 @@ def build_server(
     service: LogToolsService,
     *,
     session_key: SessionKey = _one_session,
+    sessions: SessionTable | None = None,
     progress_interval: float = PROGRESS_INTERVAL_S,
 ) -> Server[Any]:
-    """An MCP server offering ``service``'s tools."""
+    """An MCP server offering ``service``'s tools to the sessions of ``sessions``."""
     from logai import __version__
 
-    sessions = SessionTable(service)
+    sessions = sessions or SessionTable(service)
 
     async def list_tools(
         ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        specs = await sessions.get(session_key(ctx)).specs()
+        try:
+            specs = await sessions.get(session_key(ctx)).specs()
+        except ToolError as exc:
+            raise MCPError(types.INTERNAL_ERROR, str(exc)) from None
         return types.ListToolsResult(
             tools=[
                 types.Tool(
@@ -121,7 +125,7 @@ def build_server(
         ctx: ServerRequestContext[Any], params: types.GetPromptRequestParams
     ) -> types.GetPromptResult:
         try:
-            text = sessions.get(session_key(ctx)).prompt_text(
+            text = await sessions.get(session_key(ctx)).prompt_text(
                 render_prompt(params.name, params.arguments)
             )
         except UnknownPrompt as exc:

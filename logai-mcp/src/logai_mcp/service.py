@@ -10,6 +10,7 @@ same renderer. Nothing here imports an LLM client.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from dataclasses import dataclass
@@ -51,7 +52,6 @@ class LogToolsService:
         self._context = ToolContext(settings, source=source, source_name=source_name, host=host)
         self._registry: ToolRegistry | None = None
         self._registry_lock = asyncio.Lock()
-        self._open_lock = threading.Lock()
 
     async def registry(self) -> ToolRegistry:
         """The tools for the configured source, built once (creating the source)."""
@@ -66,8 +66,13 @@ class LogToolsService:
         return ToolSession(self)
 
     def _open_conversation(self) -> Conversation:
-        with self._open_lock:
-            return open_conversation(self.settings, self._host)
+        return open_conversation(self.settings, self._host)
+
+    async def warm_up(self, session: ToolSession) -> None:
+        """Create the source and build ``session``'s sanitizer now, before the first request
+        needs them; failures are left for that request to report."""
+        with contextlib.suppress(Exception):
+            await asyncio.gather(self.registry(), session.ready())
 
     async def aclose(self) -> None:
         """Close the data source and its cache."""
@@ -80,23 +85,43 @@ class ToolSession:
     def __init__(self, service: LogToolsService) -> None:
         self._service = service
         self._conversation: Conversation | None = None
+        # Built in a worker thread, maybe by two requests at once: two sanitizers would split
+        # the placeholder mapping, so building is serialized.
+        self._lock = threading.Lock()
 
     def conversation(self) -> Conversation:
         """This session's sanitizer; raises :class:`SanitizerUnavailable` (retried next call)."""
-        if self._conversation is None:
-            self._conversation = self._service._open_conversation()
-        return self._conversation
+        with self._lock:
+            if self._conversation is None:
+                self._conversation = self._service._open_conversation()
+            return self._conversation
+
+    async def ready(self) -> Conversation:
+        """:meth:`conversation`, built off the event loop the first time (compiling the rules
+        takes a quarter of a second, during which other requests must still be answered)."""
+        if self._conversation is not None:
+            return self._conversation
+        return await asyncio.to_thread(self.conversation)
 
     async def specs(self) -> list[ToolSpec]:
         """The tools as the chat offers them; descriptions sanitized when the sanitizer runs.
 
         The schemas are code, not log data: when the sanitizer cannot be built the tools are
-        still listed, and every call is refused with the reason.
+        still listed, and every call is refused with the reason. Raises :class:`ToolError`
+        when the data source cannot be created.
         """
-        specs = (await self._service.registry()).specs()
         try:
-            conversation = self.conversation()
+            conversation: Conversation | None = await self.ready()
         except SanitizerUnavailable:
+            conversation = None
+        try:
+            specs = (await self._service.registry()).specs()
+        except Exception as exc:
+            message = f"The data source is unavailable: {exc}"
+            if conversation is None:
+                raise ToolError("The data source is unavailable.") from None
+            raise ToolError(conversation.redact(message)) from None
+        if conversation is None:
             return specs
         conversation.set_tools(specs)
         return conversation.tools()
@@ -109,7 +134,7 @@ class ToolSession:
         """
         from logai.sources.base import DataSourceError
 
-        conversation = self.conversation()
+        conversation = await self.ready()
         source = await self._service._context.source()
         try:
             groups = await source.list_log_groups(limit=limit)
@@ -117,13 +142,13 @@ class ToolSession:
             raise ToolError(conversation.redact(str(exc))) from None
         return [conversation.redact(group.name) for group in groups]
 
-    def prompt_text(self, text: str) -> str:
+    async def prompt_text(self, text: str) -> str:
         """A prompt filled with the user's words, sanitized like everything else that leaves.
 
         Raises :class:`SanitizerUnavailable` when the sanitizer cannot run (the SDK returns
         the message as the request's error).
         """
-        return self.conversation().redact(text)
+        return (await self.ready()).redact(text)
 
     async def call(self, name: str, arguments: dict[str, Any] | None) -> Outcome:
         """Run one call end to end; every text returned has passed the sanitizer.
@@ -131,10 +156,13 @@ class ToolSession:
         Cancellation propagates (the source stops its work, Insights sends StopQuery).
         """
         try:
-            conversation = self.conversation()
+            conversation = await self.ready()
         except SanitizerUnavailable as exc:
             return Outcome(_refusal(exc), is_error=True)
-        registry = await self._service.registry()
+        try:
+            registry = await self._service.registry()
+        except Exception as exc:  # the source could not be created: say why, stay up
+            return self._error(conversation, f"The data source is unavailable: {exc}")
         try:
             result = await registry.execute(
                 name,
@@ -148,8 +176,17 @@ class ToolSession:
             text, is_error = str(exc), True
         except Exception as exc:  # rendering or a bug: this call fails, the server stays up
             text, is_error = f"{name} failed: {type(exc).__name__}: {exc}", True
+        if is_error:
+            return self._error(conversation, text)
         try:
-            return Outcome(conversation.redact(text), is_error=is_error)
+            return Outcome(conversation.redact(text))
+        except SanitizerUnavailable as exc:
+            return Outcome(_refusal(exc), is_error=True)
+
+    @staticmethod
+    def _error(conversation: Conversation, message: str) -> Outcome:
+        try:
+            return Outcome(conversation.redact(message), is_error=True)
         except SanitizerUnavailable as exc:
             return Outcome(_refusal(exc), is_error=True)
 

@@ -60,7 +60,7 @@ def one_run(env: dict[str, str], args: list[str], group: str) -> dict[int, float
         [sys.executable, "-m", "logai", "mcp", *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
         env=env,
     )
@@ -77,10 +77,9 @@ def one_run(env: dict[str, str], args: list[str], group: str) -> dict[int, float
             seen[reply["id"]] = time.perf_counter() - started
             if "error" in reply or reply.get("result", {}).get("isError"):
                 print(f"  request {reply['id']} failed: {line[:300]}", file=sys.stderr)
-    process.stdin.close()
-    process.wait(timeout=60)
+    _, stderr = process.communicate(timeout=60)
     if len(seen) < 3:
-        raise SystemExit(f"logai mcp answered only {sorted(seen)}")
+        raise SystemExit(f"logai mcp answered only {sorted(seen)}:\n{stderr}")
     return seen
 
 

@@ -24,7 +24,13 @@ DEFAULT_PORT = 8765
     help="stdio for a local agent that starts `logai mcp`; http serves streamable HTTP at /mcp.",
 )
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to bind (http).")
-@click.option("--port", type=int, default=DEFAULT_PORT, show_default=True, help="Port (http).")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port (http).",
+)
 def mcp(source_name: str | None, transport: str, host: str, port: int) -> None:
     """Serve LogAI's sanitized log tools over the Model Context Protocol."""
     from logai.cli._common import (

@@ -192,8 +192,8 @@ async def _serve(
     app = build_app(service, host=host, token=token, allowed_origins=configured_origins())
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
     shown = f"[{host}]" if ":" in host else host
-    auth = "bearer token required" if token else "no token (loopback only)"
-    sys.stderr.write(f"logai mcp: serving http://{shown}:{port}{PATH} ({auth})\n")
+    auth = "bearer token required" if token else "no token: loopback only"
+    sys.stderr.write(f"logai mcp: starting on http://{shown}:{port}{PATH} ({auth})\n")
     try:
         await uvicorn.Server(config).serve()
     finally:

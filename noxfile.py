@@ -15,7 +15,7 @@ nox.options.default_venv_backend = "none"
 nox.options.sessions = ["lint", "typecheck", "tests"]
 nox.options.error_on_missing_interpreters = True
 
-PACKAGES = ["logai-core/src", "logai-cloudwatch/src", "logai-tui/src"]
+PACKAGES = ["logai-core/src", "logai-cloudwatch/src", "logai-tui/src", "logai-mcp/src"]
 ROOT = Path(__file__).parent
 
 
@@ -28,7 +28,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over the three packages."""
+    """mypy --strict over the packages."""
     session.run("mypy")
 
 

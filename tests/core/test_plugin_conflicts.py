@@ -32,8 +32,8 @@ def test_load_order_is_builtins_then_first_party_then_by_name(
     builtins = [info.name for info in host.plugins if info.builtin]
     assert names[: len(builtins)] == builtins
     rest = names[len(builtins) :]
-    assert rest[:2] == ["cloudwatch", "tui"]
-    assert rest[2:] == sorted(rest[2:]) == ["aaa-shadow", "example", "zzz-rival"]
+    assert rest[:3] == ["cloudwatch", "mcp", "tui"]
+    assert rest[3:] == sorted(rest[3:]) == ["aaa-shadow", "example", "zzz-rival"]
 
 
 def test_third_party_cannot_take_a_first_party_or_builtin_name(

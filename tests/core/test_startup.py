@@ -63,7 +63,12 @@ def test_version_lists_every_installed_distribution() -> None:
     lines = done.stdout.splitlines()
     assert lines[0] == "logai 0.1.0"
     listed = {line.split()[0]: line.split()[1] for line in lines[1:]}
-    assert listed == {"logai-cloudwatch": "0.1.0", "logai-core": "0.1.0", "logai-tui": "0.1.0"}
+    assert listed == {
+        "logai-cloudwatch": "0.1.0",
+        "logai-core": "0.1.0",
+        "logai-mcp": "0.1.0",
+        "logai-tui": "0.1.0",
+    }
     # ``-V`` and ``--version`` after other options go through click and say the same.
     again = subprocess.run(
         [sys.executable, "-m", "logai", "-V"],

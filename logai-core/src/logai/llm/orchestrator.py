@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import threading
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
@@ -46,6 +45,7 @@ from logai.llm.provider import (
 from logai.llm.provider import TextDelta as StreamText
 from logai.sources.base import DataSourceError
 from logai.tools.base import ToolContext, ToolError, ToolResult
+from logai.tools.fit import render_result
 from logai.tools.registry import ToolRegistry
 
 if TYPE_CHECKING:
@@ -340,44 +340,7 @@ class Orchestrator:
 
     def _render(self, result: ToolResult) -> tuple[str, str]:
         """The text the LLM reads for a result, within the token budget, and a summary line."""
-        from logai.reduce import count_tokens, reduce_events
-
-        budget = self.settings.tool_result_max_tokens
-        if result.events is None:
-            return _fit_text(result.text, budget, count_tokens), result.summary
-        if not result.events:
-            return f"{result.header}\nNo events in this range.", result.summary or "0 events"
-        header_tokens = count_tokens(result.header) + 8
-        reduction = reduce_events(
-            list(result.events),
-            budget_tokens=max(budget - header_tokens, 200),
-            count_tokens=count_tokens,
-        )
-        if result.summarize and not reduction.reduced:
-            reduction = dataclasses.replace(reduction, reduced=True)
-        summary = reduction.summary() if reduction.reduced else result.summary
-        return f"{result.header}\n{reduction.render()}", summary
-
-
-def _fit_text(text: str, budget: int, count_tokens: Callable[[str], int]) -> str:
-    """Keep a non-event result inside the budget, saying exactly what was left out."""
-    if count_tokens(text) <= budget:
-        return text
-    lines = text.splitlines()
-    kept: list[str] = []
-    used = 0
-    for line in lines:
-        cost = count_tokens(line) + 1
-        if used + cost > budget - 60:
-            break
-        kept.append(line)
-        used += cost
-    omitted = len(lines) - len(kept)
-    kept.append(
-        f"[{omitted} of {len(lines)} lines omitted to fit the context budget; "
-        "narrow the request to see them]"
-    )
-    return "\n".join(kept)
+        return render_result(result, self.settings.tool_result_max_tokens)
 
 
 def _count(totals: dict[str, int], stats: SanitizeStats) -> None:

@@ -123,7 +123,9 @@ def test_groups_with_an_unknown_source_exits_2(account: CloudWatchLogsClient) ->
     result = run(groups, "--source", "cloudwach")
 
     assert result.exit_code == 2
-    assert result.stderr.strip().startswith("logai: error: No data source named 'cloudwach'.")
+    assert result.stderr.strip().startswith(
+        "logai: error: --source: No data source named 'cloudwach'."
+    )
     assert "Did you mean cloudwatch?" in result.stderr
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -165,7 +166,7 @@ def test_config_check_exit_codes(monkeypatch: pytest.MonkeyPatch) -> None:
     failing = CliRunner().invoke(cli, ["config", "check"])
     assert failing.exit_code == 1
     assert "LOGAI_ANTHROPIC_API_KEY" in failing.stderr
-    assert "1 problem(s) found." in failing.stderr or "problem(s) found." in failing.stderr
+    assert re.search(r"^\d+ problems? found\.$", failing.stderr, re.MULTILINE)
 
     monkeypatch.setenv("LOGAI_ANTHROPIC_API_KEY", SECRET)
     monkeypatch.setenv("LOGAI_PII_SANITIZATION_ENABLED", "false")

@@ -81,15 +81,34 @@ def note(message: str, *, only_on_tty: bool = False) -> None:
     click.echo(for_terminal(message), err=True)
 
 
+def check_source_option(name: str | None) -> None:
+    """Exit status 2 if ``--source NAME`` names no installed data source, blaming ``--source``.
+
+    Called before the settings are built with the option as an override, so the message names
+    the option the user typed, not ``LOGAI_DATA_SOURCE`` (which may not even be set).
+    """
+    from logai.registries import UnknownComponent, data_sources, lookup
+
+    if not name:
+        return
+    try:
+        lookup("data source", name, data_sources())
+    except UnknownComponent as exc:
+        fail(f"--source: {exc}", EXIT_USAGE)
+
+
 def open_source(settings: LogAISettings, name: str | None) -> DataSource:
-    """The data source ``name`` (default: the configured one), or a clear exit status 2."""
+    """The data source ``name`` (default: the configured one), or a clear exit status 2.
+
+    An unknown name is blamed on where it came from: ``--source`` or ``LOGAI_DATA_SOURCE``.
+    """
     from logai.registries import UnknownComponent, create_data_source
     from logai.sources.base import DataSourceError
 
     try:
         return create_data_source(settings, name or None)
     except UnknownComponent as exc:
-        fail(str(exc), EXIT_USAGE)
+        fail(f"{'--source' if name else 'LOGAI_DATA_SOURCE'}: {exc}", EXIT_USAGE)
     except DataSourceError as exc:
         fail(str(exc), EXIT_USAGE)
 

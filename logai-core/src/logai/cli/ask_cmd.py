@@ -29,12 +29,14 @@ def ask(
     from logai.cli._common import (
         EXIT_FAILED,
         EXIT_INTERRUPTED,
+        check_source_option,
         fail,
         load_settings_or_exit,
         require_ready,
         run_async,
     )
 
+    check_source_option(source_name)
     overrides = {"llm_model": model} if model else {}
     if source_name:
         overrides["data_source"] = source_name

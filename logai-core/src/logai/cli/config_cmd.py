@@ -54,7 +54,9 @@ def show(as_json: bool) -> None:
 )
 def check(connect: bool) -> None:
     """Report every configuration problem; exit 1 if there is an error."""
+    from logai.cli._name_checks import plugin_problems, rule_problems
     from logai.config import ConfigError, find_problems, load_settings
+    from logai.plugins import get_host
     from logai.registries import data_sources
 
     try:
@@ -63,12 +65,14 @@ def check(connect: bool) -> None:
         click.echo(f"logai: {exc}", err=True)
         sys.exit(1)
     problems = find_problems(settings, data_sources=set(data_sources()))
+    problems += plugin_problems(get_host()) + rule_problems(settings, get_host())
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         # A message may quote a setting's value: credentials in URLs and control bytes stay out.
         click.echo(visible(mask_urls_in_text(str(problem))), err=problem.severity == "error")
     if errors:
-        click.echo(f"{len(errors)} problem(s) found.", err=True)
+        count = len(errors)
+        click.echo(f"{count} problem{'' if count == 1 else 's'} found.", err=True)
         sys.exit(1)
     if connect:
         from logai.cli._common import open_source, run_with_source

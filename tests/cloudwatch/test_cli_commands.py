@@ -239,7 +239,9 @@ def test_logs_bad_time_is_a_usage_error(
     result = run(logs, "/aws/lambda/checkout", option, value)
 
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"logai: error: Cannot understand the time '{value}'.")
+    assert result.stderr.startswith(
+        f"logai: error: {option}: Cannot understand the time '{value}'."
+    )
 
 
 def test_logs_start_after_end_shows_both_times(account: CloudWatchLogsClient) -> None:

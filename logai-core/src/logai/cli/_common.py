@@ -161,11 +161,30 @@ def run_with_source(source: DataSource, work: Callable[[DataSource], Awaitable[T
         fail(f"unexpected {type(exc).__name__}: {detail}")
 
 
-def write_lines(lines: Iterable[str]) -> None:
-    """Print lines to stdout; a reader that goes away (``| head``) ends the command quietly."""
+#: Lines joined into one write by :func:`write_lines` with ``buffered=True``.
+WRITE_BATCH = 512
+
+
+def write_lines(lines: Iterable[str], *, buffered: bool = False) -> None:
+    """Print lines to stdout; a reader that goes away (``| head``) ends the command quietly.
+
+    ``buffered`` writes them in batches instead of one ``click.echo`` per line, which costs
+    about ten times as much for a long listing; styles (``click.style``) are kept on a terminal
+    and stripped elsewhere, as ``click.echo`` does.
+    """
     try:
-        for line in lines:
-            click.echo(line)
+        if not buffered:
+            for line in lines:
+                click.echo(line)
+        else:
+            batch: list[str] = []
+            for line in lines:
+                batch.append(line)
+                if len(batch) >= WRITE_BATCH:
+                    click.echo("\n".join(batch))
+                    batch.clear()
+            if batch:
+                click.echo("\n".join(batch))
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()

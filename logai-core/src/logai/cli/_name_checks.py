@@ -18,12 +18,12 @@ if TYPE_CHECKING:
     from logai.plugins import PluginHost
 
 
-def closest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+def closest(name: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
     """Up to ``n`` candidates that ``name`` most likely meant (case-insensitive), best first."""
     by_lower: dict[str, str] = {}
     for candidate in candidates:
         by_lower.setdefault(candidate.lower(), candidate)
-    picks = difflib.get_close_matches(name.lower(), list(by_lower), n=n, cutoff=0.6)
+    picks = difflib.get_close_matches(name.lower(), list(by_lower), n=n, cutoff=cutoff)
     return [by_lower[pick] for pick in picks if by_lower[pick] != name]
 
 
@@ -90,3 +90,28 @@ def plugin_problems(host: PluginHost, environ: Mapping[str, str] | None = None) 
                     )
                 )
     return problems
+
+
+#: How many group names are listed to suggest a fix for a prefix that matched none.
+PREFIX_SCAN_LIMIT = 1000
+
+
+def closest_prefixes(prefix: str, names: Iterable[str], n: int = 3) -> list[str]:
+    """Prefixes of existing ``names`` that a prefix matching none of them most likely meant.
+
+    Each name is cut to as many ``/`` segments as ``prefix`` has (``/aws/lamda/`` is compared with
+    ``/aws/lambda/``, not with whole names). The cutoff is stricter than for single words:
+    prefixes share their leading ``/aws/``, which alone makes ``/aws/ecs/`` look 60 % alike.
+    """
+    typed = prefix.split("/")
+    ends_with_slash = prefix.endswith("/")
+    cuts: list[str] = []
+    for name in names:
+        parts = name.split("/")
+        if ends_with_slash:
+            if len(parts) < len(typed):
+                continue
+            cuts.append("/".join(parts[: len(typed) - 1]) + "/")
+        else:
+            cuts.append("/".join(parts[: len(typed)]))
+    return closest(prefix, dict.fromkeys(cuts), n, cutoff=0.75)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
 
 import click
 
@@ -95,6 +95,20 @@ def check_source_option(name: str | None) -> None:
         lookup("data source", name, data_sources())
     except UnknownComponent as exc:
         fail(f"--source: {exc}", EXIT_USAGE)
+
+
+def read_input(file: str | None) -> BinaryIO:
+    """FILE opened for binary reading, stdin for None or ``-``; or exit 2 saying why not.
+
+    ``logai sanitize`` and ``logai summarize`` share it, so a missing or unreadable file is
+    the same usage error, in the same words, for both.
+    """
+    if file is None or file == "-":
+        return sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin  # type: ignore[return-value]
+    try:
+        return open(file, "rb")  # noqa: PTH123 - the caller reads it to the end
+    except OSError as error:
+        fail(f"cannot read {file}: {error.strerror or error}", EXIT_USAGE)
 
 
 def open_source(settings: LogAISettings, name: str | None) -> DataSource:

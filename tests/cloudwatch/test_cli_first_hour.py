@@ -9,7 +9,7 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -140,3 +140,34 @@ def test_a_non_aws_server_at_the_endpoint_is_named(not_aws_endpoint: str) -> Non
     assert f"endpoint {not_aws_endpoint}" in result.stderr
     assert "HTTP 404" in result.stderr
     assert "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS" in result.stderr
+
+
+def _client_error(code: str, status: int, headers: dict[str, str]) -> Exception:
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+
+    response: Any = {
+        "Error": {"Code": code, "Message": ""},
+        "ResponseMetadata": {"HTTPStatusCode": status, "HTTPHeaders": headers},
+    }
+    return ClientError(response, "DescribeLogGroups")
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "headers", "foreign"),
+    [
+        ("404", 404, {"content-type": "text/html"}, True),
+        ("", 403, {}, True),
+        ("404", 404, {"x-amzn-requestid": "abc"}, False),  # an AWS answer, however odd
+        ("ResourceNotFoundException", 400, {}, False),
+        ("502", 502, {}, False),  # 5xx: maybe a proxy in front of AWS; retried as a server error
+    ],
+)
+def test_only_a_client_error_without_aws_markers_is_called_foreign(
+    code: str, status: int, headers: dict[str, str], foreign: bool
+) -> None:
+    from logai_cloudwatch.errors import ErrorContext, map_error
+
+    ctx = ErrorContext("logs:DescribeLogGroups", target="region us-east-1, endpoint http://x")
+    message = str(map_error(_client_error(code, status, headers), ctx))
+    assert ("does not look like CloudWatch Logs" in message) is foreign
+    assert "endpoint http://x" in message or code == "ResourceNotFoundException"

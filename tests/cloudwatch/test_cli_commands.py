@@ -123,7 +123,9 @@ def test_groups_with_an_unknown_source_exits_2(account: CloudWatchLogsClient) ->
     result = run(groups, "--source", "cloudwach")
 
     assert result.exit_code == 2
-    assert result.stderr.strip().startswith("logai: error: No data source named 'cloudwach'.")
+    assert result.stderr.strip().startswith(
+        "logai: error: --source: No data source named 'cloudwach'."
+    )
     assert "Did you mean cloudwatch?" in result.stderr
 
 
@@ -237,7 +239,9 @@ def test_logs_bad_time_is_a_usage_error(
     result = run(logs, "/aws/lambda/checkout", option, value)
 
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"logai: error: Cannot understand the time '{value}'.")
+    assert result.stderr.startswith(
+        f"logai: error: {option}: Cannot understand the time '{value}'."
+    )
 
 
 def test_logs_start_after_end_shows_both_times(account: CloudWatchLogsClient) -> None:

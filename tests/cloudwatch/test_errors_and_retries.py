@@ -413,6 +413,12 @@ def test_retry_jitter_stays_within_its_bound() -> None:
         ("/aws/lambda/orders", ["/aws/ecs/orders", "/aws/lambda/payments"], []),
         ("/aws/lambda/orders", ["/aws/lambda/orders"], []),
         ("prod-api", ["prod-apis", "staging-api", "dev-web"], ["prod-apis"]),
+        ("checkout-service", ["/aws/lambda/web", "/aws/lambda/checkout-service"],
+         ["/aws/lambda/checkout-service"]),
+        ("checkout-servce", ["/aws/lambda/web", "/aws/lambda/checkout-service"],
+         ["/aws/lambda/checkout-service"]),
+        ("lambda/checkout", ["/aws/lambda/checkout", "/aws/lambda/other"],
+         ["/aws/lambda/checkout"]),
     ],
 )  # fmt: skip
 def test_closest_names_prefers_siblings_and_extensions(

@@ -230,3 +230,25 @@ def test_resolve_range_reports_the_unparseable_side() -> None:
 )
 def test_format_time_is_iso_utc_with_milliseconds(value: datetime, text: str) -> None:
     assert format_time(value) == text
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("yesterdy", "yesterday"),
+        ("Tody", "today"),
+        ("2 hors ago", "2 hours ago"),
+        ("lst 2 hours", "last 2 hours"),
+        ("30 minuts", "30 minutes"),
+    ],
+)
+def test_a_misspelt_word_suggests_the_corrected_time(typed: str, meant: str) -> None:
+    with pytest.raises(TimeParseError, match=f"Did you mean '{meant}'\\?"):
+        parse_time(typed)
+
+
+@pytest.mark.parametrize("typed", ["bogus", "2 eons ago", "2 parsecs ago", "yesterday-ish thing"])
+def test_nothing_is_suggested_unless_the_correction_parses(typed: str) -> None:
+    with pytest.raises(TimeParseError) as caught:
+        parse_time(typed)
+    assert "Did you mean" not in str(caught.value)

@@ -3,12 +3,14 @@
 The fresh venv sees logai-core (and its dependencies) through a ``.pth`` file pointing at this
 environment's site-packages, and gets the examples by a real, non-editable ``pip install``
 (wheel build included), so their packaging and entry points are tested, not just their code.
+The build runs on copies, so the suite leaves nothing behind in docs/examples.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -47,7 +49,14 @@ def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # .pth files, which is how its editable installs of the LogAI packages are found.
     parent = sysconfig.get_paths()["purelib"]
     (site / "_logai_parent_env.pth").write_text(f"import site; site.addsitedir({parent!r})\n")
+    # Built from copies: an in-tree build would leave build/ and *.egg-info in docs/examples.
+    copies = tmp_path_factory.mktemp("examples")
     for example in ("logai-rules-example", "logai-source-demo"):
+        shutil.copytree(
+            EXAMPLES / example,
+            copies / example,
+            ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"),
+        )
         installed = _run(
             [
                 sys.executable,
@@ -60,7 +69,7 @@ def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "--no-deps",
                 "--no-build-isolation",
                 "--no-index",
-                str(EXAMPLES / example),
+                str(copies / example),
             ]
         )
         assert installed.returncode == 0, installed.stdout + installed.stderr
@@ -90,3 +99,12 @@ def test_example_source_groups_show_in_logai_groups(fresh_python: Path) -> None:
     done = _run([str(fresh_python), "-m", "logai", "groups", "--source", "demo"])
     assert done.returncode == 0, done.stderr
     assert "/demo/checkout" in done.stdout and "/demo/payments" in done.stdout
+
+
+def test_installing_the_examples_leaves_docs_examples_clean(fresh_python: Path) -> None:
+    left = [
+        path.relative_to(EXAMPLES).as_posix()
+        for path in EXAMPLES.rglob("*")
+        if path.name == "build" or path.name.endswith(".egg-info")
+    ]
+    assert left == []

@@ -235,7 +235,36 @@ def _retry_exhausted(exc: BaseException, ctx: ErrorContext) -> DataSourceError |
     label = " ".join(part for part in (code, f"HTTP {status}" if status else "") if part)
     return SourceUnavailable(
         f"CloudWatch Logs answered with a server error ({label}) on {ctx.action}, {tries} in a "
-        "row. AWS may be having trouble; try again shortly."
+        f"row ({ctx.target or 'default endpoint'}). AWS may be having trouble; try again shortly."
+    )
+
+
+def _looks_like_aws(exc: ClientError) -> bool:
+    """False for an HTTP error without an AWS error code or request id: not an AWS service.
+
+    Only asked of client errors (4xx): a 5xx without them may come from a proxy in front of
+    AWS, and is retried and reported as a server error instead.
+
+    botocore falls back to the bare HTTP status as the error code when the body is not an
+    AWS error document; every AWS (and AWS-compatible) service also returns a request id.
+    """
+    code = error_code(exc)
+    metadata = exc.response.get("ResponseMetadata", {})
+    headers = {str(key).lower() for key in metadata.get("HTTPHeaders", {})}
+    has_request_id = bool(metadata.get("RequestId")) or bool(
+        headers & {"x-amzn-requestid", "x-amz-request-id"}
+    )
+    return (bool(code) and not code.isdigit()) or has_request_id
+
+
+def _not_cloudwatch(exc: ClientError, ctx: ErrorContext) -> SourceUnavailable:
+    status = _http_status(exc) or error_code(exc) or "?"
+    body = " ".join(_aws_message(exc).split())
+    said = f" ({body[:80]}{'…' if len(body) > 80 else ''})" if body else ""
+    return SourceUnavailable(
+        f"The endpoint answered HTTP {status}{said} to {ctx.action} without an AWS error: it "
+        f"does not look like CloudWatch Logs ({ctx.target or 'default endpoint'}). Check "
+        "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS and AWS_ENDPOINT_URL, or unset them to use AWS."
     )
 
 
@@ -246,6 +275,8 @@ def map_error(exc: BaseException, ctx: ErrorContext) -> DataSourceError:
     auth = _auth_error(exc, ctx)
     if auth is not None:
         return auth
+    if isinstance(exc, ClientError) and _http_status(exc) < 500 and not _looks_like_aws(exc):
+        return _not_cloudwatch(exc, ctx)
     exhausted = _retry_exhausted(exc, ctx)
     if exhausted is not None:
         return exhausted
@@ -274,4 +305,5 @@ def map_error(exc: BaseException, ctx: ErrorContext) -> DataSourceError:
         return SourceValidationError(
             f"CloudWatch Logs rejected the request ({code} on {ctx.action}): {message}"
         )
-    return DataSourceError(f"CloudWatch Logs error {code} on {ctx.action}: {message}")
+    said = f": {message}" if message else " (no message)"
+    return DataSourceError(f"CloudWatch Logs error {code} on {ctx.action} ({ctx.target}){said}")

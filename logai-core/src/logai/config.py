@@ -505,6 +505,8 @@ def find_problems(
     if data_sources is not None and settings.data_source not in data_sources:
         known = ", ".join(sorted(data_sources)) or "none installed"
         hint = " (pip install logai-cloudwatch)" if settings.data_source == "cloudwatch" else ""
+        close = difflib.get_close_matches(settings.data_source, sorted(data_sources), n=3)
+        hint += f" (did you mean {' or '.join(close)}?)" if close else ""
         problems.append(
             Problem(
                 "error",

@@ -165,7 +165,42 @@ def _parse_text(text: str, now: datetime) -> datetime:
             return now - parse_duration(relative.group(1))
         except TimeParseError:
             pass
-    raise TimeParseError(f"Cannot understand the time '{text}'. Use {ACCEPTED_FORMS}.")
+    hint = _corrected(lowered, now)
+    suggestion = f" Did you mean '{hint}'?" if hint else ""
+    raise TimeParseError(f"Cannot understand the time '{text}'.{suggestion} Use {ACCEPTED_FORMS}.")
+
+
+#: The words of the accepted forms, for suggesting a fix to a misspelt one.
+_VOCABULARY = sorted(
+    {"now", "today", "yesterday", "ago", "last", "past", "and"}
+    | {unit for unit in _UNIT_SECONDS if len(unit) >= 3}
+)
+_WORD_RE = re.compile(r"[a-z]+")
+
+
+def _corrected(lowered: str, now: datetime) -> str | None:
+    """The input with each misspelt word replaced by the closest accepted one, if that parses.
+
+    ``yesterdy`` becomes ``yesterday`` and ``2 hors ago`` becomes ``2 hours ago``; nothing is
+    suggested unless the corrected text is a time this module accepts.
+    """
+    import difflib
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in _VOCABULARY or word in _UNIT_SECONDS or word in {"a", "an"} or len(word) < 3:
+            return word
+        close = difflib.get_close_matches(word, _VOCABULARY, n=1, cutoff=0.75)
+        return close[0] if close else word
+
+    fixed = _WORD_RE.sub(fix, lowered)
+    if fixed == lowered:
+        return None
+    try:
+        _parse_text(fixed, now)
+    except TimeParseError:
+        return None
+    return fixed
 
 
 def parse_time(

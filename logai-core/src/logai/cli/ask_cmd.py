@@ -29,12 +29,14 @@ def ask(
     from logai.cli._common import (
         EXIT_FAILED,
         EXIT_INTERRUPTED,
+        check_source_option,
         fail,
         load_settings_or_exit,
         require_ready,
         run_async,
     )
 
+    check_source_option(source_name)
     overrides = {"llm_model": model} if model else {}
     if source_name:
         overrides["data_source"] = source_name
@@ -62,31 +64,23 @@ async def _run(settings: LogAISettings, question: str, as_json: bool) -> bool:
 
 
 async def _answer(orchestrator: Orchestrator, question: str, as_json: bool) -> bool:
-    from logai.frontends.render import PlaceholderStreamRestorer, activity_line
+    from logai.frontends.render import AnswerWriter
     from logai.llm.events import Done, TextDelta
     from logai.terminal import json_safe
 
-    restorer = PlaceholderStreamRestorer(orchestrator.restore)
+    writer = AnswerWriter(orchestrator.restore, sys.stdout, sys.stderr)
     ok = False
-    wrote_text = False
     async for event in orchestrator.ask(question):
         if as_json:
             # Same data, but DEL, C1 and bidi characters as \u escapes: valid JSON, inert bytes.
             sys.stdout.write(json_safe(json.dumps(event.to_dict(), ensure_ascii=False)) + "\n")
             sys.stdout.flush()
         elif isinstance(event, TextDelta):
-            sys.stdout.write(restorer.feed(event.text))
-            sys.stdout.flush()
-            wrote_text = True
+            writer.text(event.text)
         else:
-            line = activity_line(event)
-            if line:
-                sys.stderr.write(line + "\n")
-                sys.stderr.flush()
+            writer.activity(event)
         if isinstance(event, Done):
             ok = event.ok
     if not as_json:
-        tail = restorer.flush()
-        sys.stdout.write(tail + ("\n" if wrote_text or tail else ""))
-        sys.stdout.flush()
+        writer.end_text()
     return ok

@@ -87,6 +87,10 @@ def show(as_json: bool) -> None:
     click.echo(visible(f"AWS credentials in use: {settings.aws_in_use()}"))
 
 
+#: Commands that never talk to an LLM (their configuration needs no key or model).
+_LLM_FREE_COMMANDS = frozenset({"mcp", "groups", "logs", "summarize", "sanitize"})
+
+
 @config.command("check")
 @click.option(
     "--connect",
@@ -94,9 +98,21 @@ def show(as_json: bool) -> None:
     help="Also ask the data source whose data it reads (AWS: sts:GetCallerIdentity), "
     "proving the credentials work.",
 )
-def check(connect: bool) -> None:
+@click.option(
+    "--for",
+    "command",
+    type=click.Choice(sorted(_LLM_FREE_COMMANDS | {"ask", "chat"})),
+    default="ask",
+    show_default=True,
+    help="Check what this command needs: mcp, groups, logs, summarize and sanitize need no LLM, "
+    "so LLM settings are not required for them.",
+)
+def check(connect: bool, command: str) -> None:
     """Report every configuration problem; exit 1 if there is an error."""
+    from logai.cli._common import is_llm_setting
+    from logai.cli._name_checks import plugin_problems, rule_problems
     from logai.config import ConfigError, find_problems, load_settings
+    from logai.plugins import get_host
     from logai.registries import data_sources, frontends, llm_providers
 
     try:
@@ -111,12 +127,17 @@ def check(connect: bool) -> None:
         frontends=set(frontends()),
     )
     problems += _plugin_settings()[1]
+    problems += plugin_problems(get_host()) + rule_problems(settings, get_host())
+    if command in _LLM_FREE_COMMANDS:
+        # `logai mcp` and the fetch commands never call an LLM: a missing key is not a problem.
+        problems = [p for p in problems if not is_llm_setting(p.variable)]
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         # A message may quote a setting's value: credentials in URLs and control bytes stay out.
         click.echo(visible(mask_urls_in_text(str(problem))), err=problem.severity == "error")
     if errors:
-        click.echo(f"{len(errors)} problem(s) found.", err=True)
+        count = len(errors)
+        click.echo(f"{count} problem{'' if count == 1 else 's'} found.", err=True)
         sys.exit(1)
     if connect:
         from logai.cli._common import open_source, run_with_source

@@ -14,7 +14,7 @@ import click
 from logai.terminal import json_safe, visible
 
 if TYPE_CHECKING:
-    from logai.sources.base import LogGroup
+    from logai.sources.base import DataSource, LogGroup
 
 
 @click.command("groups")
@@ -50,10 +50,13 @@ def groups(
     settings = load_settings_or_exit()
     source = open_source(settings, source_name)
     note(f"Listing log groups ({source.describe()})...", only_on_tty=True)
-    found = run_with_source(source, lambda src: src.list_log_groups(prefix or None, limit))
+    # One more than asked for: "showing the first N" only when there really are more.
+    listed, close = run_with_source(source, lambda src: _list(src, prefix or None, limit + 1))
+    found = listed[:limit]
     if not found:
         where = f" starting with '{prefix}'" if prefix else ""
-        note(f"No log groups{where} in {source.describe()}.")
+        hint = f" Did you mean --prefix {' or '.join(close)}?" if close else ""
+        note(f"No log groups{where} in {source.describe()}.{hint}")
         return
     # Names come from the data source: control and format characters print as escapes.
     if as_json:
@@ -62,8 +65,26 @@ def groups(
         write_lines(_long_lines(found))
     else:
         write_lines(visible(group.name) for group in found)
-    if len(found) >= limit:
-        note(f"Showing the first {limit} groups; use --prefix or a higher --limit to see others.")
+    if len(listed) > limit:
+        first = "the first group" if limit == 1 else f"the first {limit} groups"
+        note(f"Showing {first}; use --prefix or a higher --limit to see others.")
+
+
+async def _list(
+    source: DataSource, prefix: str | None, limit: int
+) -> tuple[list[LogGroup], list[str]]:
+    """The groups, and when a prefix matched none, the existing prefixes it may have meant."""
+    from logai.cli._name_checks import PREFIX_SCAN_LIMIT, closest_prefixes
+    from logai.sources.base import DataSourceError
+
+    found = await source.list_log_groups(prefix, limit)
+    if found or not prefix:
+        return found, []
+    try:
+        others = await source.list_log_groups(None, PREFIX_SCAN_LIMIT)
+    except DataSourceError:  # no hints is better than no answer
+        return found, []
+    return found, closest_prefixes(prefix, (group.name for group in others))
 
 
 def _size(stored: int | None) -> str:

@@ -28,6 +28,8 @@ from logai.cli._common import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from logai.config import LogAISettings
     from logai.sanitize import Sanitizer
     from logai.sources.base import LogEvent
@@ -95,21 +97,20 @@ def logs(
 ) -> None:
     """Print events of log group GROUP from --since to --until, oldest first."""
     from logai.cli._common import load_settings_or_exit
-    from logai.timeparse import TimeParseError, format_time, resolve_range
+    from logai.timeparse import format_time
 
     settings = load_settings_or_exit()
-    try:
-        start, end = resolve_range(since, until)
-    except TimeParseError as exc:
-        fail(str(exc), EXIT_USAGE)
+    start, end = time_range(since, until)
     # Built before fetching, so a sanitizer misconfiguration fails fast, not after a long fetch.
     sanitizer = None if raw else make_sanitizer(settings)
     source = open_source(settings, source_name)
     span = f"from {format_time(start)} to {format_time(end)}"
     note(f"Fetching {group} {span} ({source.describe()})...", only_on_tty=True)
-    events = run_with_source(
-        source, lambda src: src.fetch_logs(group, start, end, filter_pattern or None, limit)
+    # One more than asked for: "stopped at the limit" only when more events really exist.
+    fetched = run_with_source(
+        source, lambda src: src.fetch_logs(group, start, end, filter_pattern or None, limit + 1)
     )
+    events, more = fetched[:limit], len(fetched) > limit
     if not events:
         matching = f" matching {filter_pattern!r}" if filter_pattern else ""
         note(f"No events in {group}{matching} {span}.")
@@ -120,12 +121,28 @@ def logs(
         events = sanitize(sanitizer, settings, events)
     tty = sys.stdout.isatty()
     render = _json_line if as_json else _text_renderer(tty=tty, show_stream=show_stream)
-    write_lines(render(event) for event in events)
-    if len(events) >= limit:
+    write_lines((render(event) for event in events), buffered=True)
+    if more:
+        limit_text = "1 event" if limit == 1 else f"{limit} events"
         note(
-            f"Stopped at the limit of {limit} events; narrow the range, add --filter or raise "
+            f"Stopped at the limit of {limit_text}; narrow the range, add --filter or raise "
             "--limit to see more."
         )
+
+
+def time_range(since: str, until: str) -> tuple[datetime, datetime]:
+    """``--since`` and ``--until`` as UTC times, or exit 2 naming the option that is wrong."""
+    from logai.timeparse import TimeParseError, parse_time, resolve_range
+
+    for option, value in (("--since", since), ("--until", until)):
+        try:
+            parse_time(value)
+        except TimeParseError as exc:
+            fail(f"{option}: {exc}", EXIT_USAGE)
+    try:
+        return resolve_range(since, until)
+    except TimeParseError as exc:  # both parse, but the range is backwards
+        fail(str(exc), EXIT_USAGE)
 
 
 def make_sanitizer(settings: LogAISettings) -> Sanitizer:

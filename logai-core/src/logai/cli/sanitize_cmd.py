@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import BinaryIO
 
 import click
 
@@ -34,9 +33,11 @@ def _disabled_rules() -> list[str]:
 
 
 @click.command("sanitize")
-@click.argument("file", type=click.File("rb"), default="-", required=False)
+@click.argument(
+    "file", type=click.Path(dir_okay=False, allow_dash=True), default="-", required=False
+)
 @click.option("--stats", "show_stats", is_flag=True, help="Print what was redacted to stderr.")
-def sanitize(file: BinaryIO, show_stats: bool) -> None:
+def sanitize(file: str, show_stats: bool) -> None:
     """Redact PII and secrets from FILE (or stdin), writing the lines to stdout.
 
     One output line per input line, in order; values become typed placeholders such as
@@ -56,15 +57,21 @@ def sanitize(file: BinaryIO, show_stats: bool) -> None:
     except Exception as exc:  # ConfigError or an unknown rule name: a message, no traceback
         click.echo(f"logai: {exc}", err=True)
         sys.exit(2)
+    from logai.cli._common import read_input
+
+    source = read_input(file)
     sink = sys.stdout.buffer
     try:
-        stats = sanitize_stream(file, sink, sanitizer)
+        stats = sanitize_stream(source, sink, sanitizer)
     except BrokenPipeError:
         # The reader went away (``logai sanitize big.log | head``): stop quietly, and keep
         # Python from complaining again when it flushes stdout at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
+    finally:
+        if file not in ("-", None):
+            source.close()
     if show_stats:
         click.echo(str(stats), err=True)
         for record in sanitizer.budget_report():

@@ -104,14 +104,13 @@ def summarize(file: str | None, as_json: bool, samples: int, raw: bool) -> None:
 
 def _read_lines(file: str | None) -> list[str]:
     """Input lines without line endings; invalid UTF-8 is replaced, never fatal."""
+    from logai.cli._common import read_input
+
     if file is None or file == "-":
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
     else:
-        try:
-            with open(file, "rb") as handle:  # noqa: PTH123 - click gives a str path
-                data = handle.read()
-        except OSError as error:
-            raise click.ClickException(f"cannot read {file}: {error.strerror or error}") from None
+        with read_input(file) as handle:
+            data = handle.read()
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
     lines = text.split("\n")
     if lines and lines[-1] == "":

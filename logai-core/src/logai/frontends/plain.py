@@ -68,23 +68,21 @@ class PlainChat:
         return True
 
     async def answer(self, question: str) -> bool:
-        from logai.frontends.render import PlaceholderStreamRestorer, activity_line
+        from logai.frontends.render import AnswerWriter
         from logai.llm.events import Done, TextDelta
 
-        restorer = PlaceholderStreamRestorer(self.orchestrator.restore)
+        writer = AnswerWriter(self.orchestrator.restore, self.stdout, self.stderr)
         ok = False
-        async for event in self.orchestrator.ask(question):
-            if isinstance(event, TextDelta):
-                self.stdout.write(restorer.feed(event.text))
-                self.stdout.flush()
-                continue
-            line = activity_line(event)
-            if line:
-                self.stderr.write(line + "\n")
-                self.stderr.flush()
-            if isinstance(event, Done):
-                ok = event.ok
-        self.stdout.write(restorer.flush() + "\n")
+        try:
+            async for event in self.orchestrator.ask(question):
+                if isinstance(event, TextDelta):
+                    writer.text(event.text)
+                    continue
+                writer.activity(event)
+                if isinstance(event, Done):
+                    ok = event.ok
+        finally:
+            writer.end_text()  # also when cancelled: the next prompt starts on its own line
         return ok
 
     def run(self) -> int:
@@ -127,7 +125,7 @@ class PlainChat:
             try:
                 runner.run(self.answer(line))
             except KeyboardInterrupt:
-                self.stderr.write("\n[answer cancelled]\n")
+                self.stderr.write("[answer cancelled]\n")
 
 
 def run(context: FrontendContext) -> int:

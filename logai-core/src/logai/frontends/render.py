@@ -8,7 +8,7 @@ credentials masked.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TextIO
 
 from logai.llm.events import Event, Failed, Notice, Redacted, ToolCallFinished, ToolCallStarted
 from logai.terminal import VisibleStream, visible
@@ -79,3 +79,49 @@ class PlaceholderStreamRestorer:
     def flush(self) -> str:
         rest, self._pending = self._pending, ""
         return self._visible.feed(str(self._restore(rest))) + self._visible.flush()
+
+
+class AnswerWriter:
+    """Write one answer to a terminal: streamed text on ``out``, activity lines on ``err``.
+
+    The two streams are often the same terminal, and either may be redirected alone, so every
+    switch from answer text to an activity line first ends the text's line on ``out``: neither
+    the terminal (``Let me look.`` then ``→ list_log_groups(…)``) nor ``out`` alone
+    (``Let me look.`` then the next text) shows two pieces glued together, and the answer always
+    ends with a newline before the redaction summary follows it.
+    """
+
+    def __init__(self, restore: Any, out: TextIO, err: TextIO) -> None:
+        self._restorer = PlaceholderStreamRestorer(restore)
+        self._out = out
+        self._err = err
+        self._mid_line = False  # ``out`` holds answer text whose line is not ended yet
+        self.wrote_text = False
+
+    def text(self, delta: str) -> None:
+        self._write_out(self._restorer.feed(delta))
+
+    def activity(self, event: Event) -> None:
+        """The event's activity line on ``err`` (nothing for events that are not activity)."""
+        line = activity_line(event)
+        if line is None:
+            return
+        self.end_text()
+        self._err.write(line + "\n")
+        self._err.flush()
+
+    def end_text(self) -> None:
+        """Finish the current piece of answer text: held-back characters, then a line break."""
+        self._write_out(self._restorer.flush())
+        if self._mid_line:
+            self._out.write("\n")
+            self._mid_line = False
+        self._out.flush()
+
+    def _write_out(self, shown: str) -> None:
+        if not shown:
+            return
+        self._out.write(shown)
+        self._out.flush()
+        self._mid_line = not shown.endswith("\n")
+        self.wrote_text = True

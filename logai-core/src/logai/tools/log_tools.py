@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from logai.sources.notes import collect_notes
 from logai.tools.base import Tool, ToolContext, ToolError, ToolResult, tool
+from logai.wording import counted
 
 if TYPE_CHECKING:
     from logai.sources.base import QueryResult
@@ -125,7 +126,7 @@ async def list_log_groups(args: ListLogGroupsArgs, context: ToolContext) -> Tool
     if not groups:
         return ToolResult(text=_with_notes(f"No log groups{where}.", notes), summary="0 log groups")
     lines = [
-        f"{len(groups)} log groups{where}"
+        f"{counted(len(groups), 'log group')}{where}"
         + (" (limit reached)" if len(groups) >= args.limit else "")
         + ":"
     ]
@@ -137,7 +138,7 @@ async def list_log_groups(args: ListLogGroupsArgs, context: ToolContext) -> Tool
             details.append(f"retention {group.retention_days}d")
         lines.append(group.name + (f" ({', '.join(details)})" if details else ""))
     text = _with_notes("\n".join(lines), notes)
-    return ToolResult(text=text, summary=f"{len(groups)} log groups")
+    return ToolResult(text=text, summary=counted(len(groups), "log group"))
 
 
 @tool(
@@ -154,12 +155,15 @@ async def fetch_logs(args: FetchLogsArgs, context: ToolContext) -> ToolResult:
             args.log_group, start, end, args.filter_pattern, args.limit
         )
     filtered = f", filter {args.filter_pattern!r}" if args.filter_pattern else ""
-    header = f"{args.log_group}, {_span(start, end)}{filtered}: {len(events)} events"
+    header = f"{args.log_group}, {_span(start, end)}{filtered}: {counted(len(events), 'event')}"
     if len(events) >= args.limit:
         header += f" (limit {args.limit} reached: there may be more; narrow the range or filter)"
     header = _with_notes(header, notes)
     return ToolResult(
-        events=events, header=header, summary=f"{len(events)} events", summarize=args.summarize
+        events=events,
+        header=header,
+        summary=counted(len(events), "event"),
+        summarize=args.summarize,
     )
 
 
@@ -179,7 +183,7 @@ async def search_logs(args: SearchLogsArgs, context: ToolContext) -> ToolResult:
     groups_hit = len({event.group for event in events})
     header = (
         f"search {args.pattern!r} in {targets}, {_span(start, end)}: "
-        f"{len(events)} events in {groups_hit} groups"
+        f"{counted(len(events), 'event')} in {counted(groups_hit, 'group')}"
     )
     if len(events) >= args.limit:
         header += f" (limit {args.limit} reached: there may be more)"
@@ -187,7 +191,7 @@ async def search_logs(args: SearchLogsArgs, context: ToolContext) -> ToolResult:
     return ToolResult(
         events=events,
         header=header,
-        summary=f"{len(events)} events in {groups_hit} groups",
+        summary=f"{counted(len(events), 'event')} in {counted(groups_hit, 'group')}",
         summarize=args.summarize,
     )
 
@@ -215,7 +219,7 @@ def query_tool(query_language: str) -> Tool:
         lines += [" | ".join(row.get(column, "") for column in columns) for row in result.rows]
         return ToolResult(
             text="\n".join(lines),
-            summary=f"{len(result.rows)} rows" + _summary_tail(result, args.limit),
+            summary=counted(len(result.rows), "row") + _summary_tail(result, args.limit),
         )
 
     return Tool(

@@ -43,6 +43,7 @@ from logai.sources.files.paths import (
     resolve_group,
 )
 from logai.sources.files.scan import ScanRequest, scan_files
+from logai.sources.files.window import stale_files_note
 from logai.sources.notes import add_note
 
 if TYPE_CHECKING:
@@ -228,7 +229,12 @@ class FilesSource(DataSource):
         )
         scan_files(files, request)
         _note_skipped([*skipped, *request.skipped])
-        return request.keeper.events()
+        events = request.keeper.events()
+        if not events:
+            stale = stale_files_note([item for _, item in files], start_ms)
+            if stale:
+                add_note(stale)
+        return events
 
     async def _in_worker(self, work: Callable[[threading.Event], T]) -> T:
         """Run blocking file work in a thread; cancelling the caller stops the thread too."""

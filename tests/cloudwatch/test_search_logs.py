@@ -165,12 +165,11 @@ async def test_search_logs_runs_groups_concurrently(settings: LogAISettings) -> 
     client = _SlowClient(delay=0.1)
     cw = CloudWatchSource(settings, client=client, max_concurrency=8, retry=FAST_RETRY)  # type: ignore[arg-type]
 
-    started = time.perf_counter()
     await cw.search_logs([f"/g/{i}" for i in range(8)], "hit", *_hour())
-    elapsed = time.perf_counter() - started
     await cw.aclose()
 
-    assert elapsed < 0.5  # sequentially it would take 0.8 s
+    # Several groups were in flight at once (a wall-clock bound would flake on a busy machine).
+    assert client.peak > 1
 
 
 async def test_search_logs_fails_with_the_failing_groups_error(settings: LogAISettings) -> None:

@@ -42,6 +42,7 @@ NOT_CHECKED = {
     "sanitizer rule 'x' took more than its 20 ms budget",
     "… registered frontend 'tui', already registered by plugin …; refused",
     "warning: cache …",
+    "error: plugin 'x' (dist): data source 'y' …",  # tests/core/test_plugin_faults.py
     "\\x1b[31m",
     "\\u202e",
     "\\n",

@@ -197,3 +197,25 @@ def test_importing_the_app_loads_nothing_heavy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert found == ""
+
+
+def test_logai_without_a_terminal_explains_itself_instead_of_hanging(tmp_path: Path) -> None:
+    """`logai </dev/null` (a script, a pipe, cron) must not draw a TUI and wait forever."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOGAI_", "AWS_"))}
+    env.update(HOME=str(tmp_path), LITELLM_LOCAL_MODEL_COST_MAP="True")
+    done = subprocess.run(
+        [sys.executable, "-m", "logai"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "needs a terminal" in done.stderr
+    assert "logai ask" in done.stderr
+    assert "\x1b" not in done.stderr

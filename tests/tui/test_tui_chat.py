@@ -326,3 +326,41 @@ async def test_status_bar_shows_the_account_once_the_source_has_learnt_it(
         await ask(pilot, "two?")
         await wait_until(pilot, lambda: screen.status.aws_account == "123456789012")
         assert "aws oncall · 123456789012 · eu-west-1" in str(screen.status.render())
+
+
+async def test_ctrl_c_cancels_the_answer_and_keeps_the_chat_open(
+    make_app: MakeApp, backend: ScriptedBackend
+) -> None:
+    backend.script(TextDelta("Fetching a lot of logs"), fetch_started(), 30.0, fetch_finished())
+    async with make_app().run_test(size=TERMINAL_SIZE) as pilot:
+        screen = await ready(pilot)
+        view = await ask(pilot, "slow one", wait=False)
+        await wait_until(pilot, lambda: bool(view.panels))
+        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: not screen.busy)
+        assert (
+            backend.closed == ["slow one"] or "Cancelled" in view.query_one(NoticeMessage).message
+        )
+        assert pilot.app.is_running
+
+
+async def test_a_second_ctrl_c_when_idle_quits(make_app: MakeApp) -> None:
+    async with make_app().run_test(size=TERMINAL_SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+c")
+        assert pilot.app.is_running
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not pilot.app.is_running
+
+
+async def test_ctrl_d_quits_only_on_an_empty_prompt(make_app: MakeApp) -> None:
+    async with make_app().run_test(size=TERMINAL_SIZE) as pilot:
+        screen = await ready(pilot)
+        screen.prompt.insert("draft")
+        await pilot.press("ctrl+d")
+        assert pilot.app.is_running
+        screen.prompt.clear()
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert not pilot.app.is_running

@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -54,11 +56,20 @@ SCRUBBED = "Log text is scrubbed of PII and secrets before it reaches the model.
 NOT_SCRUBBED = "[b]Sanitization is off:[/b] raw log text goes to the model."
 
 
+#: Seconds within which a second Ctrl+C quits.
+QUIT_WINDOW_SECONDS = 2.0
+
+
 class ChatScreen(Screen[None]):
     """One chat session with the orchestrator."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel_answer", "Cancel answer", show=False),
+        # Priority: the prompt must not swallow them. One contract with `ask` and the plain
+        # chat: Ctrl+C cancels the running answer; a second Ctrl+C, or Ctrl+D on an empty
+        # prompt, quits.
+        Binding("ctrl+c", "interrupt", "Cancel answer / quit", show=False, priority=True),
+        Binding("ctrl+d", "end_of_input", "Quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -84,6 +95,7 @@ class ChatScreen(Screen[None]):
         self._backend_error: str | None = None
         self._backend_settled = asyncio.Event()
         self._answer_worker: Worker[None] | None = None
+        self._last_interrupt: float | None = None
         self._running_tools: set[str] = set()
 
     # -- layout ------------------------------------------------------------------------------
@@ -213,6 +225,24 @@ class ChatScreen(Screen[None]):
             return
         self.conversation.anchor()
         self._answer_worker = self._answer(text)
+
+    def action_interrupt(self) -> None:
+        """Ctrl+C: cancel the running answer; pressed again within a moment, quit."""
+        now = time.monotonic()
+        previous, self._last_interrupt = self._last_interrupt, now
+        if self.busy:
+            self.action_cancel_answer()
+            return
+        if previous is not None and now - previous < QUIT_WINDOW_SECONDS:
+            self.app.exit()
+            return
+        self.notify("Press Ctrl+C again, or Ctrl+D, to quit.", timeout=QUIT_WINDOW_SECONDS)
+
+    def action_end_of_input(self) -> None:
+        """Ctrl+D on an empty prompt quits (as in a shell); otherwise the prompt handles it."""
+        if self.prompt.text:
+            raise SkipAction()
+        self.app.exit()
 
     def action_cancel_answer(self) -> None:
         """Escape: stop the running answer (no-op when idle)."""

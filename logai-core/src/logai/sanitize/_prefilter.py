@@ -16,6 +16,10 @@ The remaining hints, made of common characters only (``secret``, ``00 0000``), g
 each: a regex when their first character is the rare one, ``str.find`` otherwise. So do the
 hints whose only marker is their last character (``npm_``): the regex would have to try them
 at every stop, whatever follows the marker.
+
+Rule triggers (regexes over the raw text) that start with a rare character (``%`` of
+``%40``, ``+`` of ``+44``) share one ``memchr`` per character (:class:`TriggerScanner`)
+instead of a regex scan each.
 """
 
 from __future__ import annotations
@@ -25,9 +29,12 @@ from collections.abc import Iterable
 
 from logai.sanitize.rule import PREFILTER_TABLE, normalize_for_prefilter
 
-__all__ = ["Prefilter"]
+__all__ = ["Prefilter", "TriggerScanner", "literal_first_char"]
 
 _MARKER = "\x01"
+
+#: Check level of a reported hint: compare the text itself, not only its view.
+_FULL_CHECK = 2
 
 #: Rough share (per mille) of each character in log text (application JSON, access logs,
 #: Lambda, Java and Python traces); absent characters are rarer than every listed one.
@@ -115,7 +122,7 @@ class Prefilter:
                 scanned.append((hint, form))
         self._scanned = tuple(scanned)
         #: per regex group: (hint, view form, marker offset, whether Python must confirm it)
-        self._by_group: list[list[tuple[str, str, int, bool]]] = []
+        self._by_group: list[list[tuple[str, str, int, int]]] = []
         # Only the marker is consumed (the rest is a look-ahead), so the search goes on from the
         # next character and a hint overlapping another one is found too.
         self._regex = (
@@ -141,10 +148,16 @@ class Prefilter:
             # the leaf also reports hints whose suffix is a prefix of its own: Python checks those.
             number = len(self._by_group)
             own = self._groups[suffix]
+            # Several hints on one leaf: the regex confirmed one of their forms, so each is
+            # checked against the view (``sk-`` and ``auth `` both end in marker + space).
+            shared = len({form for _, form, _ in own}) > 1
             self._by_group.append(
-                [(hint, form, at, _mostly_markers(form)) for hint, form, at in own]
+                [
+                    (hint, form, at, _FULL_CHECK if _mostly_markers(form) else shared)
+                    for hint, form, at in own
+                ]
                 + [
-                    (hint, form, at, True)
+                    (hint, form, at, _FULL_CHECK)
                     for other, entries in self._groups.items()
                     if other != suffix and suffix.startswith(other)
                     for hint, form, at in entries
@@ -191,7 +204,10 @@ class Prefilter:
                     if check and (
                         start < 0
                         or not startswith(form, start)
-                        or normalize_for_prefilter(text[start : start + len(hint)]) != hint
+                        or (
+                            check == _FULL_CHECK
+                            and normalize_for_prefilter(text[start : start + len(hint)]) != hint
+                        )
                     ):
                         continue
                     found[hint].append(start)
@@ -206,4 +222,103 @@ class Prefilter:
                     at = find(needle, at + step)
             else:
                 offsets.extend(match.start() for match in needle.finditer(view))
+        return found
+
+
+#: Characters rare enough in log text that a ``str.find`` (a ``memchr``) for them, then one
+#: ``re.match`` per occurrence, costs less than a regex scan: :mod:`re` steps through the text
+#: one character at a time in Python's own loop, ``memchr`` a machine word at a time.
+_RARE_FIRST = frozenset("%+@#*<>$&~^|!?`\\")
+_METACHARS = frozenset(".^$*+?{}[]\\|()")
+_ESCAPED_LITERALS = frozenset(".^$*+?{}[]\\|()%#&~<>!@`'\"-=/:;, ")
+
+
+def literal_first_char(pattern: str) -> str | None:
+    """The character every match of ``pattern`` starts with, if it is a plain literal.
+
+    Conservative: ``None`` unless the pattern plainly starts with one literal character that
+    no quantifier makes optional and no top-level ``|`` bypasses.
+    """
+    if not pattern:
+        return None
+    if pattern[0] == "\\":
+        if len(pattern) < 2 or pattern[1] not in _ESCAPED_LITERALS:
+            return None
+        first, rest = pattern[1], pattern[2:]
+    elif pattern[0] in _METACHARS:
+        return None
+    else:
+        first, rest = pattern[0], pattern[1:]
+    if rest[:1] in ("*", "?", "{") or _has_top_level_bar(rest):
+        return None
+    return first
+
+
+def _has_top_level_bar(pattern: str) -> bool:
+    depth = 0
+    in_class = escaped = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
+class TriggerScanner:
+    """Where each trigger regex matches, as ``finditer`` would report the match starts.
+
+    A trigger starting with a rare character (``%`` of ``%40``, ``+`` of a phone number) is
+    found by a ``str.find`` of that character and a ``re.match`` at each occurrence; triggers
+    sharing that character share the find. Others keep their own regex scan.
+    """
+
+    __slots__ = ("_by_char", "_scanned")
+
+    def __init__(self, triggers: Iterable[re.Pattern[str]]) -> None:
+        self._by_char: dict[str, list[re.Pattern[str]]] = {}
+        self._scanned: list[re.Pattern[str]] = []
+        for trigger in dict.fromkeys(triggers):
+            first = literal_first_char(trigger.pattern) if not trigger.flags & ~re.UNICODE else None
+            if first is not None and first in _RARE_FIRST:
+                self._by_char.setdefault(first, []).append(trigger)
+            else:
+                self._scanned.append(trigger)
+
+    def positions(self, text: str) -> dict[re.Pattern[str], list[int]]:
+        """Trigger to the starts of its non-overlapping matches in ``text``, in order."""
+        found: dict[re.Pattern[str], list[int]] = {}
+        find = text.find
+        for char, triggers in self._by_char.items():
+            hits = []
+            at = find(char)
+            while at >= 0:
+                hits.append(at)
+                at = find(char, at + 1)
+            for trigger in triggers:
+                starts: list[int] = []
+                if hits:
+                    match_at = trigger.match
+                    resume = 0
+                    for at in hits:
+                        if at < resume:
+                            continue
+                        match = match_at(text, at)
+                        if match is not None:
+                            starts.append(at)
+                            end = match.end()
+                            resume = end if end > at else at + 1
+                found[trigger] = starts
+        for trigger in self._scanned:
+            found[trigger] = [match.start() for match in trigger.finditer(text)]
         return found

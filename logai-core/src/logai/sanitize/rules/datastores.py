@@ -246,8 +246,8 @@ def datastore_rules() -> list[Rule]:
                 "Redis AUTH pw, AUTH user pw, HELLO ... AUTH (also as MONITOR logs them), "
                 'requirepass pw, "masterauth" "pw"; the credential after SMTP AUTH PLAIN.'
             ),
-            hints=('auth"', "pass"),
-            trigger="AUTH ",
+            # "auth " and "auth\t" ride on the one-pass hint scan: a trigger would be a scan
+            hints=('auth"', "auth ", "auth\t", "pass"),
             priority=CONTEXT_PRIORITY,
             example='1764064931.512 [0 10.0.3.9:52114] "AUTH" "default" "r3dis-Pa55"',
             reach=1,

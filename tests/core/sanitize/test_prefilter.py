@@ -83,15 +83,23 @@ TRIGGERS = [
     r"x+",
     r"%a|b",
     r"%?b",
+    "AUTH ",
+    "lower only",
 ]
 
 
+@pytest.mark.parametrize("density", [0.3, 0.0003], ids=["dense", "sparse"])
 @pytest.mark.parametrize("seed", range(6))
-def test_trigger_scanner_reports_what_finditer_does(seed: int) -> None:
+def test_trigger_scanner_reports_what_finditer_does(seed: int, density: float) -> None:
+    """Whether triggers share a scan or not, and however dense their matches."""
     rng = random.Random(seed)
-    pieces = ["%40", "%2540", "%2B1", "%252b9", "+4", "++", "%%%", ".1.22.3", "md5" + "a" * 32, "b"]
+    pieces = [
+        "%40", "%2540", "%2B1", "%252b9", "+4", "++", "%%%", ".1.22.3", "md5" + "a" * 32, "b",
+        "AUTH ", "AUTHAUTH ", "auth ",
+    ]  # fmt: skip
+    plain = ALPHABET.replace("%", "").replace("+", "").replace("H", "")
     text = "".join(
-        rng.choice(pieces) if rng.random() < 0.3 else rng.choice(ALPHABET) for _ in range(3000)
+        rng.choice(pieces) if rng.random() < density else rng.choice(plain) for _ in range(30000)
     )
     patterns = [re.compile(t) for t in TRIGGERS]
     found = TriggerScanner(patterns).positions(text)
@@ -105,8 +113,9 @@ def test_trigger_scanner_reports_what_finditer_does(seed: int) -> None:
         (r"%(?:25)?40", "%"),
         (r"\+[1-9]", "+"),
         ("AUTH ", "A"),
+        (r"AUTH\s", "A"),
         (r"%?b", None),
-        (r"%+b", "%"),
+        (r"%+b", None),
         (r"%a|b", None),
         (r"(?:%a)", None),
         (r"[%]", None),

@@ -17,15 +17,14 @@ each: a regex when their first character is the rare one, ``str.find`` otherwise
 hints whose only marker is their last character (``npm_``): the regex would have to try them
 at every stop, whatever follows the marker.
 
-Rule triggers (regexes over the raw text) that start with a rare character (``%`` of
-``%40``, ``+`` of ``+44``) share one ``memchr`` per character (:class:`TriggerScanner`)
-instead of a regex scan each.
+Rule triggers (regexes over the raw text) that start with the same literal character
+(``%`` of ``%40`` and ``%2B``) share one regex scan (:class:`TriggerScanner`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from logai.sanitize.rule import PREFILTER_TABLE, normalize_for_prefilter
 
@@ -115,8 +114,9 @@ class Prefilter:
                 # one scan of the view costs less and reports the same offsets. (A hint that
                 # is mostly marker stays in the regex, where Python confirms it.)
                 scanned.append((hint, form))
-            elif _share(form[0]) <= 2 < _share(form[-1]):
-                # str.find tests the last character first; a regex skips to a rare first one.
+            elif len(form) > 1 and _share(form[0]) < _share(form[-1]):
+                # str.find keys on the last character; a regex skips to the first one: the
+                # rarer one wins (a one-character hint is a memchr, faster than either).
                 scanned.append((hint, re.compile(re.escape(form))))
             else:
                 scanned.append((hint, form))
@@ -225,10 +225,6 @@ class Prefilter:
         return found
 
 
-#: Characters rare enough in log text that a ``str.find`` (a ``memchr``) for them, then one
-#: ``re.match`` per occurrence, costs less than a regex scan: :mod:`re` steps through the text
-#: one character at a time in Python's own loop, ``memchr`` a machine word at a time.
-_RARE_FIRST = frozenset("%+@#*<>$&~^|!?`\\")
 _METACHARS = frozenset(".^$*+?{}[]\\|()")
 _ESCAPED_LITERALS = frozenset(".^$*+?{}[]\\|()%#&~<>!@`'\"-=/:;, ")
 
@@ -249,9 +245,18 @@ def literal_first_char(pattern: str) -> str | None:
         return None
     else:
         first, rest = pattern[0], pattern[1:]
-    if rest[:1] in ("*", "?", "{") or _has_top_level_bar(rest):
+    if rest[:1] in ("*", "+", "?", "{") or _has_top_level_bar(rest):
         return None
     return first
+
+
+#: Group numbers shift when triggers are combined: leave those that refer back alone.
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def _after_first(pattern: str) -> str:
+    """``pattern`` without the literal first character :func:`literal_first_char` found."""
+    return pattern[2:] if pattern.startswith("\\") else pattern[1:]
 
 
 def _has_top_level_bar(pattern: str) -> bool:
@@ -278,47 +283,68 @@ def _has_top_level_bar(pattern: str) -> bool:
 class TriggerScanner:
     """Where each trigger regex matches, as ``finditer`` would report the match starts.
 
-    A trigger starting with a rare character (``%`` of ``%40``, ``+`` of a phone number) is
-    found by a ``str.find`` of that character and a ``re.match`` at each occurrence; triggers
-    sharing that character share the find. Others keep their own regex scan.
+    :mod:`re` finds a literal first character about as fast as ``memchr``, so a trigger that
+    has one costs a scan of the text, and each further trigger another. Triggers that start
+    with the same literal character (``%`` of ``%40`` and of ``%2B``) therefore share one
+    scan: a regex of that character followed by a look-ahead for any of them; each trigger
+    is then tried only where that regex stopped.
     """
 
-    __slots__ = ("_by_char", "_scanned")
+    __slots__ = ("_groups", "_scanned")
 
     def __init__(self, triggers: Iterable[re.Pattern[str]]) -> None:
-        self._by_char: dict[str, list[re.Pattern[str]]] = {}
+        by_char: dict[str, list[re.Pattern[str]]] = {}
         self._scanned: list[re.Pattern[str]] = []
         for trigger in dict.fromkeys(triggers):
-            first = literal_first_char(trigger.pattern) if not trigger.flags & ~re.UNICODE else None
-            if first is not None and first in _RARE_FIRST:
-                self._by_char.setdefault(first, []).append(trigger)
-            else:
+            first = None
+            if not trigger.flags & ~re.UNICODE and not _BACKREFERENCE.search(trigger.pattern):
+                first = literal_first_char(trigger.pattern)
+            if first is None:
                 self._scanned.append(trigger)
+            else:
+                by_char.setdefault(first, []).append(trigger)
+        self._groups: list[tuple[re.Pattern[str], list[re.Pattern[str]]]] = []
+        for char, group in by_char.items():
+            if len(group) == 1:
+                self._scanned.extend(group)
+                continue
+            # The shared character as the regex's own literal start, so re skips ahead to it;
+            # each trigger's remainder after it inside one alternative.
+            rests = "|".join(f"(?:{_after_first(trigger.pattern)})" for trigger in group)
+            self._groups.append((re.compile(f"{re.escape(char)}(?:{rests})"), group))
 
     def positions(self, text: str) -> dict[re.Pattern[str], list[int]]:
         """Trigger to the starts of its non-overlapping matches in ``text``, in order."""
         found: dict[re.Pattern[str], list[int]] = {}
-        find = text.find
-        for char, triggers in self._by_char.items():
-            hits = []
-            at = find(char)
-            while at >= 0:
-                hits.append(at)
-                at = find(char, at + 1)
-            for trigger in triggers:
-                starts: list[int] = []
-                if hits:
-                    match_at = trigger.match
-                    resume = 0
-                    for at in hits:
-                        if at < resume:
-                            continue
-                        match = match_at(text, at)
-                        if match is not None:
-                            starts.append(at)
-                            end = match.end()
-                            resume = end if end > at else at + 1
-                found[trigger] = starts
+        for combined, group in self._groups:
+            stops = [match.start() for match in _overlapping(combined, text)]
+            for trigger in group:
+                found[trigger] = _starts(text, trigger, stops)
         for trigger in self._scanned:
             found[trigger] = [match.start() for match in trigger.finditer(text)]
         return found
+
+
+def _overlapping(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches of ``regex`` at every start, also inside a previous match."""
+    at = 0
+    search = regex.search
+    while (match := search(text, at)) is not None:
+        yield match
+        at = match.start() + 1
+
+
+def _starts(text: str, trigger: re.Pattern[str], stops: list[int]) -> list[int]:
+    """The starts ``finditer`` would report for ``trigger``, given every place it may match."""
+    starts: list[int] = []
+    resume = 0
+    match_at = trigger.match
+    for at in stops:
+        if at < resume:
+            continue
+        match = match_at(text, at)
+        if match is not None:
+            starts.append(at)
+            end = match.end()
+            resume = end if end > at else at + 1
+    return starts

@@ -47,14 +47,14 @@ CASES: dict[str, list[tuple[str, str]]] = {
     ],
     "es_dni": [
         ('{"dni":"12345678Z","estado":"verificado"}', "12345678Z"),
-        ("NIF: 87654321-X cliente=441", "87654321-X"),
+        ("DNI: 87654321-X cliente=441", "87654321-X"),
         ("dni_titular=12345678z", "12345678z"),
     ],
     "uk_nino": [
         ("payroll: employee 4411 nino=AB123456C tax_code=1257L", "AB123456C"),
         ('{"nationalInsuranceNumber":"JG 10 37 82 A"}', "JG 10 37 82 A"),
         ("National Insurance number: CE123456D", "CE123456D"),
-        ("ni_number='HT 98 76 54 B'", "HT 98 76 54 B"),
+        ("national_insurance_no='HT 98 76 54 B'", "HT 98 76 54 B"),
     ],
     "ca_sin": [
         ("onboarding: SIN 130 692 544 verified", "130 692 544"),

@@ -74,9 +74,9 @@ def dni_letter_valid(number: str, letter: str) -> bool:
 _NIE = r"""(?x)
     (?<![A-Za-z0-9])(?P<number>[XYZxyz][0-9]{7})[- ]?(?P<letter>[A-Za-z])(?![A-Za-z0-9])
 """
-#: DNI/NIF: eight digits and the check letter, after a keyword (eight digits are common).
+#: DNI: eight digits and the check letter, after the keyword (eight digits are common).
 _DNI = r"""(?x)
-    (?<![A-Za-z0-9])(?:[Dd][Nn][Ii]|[Nn][Ii][Ff])[A-Za-z_]{0,10}["']?[ \t]*[:=#]?[ \t]*["']?
+    (?<![A-Za-z0-9])[Dd][Nn][Ii][A-Za-z_]{0,10}["']?[ \t]*[:=#]?[ \t]*["']?
     (?P<value>(?P<number>[0-9]{8}|[XYZxyz][0-9]{7})[- ]?(?P<letter>[A-Za-z]))(?![A-Za-z0-9])
 """
 
@@ -197,8 +197,8 @@ def identifier_rules() -> list[Rule]:
             pattern=_DNI,
             validator=_dni_ok,
             group="value",
-            description="Spanish DNI/NIF after dni or nif: eight digits and the check letter.",
-            hints=("dni", "nif"),
+            description="Spanish DNI after dni: eight digits and the check letter.",
+            hints=("dni",),
             reach=0,
             priority=PII_PRIORITY,
             example='{"dni":"12345678Z","estado":"verificado"}',
@@ -210,10 +210,10 @@ def identifier_rules() -> list[Rule]:
             validator=_nino_ok,
             group="value",
             description=(
-                "UK National Insurance numbers after nino, NI number or National Insurance "
+                "UK National Insurance numbers after nino or National Insurance "
                 "(QQ 12 34 56 C, QQ123456C)."
             ),
-            hints=("nino", "insurance", "ni number", "ni no", "ni_number", "ni_no", "ni-no"),
+            hints=("nino", "insurance"),
             reach=9,  # "national" before the hint "insurance"
             reach_chars=_WORD_CHARS,
             priority=PII_PRIORITY,
@@ -255,10 +255,9 @@ def identifier_rules() -> list[Rule]:
                 "Dates after dob, date_of_birth, birthDate, birthday (ISO, day-first, "
                 "month-first and 3 Jan 1990 forms)."
             ),
+            # "date of birth" and "date_of_birth" hold "birth " and "birth_": no scan of theirs
             hints=(
                 "dob",
-                "date of birth",
-                "date_of_birth",
                 "birth_",
                 "birthd",
                 "birth ",

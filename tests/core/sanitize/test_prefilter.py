@@ -133,3 +133,18 @@ def test_hints_sharing_a_leaf_are_told_apart() -> None:
     text = "auth x and sk-1 but not ak- or oauh "
     found = prefilter.positions(text, prefilter.view(text))
     assert found == {"sk ": [11], "auth ": [0]}
+
+
+def test_hints_with_the_same_rare_first_letter_share_one_scan() -> None:
+    prefilter = Prefilter(["secret", "ssn", "sin", "dob", "dni", "social security"])
+    assert [members for _, members in prefilter._shared] == [
+        ("secret", "ssn", "sin"),
+        ("dob", "dni"),
+    ]
+    text = "SSN 1 Secret x sinsecret dobDNI social-security"
+    found = prefilter.positions(text, prefilter.view(text))
+    assert found["ssn"] == [0]
+    assert sorted(found["secret"]) == [6, 18]
+    assert found["sin"] == [15]
+    assert found["dob"] == [25] and found["dni"] == [28]
+    assert found["social security"] == [32]

@@ -7,8 +7,8 @@ count only right after a keyword naming them.
 
 Hints are chosen for the one-pass prefilter: IBANs and ITINs share the digit-shape hints the
 card and SSN rules already scan for, NIEs and ``birth`` hold a rare letter, ``passport`` rides
-on ``pass``. The remaining keywords (``nino``, ``insurance``, ``sin``, ``dni``, ``dob``) cost a
-scan each.
+on ``pass``. The remaining keywords share scans by first letter with other hints
+(``sin``/``social`` with ``ssn``/``secret``, ``dni`` with ``dob``, ``nino`` with ``national``).
 """
 
 from __future__ import annotations
@@ -145,9 +145,6 @@ _DOB = rf"""(?x)
 """
 
 
-_WORD_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ _-"
-
-
 def identifier_rules() -> list[Rule]:
     """The national and financial identifier rules of the default pack."""
     upper_alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 "
@@ -213,9 +210,9 @@ def identifier_rules() -> list[Rule]:
                 "UK National Insurance numbers after nino or National Insurance "
                 "(QQ 12 34 56 C, QQ123456C)."
             ),
-            hints=("nino", "insurance"),
-            reach=9,  # "national" before the hint "insurance"
-            reach_chars=_WORD_CHARS,
+            # "nino" and "national" share one scan for "n" (see the prefilter)
+            hints=("nino", "national"),
+            reach=0,
             priority=PII_PRIORITY,
             example="payroll: employee 4411 nino=AB123456C tax_code=1257L",
         ),
@@ -228,9 +225,9 @@ def identifier_rules() -> list[Rule]:
             description=(
                 "Canadian Social Insurance Numbers after SIN or Social Insurance, Luhn-checked."
             ),
-            hints=("sin", "insurance"),
-            reach=7,  # "social " before the hint "insurance"
-            reach_chars=_WORD_CHARS,
+            # "sin" and "social" share the scan for "s" with "ssn" and "secret"
+            hints=("sin", "social"),
+            reach=0,
             priority=PII_PRIORITY,
             example="onboarding: SIN 130 692 544 verified",
         ),

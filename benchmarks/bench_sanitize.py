@@ -33,12 +33,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "sanitize" / "corpus.jsonl"
 
-#: The rules added for datastore credentials, connection strings and URL-encoded values
-#: (issues 13 and 18): switched off, the default pack is the previous rule set.
+#: The rules added for datastore credentials, connection strings, URL-encoded values, national
+#: and financial identifiers, session cookies and chat-ops webhooks (issues 13 and 18): switched
+#: off, the default pack is the previous rule set.
 NEW_FAMILY_RULES = (
     "sql_password", "sql_password_replace", "redis_auth", "redis_acl_password",
     "mongodb_password", "broker_cli_password", "mysql_password_hash", "postgres_password_hash",
     "connection_string_password", "connection_string_key", "encoded_phone",
+    "iban", "us_itin", "es_nie", "es_dni", "uk_nino", "ca_sin", "passport_number",
+    "date_of_birth", "session_cookie", "har_session_cookie", "teams_webhook_url",
+    "workflow_trigger_url", "chat_hook_url", "google_chat_webhook_url", "chat_robot_webhook_url",
 )  # fmt: skip
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
 from logai.sanitize import default_rules
-from logai.sanitize._prefilter import Prefilter
+from logai.sanitize._prefilter import Prefilter, TriggerScanner, literal_first_char
 from logai.sanitize.rule import normalize_for_prefilter
 
 DEFAULT_HINTS = sorted({hint for rule in default_rules() for hint in rule.hints})
@@ -69,3 +70,81 @@ def test_hints_ending_in_their_only_marker_are_scanned() -> None:
     assert sorted(found["npm_"]) == [0, 8]
     assert found["social security"] == [29]
     assert found["token="] == [48]
+
+
+TRIGGERS = [
+    r"%(?:25)?40",
+    r"%(?:25)?2[Bb][1-9]",
+    r"\+[1-9]",
+    r"\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]",
+    r"md5[0-9a-f]{32}",
+    r"%%",
+    r"\++",
+    r"x+",
+    r"%a|b",
+    r"%?b",
+    "AUTH ",
+    "lower only",
+]
+
+
+@pytest.mark.parametrize("density", [0.3, 0.0003], ids=["dense", "sparse"])
+@pytest.mark.parametrize("seed", range(6))
+def test_trigger_scanner_reports_what_finditer_does(seed: int, density: float) -> None:
+    """Whether triggers share a scan or not, and however dense their matches."""
+    rng = random.Random(seed)
+    pieces = [
+        "%40", "%2540", "%2B1", "%252b9", "+4", "++", "%%%", ".1.22.3", "md5" + "a" * 32, "b",
+        "AUTH ", "AUTHAUTH ", "auth ",
+    ]  # fmt: skip
+    plain = ALPHABET.replace("%", "").replace("+", "").replace("H", "")
+    text = "".join(
+        rng.choice(pieces) if rng.random() < density else rng.choice(plain) for _ in range(30000)
+    )
+    patterns = [re.compile(t) for t in TRIGGERS]
+    found = TriggerScanner(patterns).positions(text)
+    for pattern in patterns:
+        assert found[pattern] == [m.start() for m in pattern.finditer(text)], pattern.pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "first"),
+    [
+        (r"%(?:25)?40", "%"),
+        (r"\+[1-9]", "+"),
+        ("AUTH ", "A"),
+        (r"AUTH\s", "A"),
+        (r"%?b", None),
+        (r"%+b", None),
+        (r"%a|b", None),
+        (r"(?:%a)", None),
+        (r"[%]", None),
+        (r"\d", None),
+        (r"%{2}", None),
+    ],
+)
+def test_literal_first_char_is_conservative(pattern: str, first: str | None) -> None:
+    assert literal_first_char(pattern) == first
+
+
+def test_hints_sharing_a_leaf_are_told_apart() -> None:
+    # "sk-" and "auth " fold to the same marker + space: each reports only its own places.
+    prefilter = Prefilter(["sk-", "auth "])
+    text = "auth x and sk-1 but not ak- or oauh "
+    found = prefilter.positions(text, prefilter.view(text))
+    assert found == {"sk ": [11], "auth ": [0]}
+
+
+def test_hints_with_the_same_rare_first_letter_share_one_scan() -> None:
+    prefilter = Prefilter(["secret", "ssn", "sin", "dob", "dni", "social security"])
+    assert [members for _, members in prefilter._shared] == [
+        ("secret", "ssn", "sin"),
+        ("dob", "dni"),
+    ]
+    text = "SSN 1 Secret x sinsecret dobDNI social-security"
+    found = prefilter.positions(text, prefilter.view(text))
+    assert found["ssn"] == [0]
+    assert sorted(found["secret"]) == [6, 18]
+    assert found["sin"] == [15]
+    assert found["dob"] == [25] and found["dni"] == [28]
+    assert found["social security"] == [32]

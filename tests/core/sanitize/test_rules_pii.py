@@ -219,7 +219,7 @@ SSN_LOOKALIKES = [
     "masked ***-**-1120",
     "invalid 000-12-3456",
     "area 666-12-3456 never issued",
-    "itin 912-70-1234 is not an SSN",
+    "912-40-1234 is neither an SSN nor an ITIN",
     "group 123-00-4567 serial 123-45-0000",
     "id 078051120 exported",
     "zip 94107-1234",

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from logai.sanitize._guard import UNCHECKED_KIND, GuardedRule, RuleBudget, cover_unchecked
-from logai.sanitize._prefilter import Prefilter
+from logai.sanitize._prefilter import Prefilter, TriggerScanner
 from logai.sanitize.rule import Rule, Validator, normalize_for_prefilter
 
 #: ``(start, end, rule index)`` of one value to redact, offsets into the sanitized text.
@@ -154,6 +154,7 @@ class Matcher:
         "_prefilter",
         "_priorities",
         "_scan_all",
+        "_trigger_scanner",
         "_triggers",
         "rules",
     )
@@ -196,6 +197,7 @@ class Matcher:
                 except re.error as exc:
                     raise ValueError(f"rule {rule.name!r}: invalid trigger: {exc}") from None
             self._triggers[index] = compiled[rule.trigger]
+        self._trigger_scanner = TriggerScanner(self._triggers.values())
 
     @property
     def kinds(self) -> list[str]:
@@ -249,13 +251,11 @@ class Matcher:
                 offsets = [at for hint in hints for at in by_hint[hint]]
                 if offsets:
                     found[index] = offsets
-        scanned: dict[int, list[int]] = {}
-        for index, trigger in self._triggers.items():
-            key = id(trigger)
-            if key not in scanned:
-                scanned[key] = [match.start() for match in trigger.finditer(text)]
-            if scanned[key]:
-                found[index] = found.get(index, []) + scanned[key]  # a new list: may be shared
+        if self._triggers:
+            scanned = self._trigger_scanner.positions(text)
+            for index, trigger in self._triggers.items():
+                if scanned[trigger]:
+                    found[index] = found.get(index, []) + scanned[trigger]  # new: may be shared
         return found
 
     def _scan(self, index: int, text: str, start: int, end: int, spans: list[Span]) -> None:

@@ -16,18 +16,24 @@ The remaining hints, made of common characters only (``secret``, ``00 0000``), g
 each: a regex when their first character is the rare one, ``str.find`` otherwise. So do the
 hints whose only marker is their last character (``npm_``): the regex would have to try them
 at every stop, whatever follows the marker.
+
+Rule triggers (regexes over the raw text) that start with the same literal character
+(``%`` of ``%40`` and ``%2B``) share one regex scan (:class:`TriggerScanner`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from logai.sanitize.rule import PREFILTER_TABLE, normalize_for_prefilter
 
-__all__ = ["Prefilter"]
+__all__ = ["Prefilter", "TriggerScanner", "literal_first_char"]
 
 _MARKER = "\x01"
+
+#: Check level of a reported hint: compare the text itself, not only its view.
+_FULL_CHECK = 2
 
 #: Rough share (per mille) of each character in log text (application JSON, access logs,
 #: Lambda, Java and Python traces); absent characters are rarer than every listed one.
@@ -72,6 +78,48 @@ def _choose_markers(hints: list[str]) -> set[str]:
     return chosen
 
 
+#: Hints whose first character is at most this common (per mille) share one scan with the
+#: other hints starting with it: one more stop per occurrence costs less than one more scan.
+_SHARED_SCAN_MAX_SHARE = 40
+
+_Needle = tuple[str, "str | re.Pattern[str]"]
+_SharedScan = tuple[re.Pattern[str], tuple[str, ...]]
+
+
+def _share_scans(scanned: list[_Needle]) -> tuple[tuple[_Needle, ...], tuple[_SharedScan, ...]]:
+    """Merge the scans of marker-less hints that start with the same fairly rare letter.
+
+    ``secret``, ``ssn`` and ``sin`` then cost one regex that skips to ``s`` and looks ahead
+    for any of them, instead of a scan of the text each. (A hint without a marker reads the
+    same in the view.)
+    """
+    by_first: dict[str, list[str]] = {}
+    for hint, needle in scanned:
+        first = hint[0]
+        form = needle if isinstance(needle, str) else needle.pattern
+        if form not in (hint, re.escape(hint)) or _MARKER in form:
+            continue  # the view holds something else than the hint: a folded letter
+        if len(hint) > 1 and first.isalpha() and 0 < _share(first) <= _SHARED_SCAN_MAX_SHARE:
+            by_first.setdefault(first, []).append(hint)
+    merged = {hint for hints in by_first.values() if len(hints) > 1 for hint in hints}
+    shared = tuple(
+        (
+            # longest first: the look-ahead only decides where to stop; every hint is
+            # then checked at that stop
+            re.compile(
+                re.escape(first)
+                + "(?="
+                + "|".join(re.escape(h[1:]) for h in sorted(hints, key=len, reverse=True))
+                + ")"
+            ),
+            tuple(hints),
+        )
+        for first, hints in by_first.items()
+        if len(hints) > 1
+    )
+    return tuple(item for item in scanned if item[0] not in merged), shared
+
+
 def _mostly_markers(form: str) -> bool:
     """Whether a hint's view is so much marker that it matches too many other words.
 
@@ -84,7 +132,7 @@ def _mostly_markers(form: str) -> bool:
 class Prefilter:
     """Reports where each of a fixed set of hints occurs in a text."""
 
-    __slots__ = ("_by_group", "_groups", "_hints", "_regex", "_scanned", "_table")
+    __slots__ = ("_by_group", "_groups", "_hints", "_regex", "_scanned", "_shared", "_table")
 
     def __init__(self, hints: Iterable[str]) -> None:
         """``hints`` in normalized form (:func:`normalize_for_prefilter`)."""
@@ -108,14 +156,15 @@ class Prefilter:
                 # one scan of the view costs less and reports the same offsets. (A hint that
                 # is mostly marker stays in the regex, where Python confirms it.)
                 scanned.append((hint, form))
-            elif _share(form[0]) <= 2 < _share(form[-1]):
-                # str.find tests the last character first; a regex skips to a rare first one.
+            elif len(form) > 1 and _share(form[0]) < _share(form[-1]):
+                # str.find keys on the last character; a regex skips to the first one: the
+                # rarer one wins (a one-character hint is a memchr, faster than either).
                 scanned.append((hint, re.compile(re.escape(form))))
             else:
                 scanned.append((hint, form))
-        self._scanned = tuple(scanned)
+        self._scanned, self._shared = _share_scans(scanned)
         #: per regex group: (hint, view form, marker offset, whether Python must confirm it)
-        self._by_group: list[list[tuple[str, str, int, bool]]] = []
+        self._by_group: list[list[tuple[str, str, int, int]]] = []
         # Only the marker is consumed (the rest is a look-ahead), so the search goes on from the
         # next character and a hint overlapping another one is found too.
         self._regex = (
@@ -141,10 +190,16 @@ class Prefilter:
             # the leaf also reports hints whose suffix is a prefix of its own: Python checks those.
             number = len(self._by_group)
             own = self._groups[suffix]
+            # Several hints on one leaf: the regex confirmed one of their forms, so each is
+            # checked against the view (``sk-`` and ``auth `` both end in marker + space).
+            shared = len({form for _, form, _ in own}) > 1
             self._by_group.append(
-                [(hint, form, at, _mostly_markers(form)) for hint, form, at in own]
+                [
+                    (hint, form, at, _FULL_CHECK if _mostly_markers(form) else shared)
+                    for hint, form, at in own
+                ]
                 + [
-                    (hint, form, at, True)
+                    (hint, form, at, _FULL_CHECK)
                     for other, entries in self._groups.items()
                     if other != suffix and suffix.startswith(other)
                     for hint, form, at in entries
@@ -191,7 +246,10 @@ class Prefilter:
                     if check and (
                         start < 0
                         or not startswith(form, start)
-                        or normalize_for_prefilter(text[start : start + len(hint)]) != hint
+                        or (
+                            check == _FULL_CHECK
+                            and normalize_for_prefilter(text[start : start + len(hint)]) != hint
+                        )
                     ):
                         continue
                     found[hint].append(start)
@@ -206,4 +264,136 @@ class Prefilter:
                     at = find(needle, at + step)
             else:
                 offsets.extend(match.start() for match in needle.finditer(view))
+        startswith = view.startswith
+        for regex, members in self._shared:
+            for match in regex.finditer(view):
+                at = match.start()
+                for hint in members:
+                    if startswith(hint, at):
+                        found[hint].append(at)
         return found
+
+
+_METACHARS = frozenset(".^$*+?{}[]\\|()")
+_ESCAPED_LITERALS = frozenset(".^$*+?{}[]\\|()%#&~<>!@`'\"-=/:;, ")
+
+
+def literal_first_char(pattern: str) -> str | None:
+    """The character every match of ``pattern`` starts with, if it is a plain literal.
+
+    Conservative: ``None`` unless the pattern plainly starts with one literal character that
+    no quantifier makes optional and no top-level ``|`` bypasses.
+    """
+    if not pattern:
+        return None
+    if pattern[0] == "\\":
+        if len(pattern) < 2 or pattern[1] not in _ESCAPED_LITERALS:
+            return None
+        first, rest = pattern[1], pattern[2:]
+    elif pattern[0] in _METACHARS:
+        return None
+    else:
+        first, rest = pattern[0], pattern[1:]
+    if rest[:1] in ("*", "+", "?", "{") or _has_top_level_bar(rest):
+        return None
+    return first
+
+
+#: Group numbers shift when triggers are combined: leave those that refer back alone.
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def _after_first(pattern: str) -> str:
+    """``pattern`` without the literal first character :func:`literal_first_char` found."""
+    return pattern[2:] if pattern.startswith("\\") else pattern[1:]
+
+
+def _has_top_level_bar(pattern: str) -> bool:
+    depth = 0
+    in_class = escaped = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
+class TriggerScanner:
+    """Where each trigger regex matches, as ``finditer`` would report the match starts.
+
+    :mod:`re` finds a literal first character about as fast as ``memchr``, so a trigger that
+    has one costs a scan of the text, and each further trigger another. Triggers that start
+    with the same literal character (``%`` of ``%40`` and of ``%2B``) therefore share one
+    scan: a regex of that character followed by a look-ahead for any of them; each trigger
+    is then tried only where that regex stopped.
+    """
+
+    __slots__ = ("_groups", "_scanned")
+
+    def __init__(self, triggers: Iterable[re.Pattern[str]]) -> None:
+        by_char: dict[str, list[re.Pattern[str]]] = {}
+        self._scanned: list[re.Pattern[str]] = []
+        for trigger in dict.fromkeys(triggers):
+            first = None
+            if not trigger.flags & ~re.UNICODE and not _BACKREFERENCE.search(trigger.pattern):
+                first = literal_first_char(trigger.pattern)
+            if first is None:
+                self._scanned.append(trigger)
+            else:
+                by_char.setdefault(first, []).append(trigger)
+        self._groups: list[tuple[re.Pattern[str], list[re.Pattern[str]]]] = []
+        for char, group in by_char.items():
+            if len(group) == 1:
+                self._scanned.extend(group)
+                continue
+            # The shared character as the regex's own literal start, so re skips ahead to it;
+            # each trigger's remainder after it inside one alternative.
+            rests = "|".join(f"(?:{_after_first(trigger.pattern)})" for trigger in group)
+            self._groups.append((re.compile(f"{re.escape(char)}(?:{rests})"), group))
+
+    def positions(self, text: str) -> dict[re.Pattern[str], list[int]]:
+        """Trigger to the starts of its non-overlapping matches in ``text``, in order."""
+        found: dict[re.Pattern[str], list[int]] = {}
+        for combined, group in self._groups:
+            stops = [match.start() for match in _overlapping(combined, text)]
+            for trigger in group:
+                found[trigger] = _starts(text, trigger, stops)
+        for trigger in self._scanned:
+            found[trigger] = [match.start() for match in trigger.finditer(text)]
+        return found
+
+
+def _overlapping(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches of ``regex`` at every start, also inside a previous match."""
+    at = 0
+    search = regex.search
+    while (match := search(text, at)) is not None:
+        yield match
+        at = match.start() + 1
+
+
+def _starts(text: str, trigger: re.Pattern[str], stops: list[int]) -> list[int]:
+    """The starts ``finditer`` would report for ``trigger``, given every place it may match."""
+    starts: list[int] = []
+    resume = 0
+    match_at = trigger.match
+    for at in stops:
+        if at < resume:
+            continue
+        match = match_at(text, at)
+        if match is not None:
+            starts.append(at)
+            end = match.end()
+            resume = end if end > at else at + 1
+    return starts

@@ -66,7 +66,12 @@ _PLACEHOLDER_VALUE = re.compile(
     r"""(?ix)
     (?:null|none|nil|undefined|true|false|empty|n/?a|-+|\?+
       |\**|x{3,}|\.{3,}|#+|_+
-      |\[?(?:redacted|masked|hidden|filtered|removed|omitted)\]?
+      |[-_*\[(]*(?:redacted|masked|hidden|filtered|removed|omitted|scrubbed|sanitized|censored)
+       [-_*\])]*                      # [REDACTED], -REDACTED-, **MASKED**, (hidden)
+      |[•●·]+                         # masked by a UI: ••••••
+      |ENC\[.*                        # SOPS ciphertext: ENC[AES256_GCM,data:...]
+      |vault:v[0-9]+:.*               # Vault transit ciphertext
+      |hmac-sha(?:1|224|256|384|512):[0-9A-Za-z+/=]+   # a MAC, not the key behind it
       |<[^<>]*>                       # <redacted>, <your-token>, <EMAIL_1>
       |\$\{[^}]*\}?|\$\([^)]*\)?|\{\{.*|%\(?[a-z_]*\)?s|\$[A-Z_][A-Z0-9_]*
     )
@@ -77,7 +82,9 @@ _PLACEHOLDER_VALUE = re.compile(
 def is_placeholder_value(value: str) -> bool:
     """Whether ``value`` stands in for a secret instead of being one.
 
-    ``null``, ``********``, ``[REDACTED]``, ``<hidden>``, ``${DB_PASSWORD}``, ``{{ token }}``,
-    ``%s``: logs that already mask a secret, or print a template, must come out unchanged.
+    ``null``, ``********``, ``[REDACTED]``, ``-REDACTED-``, ``<hidden>``, ``${DB_PASSWORD}``,
+    ``{{ token }}``, ``%s``: logs that already mask a secret, or print a template, must come out
+    unchanged. So must ciphertext and digests that are useless without a key the log does not
+    hold: SOPS ``ENC[AES256_GCM,...]``, Vault ``vault:v1:...``, ``hmac-sha256:<digest>``.
     """
     return _PLACEHOLDER_VALUE.fullmatch(value.strip("\"'")) is not None

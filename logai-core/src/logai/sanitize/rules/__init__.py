@@ -8,11 +8,14 @@ rule pack uses.
 from __future__ import annotations
 
 from logai.sanitize.rule import Rule
+from logai.sanitize.rules.chatops import chatops_rules
 from logai.sanitize.rules.connections import connection_rules
 from logai.sanitize.rules.datastores import datastore_rules
 from logai.sanitize.rules.encoded import encoded_rules
+from logai.sanitize.rules.identifiers import identifier_rules
 from logai.sanitize.rules.pii import pii_rules
 from logai.sanitize.rules.secrets import secret_rules
+from logai.sanitize.rules.sessions import session_rules
 from logai.sanitize.rules.tokens import token_rules
 
 __all__ = ["default_rules"]
@@ -25,6 +28,9 @@ def default_rules() -> list[Rule]:
         *token_rules(),
         *datastore_rules(),
         *connection_rules(),
+        *chatops_rules(),
+        *session_rules(),
         *pii_rules(),
+        *identifier_rules(),
         *encoded_rules(),
     ]

@@ -216,7 +216,9 @@ def datastore_rules() -> list[Rule]:
                 "PASSWORD('...'); SQL Server PASSWORD = N'...'; Oracle IDENTIFIED BY pw, "
                 "IDENTIFIED BY VALUES '...'."
             ),
-            hints=("pass", "identified by"),
+            # "identified by " (not "...by"): the rare "y" then stops the one-pass hint scan
+            # mid-hint, so the hint needs no scan of its own
+            hints=("pass", "identified by ", "identified by\t"),
             priority=CONTEXT_PRIORITY,
             example="LOG:  statement: ALTER ROLE app_rw WITH LOGIN PASSWORD 'Wint3r-2026!'",
             reach=0,
@@ -231,7 +233,7 @@ def datastore_rules() -> list[Rule]:
                 "The current password in ALTER USER ... IDENTIFIED BY new REPLACE old "
                 "(MySQL 8, Oracle)."
             ),
-            hints=("identified by",),
+            hints=("identified by ", "identified by\t"),
             priority=CONTEXT_PRIORITY,
             example="ALTER USER app IDENTIFIED BY Spring2027x REPLACE Winter2026x;",
             reach=0,
@@ -290,10 +292,10 @@ def datastore_rules() -> list[Rule]:
                 "Passwords given to broker admin tools by position: rabbitmqctl add_user, "
                 "change_password, authenticate_user."
             ),
-            hints=("_user", "change_password"),
+            # "_user" would fold "_" into the prefilter's marker: every snake_case name a stop
+            hints=("mqctl",),
             priority=CONTEXT_PRIORITY,
             example="+ rabbitmqctl add_user billing 'Bunny-2026!'",
-            reach=0,
         ),
         Rule(
             name="mysql_password_hash",

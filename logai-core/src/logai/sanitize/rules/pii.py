@@ -416,7 +416,8 @@ def pii_rules() -> list[Rule]:
                 "US social security numbers 123-45-6789; undashed only right after 'SSN' or "
                 "'social security'. Never-issued numbers (area 000, 666, 9xx) are skipped."
             ),
-            hints=("000-00-0000", "ssn", "social security", "social_security"),
+            # "social" (not "social security"): it then shares the scan for "s" with "ssn"
+            hints=("000-00-0000", "ssn", "social"),
             reach=0,
             priority=PII_PRIORITY,
             normalize=_card_key,

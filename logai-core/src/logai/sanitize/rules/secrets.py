@@ -139,7 +139,14 @@ def _secret_value_ok(value: str) -> bool:
     )
 
 
+#: An ARN up to its resource type: ``arn:aws:secretsmanager:eu-west-1:123456789012:`` before
+#: ``secret:name-AbCdEf`` names a secret, it does not hold one.
+_ARN_BEFORE = re.compile(r"arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]{0,12}:[A-Za-z0-9_-]*$")
+
+
 def _generic_secret_ok(match: re.Match[str]) -> bool:
+    if _ARN_BEFORE.search(line_before(match, 120, "value")[:-1]):
+        return False
     name = _name_before(match)
     if name.endswith("key") and not _SECRET_KEY_NAME.search(name):
         return False

@@ -232,3 +232,18 @@ def test_failures_are_classified(error: Exception, corrupt: bool) -> None:
     wrapped.__cause__ = error
     assert is_corruption(wrapped) is corrupt
     assert describe_failure(wrapped)
+
+
+def test_a_file_being_written_by_another_process_is_not_taken_for_damage(tmp_path: Path) -> None:
+    """A header read mid-write (short or still zeros) must not make us move the file aside."""
+    from logai.cache._files import has_foreign_header
+
+    partial = tmp_path / "partial.db"
+    partial.write_bytes(b"SQLite fo")
+    zeros = tmp_path / "zeros.db"
+    zeros.write_bytes(b"\0" * 4096)
+    foreign = tmp_path / "foreign.db"
+    foreign.write_bytes(b"this is not a database at all\n")
+    assert not has_foreign_header(partial)
+    assert not has_foreign_header(zeros)
+    assert has_foreign_header(foreign)

@@ -54,6 +54,23 @@ def is_corruption(exc: BaseException) -> bool:
     return False
 
 
+def is_transient_lock(exc: BaseException) -> bool:
+    """True for "database is locked/busy" returned at once, without the busy handler waiting.
+
+    SQLite skips the busy handler in a few places (switching a brand-new file to WAL while
+    another process does the same, recovering the WAL index, a read lock that would have to
+    be upgraded): such a refusal lasts milliseconds, so it is retried rather than taken as a
+    reason to switch the cache off.
+    """
+    for item in _chain(exc):
+        name = getattr(item, "sqlite_errorname", "")
+        if isinstance(name, str) and _base_code(name) in {"SQLITE_BUSY", "SQLITE_LOCKED"}:
+            return True
+        if "database is locked" in str(item).lower():
+            return True
+    return False
+
+
 def _base_code(name: str) -> str:
     """``SQLITE_CORRUPT_VTAB`` → ``SQLITE_CORRUPT``: extended codes refine a primary one."""
     parts = name.split("_")

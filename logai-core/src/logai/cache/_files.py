@@ -81,7 +81,12 @@ def has_foreign_header(path: Path) -> bool:
             head = handle.read(len(SQLITE_HEADER))
     except FileNotFoundError:
         return False
-    return bool(head) and head != SQLITE_HEADER
+    if len(head) < len(SQLITE_HEADER) or not head.strip(b"\0"):
+        # Empty, short or zero-filled: another LogAI process may be writing the first page
+        # right now. Moving it aside would pull the file from under that process; a file that
+        # really is damaged is caught by SQLite itself and recovered on first use.
+        return False
+    return head != SQLITE_HEADER
 
 
 def move_aside(path: Path, when: datetime) -> Path:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 import weakref
 import zlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from logai.cache import _files
-from logai.cache._errors import describe_failure, is_corruption
+from logai.cache._errors import describe_failure, is_corruption, is_transient_lock
 from logai.cache._warn import Warn, emit_warning
 from logai.cache.clock import Clock, from_ms, to_ms, utc_now
 from logai.cache.janitor import Janitor
@@ -39,6 +40,10 @@ DB_FILENAME = "cache.sqlite3"
 DEFAULT_MAX_BYTES = 500 * 1024 * 1024
 #: Payloads larger than this are (de)compressed in a worker thread to keep the event loop free.
 _OFF_LOOP_BYTES = 256 * 1024
+#: Retries of a lock SQLite refused without waiting, and the pause before the first (seconds;
+#: it grows with each retry, about 1.5 s in all).
+_LOCK_RETRIES = 5
+_LOCK_RETRY_PAUSE = 0.1
 
 
 #: Caches holding an engine (pooled aiosqlite connections), for :func:`close_open_caches`.
@@ -233,15 +238,26 @@ class LogCache:
         return await asyncio.shield(task)
 
     async def _run_now(self, work: Callable[[AsyncConnection], Awaitable[T]], fallback: T) -> T:
-        for attempt in range(2):
+        lock_retries = _LOCK_RETRIES
+        attempt = 0
+        while attempt < 2:
             if self._problem is not None:
                 return fallback
+            started = time.monotonic()
             try:
                 engine = await self._engine_for_loop()
                 async with engine.begin() as connection:
                     return await work(connection)
             except Exception as exc:
-                if attempt == 0 and not self._recovered and is_corruption(exc):
+                waited = time.monotonic() - started
+                if lock_retries and waited < self._busy_timeout / 2 and is_transient_lock(exc):
+                    # Refused at once, not after the busy timeout: another process is in a
+                    # step where SQLite does not wait. A moment later it is through.
+                    lock_retries -= 1
+                    await asyncio.sleep(_LOCK_RETRY_PAUSE * (_LOCK_RETRIES - lock_retries))
+                    continue
+                attempt += 1
+                if attempt == 1 and not self._recovered and is_corruption(exc):
                     await self._dispose()
                     try:
                         self._move_aside(describe_failure(exc))

@@ -274,6 +274,15 @@ class PluginHost:
 
     def _fail(self, info: PluginInfo, reason: str) -> None:
         info.status, info.error = "failed", reason
+        if not info.imported or "register_sanitizer_rules" in info.hooks:
+            # Not "skipped": a plugin that may carry sanitizer rules blocks sanitization (see
+            # logai.sanitize.packs), and the warning must not suggest LogAI simply carries on.
+            self._warn(
+                f"plugin '{info.name}' ({info.distribution}): {reason}; sanitizer rules it may "
+                "carry are missing, so nothing is sent to an LLM until it is fixed or disabled: "
+                f"{self.disable_hint(info.name)}"
+            )
+            return
         self._warn(f"plugin '{info.name}' ({info.distribution}) skipped: {reason}")
 
     @property

@@ -376,7 +376,7 @@ class _Follow:
                 for index, span in enumerate(spans):
                     tasks.create_task(one(index, span))
         except BaseExceptionGroup as failure:
-            raise _first_error(failure) from None
+            raise first_error(failure) from None
         return results
 
     async def _attempt(self, span: Span, want: int, *, reserved: bool = False) -> list[_Piece]:
@@ -442,8 +442,9 @@ def _count(pieces: Sequence[_Piece]) -> int:
     return len(pointers) + sum(1 for piece in pieces for row in piece.rows if "@ptr" not in row)
 
 
-def _first_error(failure: BaseExceptionGroup[BaseException]) -> BaseException:
-    """The error to report from a failed group of queries: the first data-source error."""
+def first_error(failure: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The error to report from a failed group of calls: the first data-source error, else the
+    first error (a search over many groups and a split Insights query both fail this way)."""
     leaves: list[BaseException] = []
     pending: list[BaseException] = [failure]
     while pending:

@@ -38,7 +38,7 @@ from logai_cloudwatch import client as client_module
 from logai_cloudwatch._collect import EventSink, FirstEvents, OldestEvents
 from logai_cloudwatch._convert import to_log_event, to_log_group, to_millis
 from logai_cloudwatch._suggest import closest_names
-from logai_cloudwatch.insights import PollPolicy, SplitPolicy, run_insights_query
+from logai_cloudwatch.insights import PollPolicy, SplitPolicy, first_error, run_insights_query
 from logai_cloudwatch.retry import RetryPolicy, call_with_retry
 
 if TYPE_CHECKING:
@@ -408,7 +408,7 @@ class CloudWatchSource(DataSource):
                 for name in names:
                     tasks.create_task(one(name))
         except BaseExceptionGroup as failure:
-            raise _first_error(failure) from None
+            raise first_error(failure) from None
         return sink.events()
 
     # -- Logs Insights -----------------------------------------------------------------------
@@ -512,19 +512,3 @@ class CloudWatchSource(DataSource):
         """``cloudwatch (profile …, region …, endpoint …, account …)``; the account once known."""
         target = client_module.describe_target(self._settings, self._client, account=self.account)
         return f"cloudwatch ({target})"
-
-
-def _first_error(failure: BaseExceptionGroup[BaseException]) -> BaseException:
-    """The error to report from a failed search: the first data-source error, else the first."""
-    leaves: list[BaseException] = []
-    pending: list[BaseException] = [failure]
-    while pending:
-        current = pending.pop(0)
-        if isinstance(current, BaseExceptionGroup):
-            pending[:0] = list(current.exceptions)
-        else:
-            leaves.append(current)
-    for leaf in leaves:
-        if isinstance(leaf, DataSourceError):
-            return leaf
-    return leaves[0]

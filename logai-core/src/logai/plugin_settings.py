@@ -32,6 +32,17 @@ from logai.config import DEFAULT_ENV_FILE, ConfigError, Problem, format_validati
 __all__ = ["PluginSettings"]
 
 
+#: Core's conventions for reading settings (environment, then ``.env``; blank means unset).
+_CONVENTIONS = SettingsConfigDict(
+    env_file=DEFAULT_ENV_FILE,
+    env_file_encoding="utf-8",
+    env_ignore_empty=True,
+    extra="ignore",
+    validate_default=True,
+    use_attribute_docstrings=True,
+)
+
+
 class PluginSettings(BaseSettings):
     """Base class of a plugin's settings. Set ``model_config = PluginSettings.config(...)``.
 
@@ -40,14 +51,7 @@ class PluginSettings(BaseSettings):
     one, a missing key) the way ``logai config check`` reports core's problems.
     """
 
-    model_config = SettingsConfigDict(
-        env_file=DEFAULT_ENV_FILE,
-        env_file_encoding="utf-8",
-        env_ignore_empty=True,
-        extra="ignore",
-        validate_default=True,
-        use_attribute_docstrings=True,
-    )
+    model_config = _CONVENTIONS
 
     @staticmethod
     def config(*, env_prefix: str, **options: Any) -> SettingsConfigDict:
@@ -58,15 +62,7 @@ class PluginSettings(BaseSettings):
         """
         if not env_prefix or not env_prefix.endswith("_"):
             raise ValueError(f"env_prefix {env_prefix!r} must be non-empty and end with '_'")
-        settings_config = SettingsConfigDict(
-            env_file=DEFAULT_ENV_FILE,
-            env_file_encoding="utf-8",
-            env_ignore_empty=True,
-            extra="ignore",
-            validate_default=True,
-            use_attribute_docstrings=True,
-            env_prefix=env_prefix.upper(),
-        )
+        settings_config = SettingsConfigDict(**_CONVENTIONS, env_prefix=env_prefix.upper())
         settings_config.update(options)  # type: ignore[typeddict-item]
         return settings_config
 

@@ -313,15 +313,7 @@ class LogCache:
             await _bump(connection, "misses")
             return None
 
-        hit = await self._run(work, None)
-        if hit is None:
-            return None
-        try:
-            raw = await _maybe_in_thread(zlib.decompress, hit.payload)
-        except zlib.error:
-            await self.delete(hit.key)
-            return None
-        return CacheHit(hit.key, hit.meta, raw)
+        return await self._inflated(await self._run(work, None))
 
     async def read(self, key: str, serves: Callable[[Mapping[str, Any]], bool]) -> CacheHit | None:
         """The fresh entry under ``key`` whatever its metadata says, or None.
@@ -355,7 +347,10 @@ class LogCache:
                 await _bump(connection, "misses")
             return None if row is None else CacheHit(key, meta, bytes(row[1] or b""))
 
-        hit = await self._run(work, None)
+        return await self._inflated(await self._run(work, None))
+
+    async def _inflated(self, hit: CacheHit | None) -> CacheHit | None:
+        """``hit`` with its payload decompressed; an entry that no longer inflates is deleted."""
         if hit is None:
             return None
         try:

@@ -86,6 +86,21 @@ class Failed(_Event):
 
 
 @dataclass(frozen=True)
+class Usage(_Event):
+    """What one LLM call consumed, as the provider reported it (emitted after each call).
+
+    ``cost_usd`` is None when LiteLLM's local cost map does not know the model: a price is
+    never guessed. Frontends add these up per question and per conversation; history stores them.
+    """
+
+    type: ClassVar[str] = "usage"
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float | None = None
+
+
+@dataclass(frozen=True)
 class Done(_Event):
     """The answer is complete (also after a ``Failed``: the stream always ends with Done)."""
 
@@ -95,4 +110,4 @@ class Done(_Event):
     ok: bool = True
 
 
-Event = TextDelta | ToolCallStarted | ToolCallFinished | Redacted | Notice | Failed | Done
+Event = TextDelta | ToolCallStarted | ToolCallFinished | Redacted | Notice | Usage | Failed | Done

@@ -111,6 +111,11 @@ def test_tool_call_without_id_gets_one() -> None:
             "boom",
         ),
         ("x" * 500, "x" * 299 + "…"),
+        (
+            "litellm.BadRequestError: AnthropicException - messages: text content blocks must "
+            "be non-empty\nReceived Messages=[{'role': 'user', 'content': 'why did it fail'}]",
+            "messages: text content blocks must be non-empty",
+        ),
     ],
 )
 def test_provider_detail_strips_litellm_wrapping(message: str, expected: str) -> None:

@@ -133,6 +133,9 @@ def provider_detail(exc: BaseException) -> str:
     text = re.sub(r" ssl:<[^>]*>", "", text)
     text = re.sub(r"\.?\s*Handle with `litellm\.[A-Za-z]+`\.?", "", text)
     text = re.sub(r"\s*Original exception:.*$", "", text, flags=re.S)
+    # LiteLLM appends the whole request to some errors; it is the user's own conversation
+    # (sanitized, but long) and says nothing about what went wrong.
+    text = re.sub(r"\s*Received (Messages|Model Group)=.*$", "", text, flags=re.S)
     match = re.search(r"\{.*\}", text, flags=re.S)
     if match:
         try:

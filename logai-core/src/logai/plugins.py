@@ -201,7 +201,7 @@ class PluginHost:
         name: str,
         plugin: object,
         *,
-        distribution: str = "(inline)",
+        distribution: str = "inline",
         version: str = "",
     ) -> PluginInfo:
         """Register an already imported plugin object (tests and embedding applications)."""

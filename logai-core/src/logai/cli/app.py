@@ -35,9 +35,29 @@ class LogAIGroup(click.Group):
             self._lazy.setdefault(name, import_path)
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        """Add ``cmd``, unless a plugin earlier in the load order has its name (then refused)."""
+        """Add ``cmd``, unless a plugin earlier in the load order has its name (then refused).
+
+        What a plugin adds is checked like every other registration: a non-command, or one
+        without a name, is ignored with the same one-line warning.
+        """
+        host, plugin = self._commands_host, self._adding_plugin()
+        if host is not None and plugin is not None:
+            reason = ""
+            added: object = cmd  # a plugin may pass anything, whatever the annotation says
+            if not isinstance(added, click.Command):
+                reason = f"called cli.add_command with {type(added).__name__}, not a click.Command"
+            elif not (name or cmd.name):
+                reason = "called cli.add_command with a command that has no name"
+            if reason:
+                host.ignore(plugin, "register_commands", reason)
+                return
         if self._claim(name or cmd.name or ""):
             super().add_command(cmd, name)
+
+    def _adding_plugin(self) -> str | None:
+        """The plugin whose ``register_commands`` is running, if one is."""
+        host = self._commands_host
+        return host.calling if host is not None and self._owners is not None else None
 
     def _claim(self, name: str) -> bool:
         """Whether the plugin adding command ``name`` now may have it: first come, first kept."""
@@ -58,7 +78,7 @@ class LogAIGroup(click.Group):
         self._lazy = {}
         self._owners = dict.fromkeys(self._own_commands, "core")
         self._commands_host = host
-        host.call_each("register_commands", cli=self)
+        host.add_commands(self)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._ensure_plugin_commands()

@@ -144,3 +144,31 @@ def test_a_command_that_is_not_one_is_warned_about_not_a_traceback() -> None:
         "click.Command; ignored"
     ]
     assert host.info("oncall") is not None and host.info("oncall").status == "ok"  # type: ignore[union-attr]
+
+
+def test_a_lazy_plugin_command_that_cannot_import_is_left_out_with_a_warning() -> None:
+    from logai.cli.app import LogAIGroup, cli
+
+    class Lazy:
+        @staticmethod
+        @hookimpl
+        def register_commands(cli: click.Group) -> None:
+            assert isinstance(cli, LogAIGroup)
+            cli.add_lazy_command("broken", "logai_no_such_module:command")
+            cli.add_lazy_command("notcmd", "logai.plugins:PROJECT_NAME")
+
+    host, warnings = _host(("lazy", Lazy))
+    set_host(host)
+    listed = CliRunner().invoke(cli, ["--help"])
+    assert listed.exit_code == 0, listed.output
+    assert "broken" not in listed.stdout and "notcmd" not in listed.stdout
+    assert warnings == [
+        "plugin 'lazy' (inline) register_commands: command 'broken' "
+        "(logai_no_such_module:command) failed to import: ModuleNotFoundError: No module named "
+        "'logai_no_such_module'; ignored",
+        "plugin 'lazy' (inline) register_commands: command 'notcmd' (logai.plugins:PROJECT_NAME) "
+        "is str, not a click.Command; ignored",
+    ]
+    info = host.info("lazy")
+    assert info is not None and info.status == "failed"
+    assert CliRunner().invoke(cli, ["broken"]).exit_code == 2

@@ -13,6 +13,13 @@ order, then LogAI's own distributions (:data:`FIRST_PARTY_DISTRIBUTIONS`), then 
 installed plugin sorted by entry-point name and distribution. A later plugin registering a name
 an earlier one took is refused with a warning naming both (:meth:`PluginHost.refuse`).
 
+The rest of LogAI reads what plugins registered through one typed method per hook
+(:meth:`PluginHost.data_sources`, :meth:`~PluginHost.llm_providers`,
+:meth:`~PluginHost.frontends`, :meth:`~PluginHost.tools`, :meth:`~PluginHost.sanitizer_rules`,
+:meth:`~PluginHost.plugin_settings`, :meth:`~PluginHost.add_commands`): each binds every
+``register`` call to the hook's documented signature (:mod:`logai.registration`), checks the
+types and warns about what it ignores in the same words for every hook.
+
 Environment switches (read here, before settings exist, because settings come from plugins too):
 
 * ``LOGAI_PLUGINS`` - comma-separated allow-list of installed plugins to load ("" loads none).
@@ -27,12 +34,21 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pluggy
 
+from logai.plugin_records import (
+    PluginInfo,
+    Warn,
+    describe_exception,
+    describe_validation_error,
+    is_true,
+    split_names,
+    stderr_warning,
+)
 from logai.registration import (
     Call,
     Registered,
@@ -220,78 +236,6 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
 #: (``cloudwatch``, ``tui``...) are as safe from third-party takeover as the built-ins' are.
 FIRST_PARTY_DISTRIBUTIONS = frozenset({"logai-cloudwatch", "logai-tui", "logai-mcp"})
 
-PluginStatus = Literal["ok", "failed", "disabled"]
-Warn = Callable[[str], None]
-
-
-def _stderr_warning(message: str) -> None:
-    sys.stderr.write(f"logai: warning: {message}\n")
-
-
-def _split_names(value: str) -> set[str]:
-    return {part.strip() for part in value.split(",") if part.strip()}
-
-
-def _is_true(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-@dataclass
-class PluginInfo:
-    """What ``logai plugins`` shows about one plugin."""
-
-    name: str
-    module: str
-    distribution: str
-    version: str
-    builtin: bool
-    hooks: list[str] = field(default_factory=list)
-    status: PluginStatus = "ok"
-    error: str = ""
-    imported: bool = False
-    """Whether the module was imported, i.e. whether :attr:`hooks` is known to be complete."""
-    conflicts: list[str] = field(default_factory=list)
-    """Names this plugin registered but was refused because an earlier plugin had them."""
-
-    @property
-    def label(self) -> str:
-        """``'name' (distribution)``: how messages name a plugin."""
-        return f"'{self.name}' ({self.distribution})"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "module": self.module,
-            "distribution": self.distribution,
-            "version": self.version,
-            "builtin": self.builtin,
-            "hooks": self.hooks,
-            "status": self.status,
-            "error": self.error,
-            "conflicts": self.conflicts,
-        }
-
-
-def _describe_exception(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _describe_validation_error(exc: pluggy.PluginValidationError) -> str:
-    """pluggy's reason, which its first line (``Plugin 'x' for hook 'y'``) does not carry."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    definition = next(
-        (
-            line.removeprefix("hookimpl definition:").strip()
-            for line in lines
-            if line.startswith("hookimpl definition:")
-        ),
-        "",
-    )
-    reason = lines[-1] if lines else type(exc).__name__
-    where = f" {definition}" if definition else ""
-    return f"invalid hook implementation{where}: {reason}"
-
 
 class PluginHost:
     """Owns the pluggy manager and the record of every plugin's fate."""
@@ -302,7 +246,7 @@ class PluginHost:
         builtins: Iterable[tuple[str, str]] = BUILTIN_PLUGINS,
         load_entry_points: bool = True,
         environ: Mapping[str, str] | None = None,
-        warn: Warn = _stderr_warning,
+        warn: Warn = stderr_warning,
     ) -> None:
         self._environ = os.environ if environ is None else environ
         self._warn = warn
@@ -311,10 +255,10 @@ class PluginHost:
         self._infos: dict[str, PluginInfo] = {}
         self._refused: set[tuple[str, str, str]] = set()
         self._calling: str | None = None
-        self._trace = _is_true(self._environ.get("LOGAI_TRACE_PLUGINS"))
-        self._blocked = _split_names(self._environ.get("LOGAI_DISABLE_PLUGINS", ""))
+        self._trace = is_true(self._environ.get("LOGAI_TRACE_PLUGINS"))
+        self._blocked = split_names(self._environ.get("LOGAI_DISABLE_PLUGINS", ""))
         allow = self._environ.get("LOGAI_PLUGINS")
-        self._allowed = None if allow is None else _split_names(allow)
+        self._allowed = None if allow is None else split_names(allow)
         for name, module_path in builtins:
             self._load_builtin(name, module_path)
         if load_entry_points:
@@ -392,7 +336,7 @@ class PluginHost:
         try:
             plugin = loader()
         except (Exception, SystemExit) as exc:
-            self._fail(info, f"failed to import: {_describe_exception(exc)}")
+            self._fail(info, f"failed to import: {describe_exception(exc)}")
             return
         info.imported = True
         # What the module offers, even if registering it fails below: a rule pack that cannot
@@ -401,10 +345,10 @@ class PluginHost:
         try:
             self.manager.register(plugin, name=info.name)
         except pluggy.PluginValidationError as exc:
-            self._fail(info, _describe_validation_error(exc))
+            self._fail(info, describe_validation_error(exc))
             return
         except Exception as exc:
-            self._fail(info, f"invalid hook implementation: {_describe_exception(exc)}")
+            self._fail(info, f"invalid hook implementation: {describe_exception(exc)}")
             return
         unknown = [
             caller.name
@@ -571,7 +515,7 @@ class PluginHost:
         except Exception as exc:
             info = self._infos.get(impl.plugin_name)
             if info is not None:
-                self._fail(info, f"raised in {hook_name}: {_describe_exception(exc)}")
+                self._fail(info, f"raised in {hook_name}: {describe_exception(exc)}")
                 self.manager.unregister(name=impl.plugin_name)
             return False
         finally:

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 from logai.sanitize.rule import Rule
 
 if TYPE_CHECKING:
-    from logai.plugins import PluginHost, PluginInfo
+    from logai.plugin_records import PluginInfo
+    from logai.plugins import PluginHost
 
 __all__ = ["PackReport", "RejectedRule", "RuleCollection", "SanitizerUnavailable", "collect_rules"]
 

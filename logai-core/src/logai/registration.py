@@ -4,8 +4,8 @@ Every hook hands a plugin a ``register`` callback whose documented signature is 
 :class:`RegisterShape`. A call is bound to that signature the way Python binds arguments
 (positional or keyword, defaults, a documented alias such as ``launcher=`` / ``factory=``), and
 each argument is checked for its type; a call that cannot be used is one reason string, which the
-plugin host turns into the same one-line warning for every hook. Nothing here knows the host, so
-the hook specifications can name these types without an import cycle.
+plugin host turns into the same one-line warning for every hook. Nothing here knows the host:
+what the host returns (:class:`Registered`) can be named by any module without importing it.
 """
 
 from __future__ import annotations

@@ -558,12 +558,12 @@ class PluginHost:
         for call in self._calls(hook_name):
             arguments = shape.bind(call)
             if isinstance(arguments, str):
-                self.ignore(call.plugin, hook_name, arguments)
+                self.warn_ignored(call.plugin, hook_name, arguments)
             else:
                 bound.append((call, arguments))
         return bound
 
-    def ignore(self, plugin: str, hook_name: str, reason: str) -> None:
+    def warn_ignored(self, plugin: str, hook_name: str, reason: str) -> None:
         """Warn that something ``plugin`` registered through ``hook_name`` is ignored, and why."""
         self.warn_about(plugin, f"{hook_name}: {reason}; ignored")
 
@@ -581,7 +581,7 @@ class PluginHost:
             if "priority" in arguments:
                 reason = reason or check_priority(shape, name, priority)
             if reason:
-                self.ignore(call.plugin, hook_name, reason)
+                self.warn_ignored(call.plugin, hook_name, reason)
             elif self.claim(_KINDS[hook_name], name, call.plugin, owners):
                 found.setdefault(name, Registered(name, factory, call.plugin, priority))
         return found
@@ -609,7 +609,7 @@ class PluginHost:
             tool = arguments["tool"]
             reason = check_instance(shape, tool, Tool, "logai.tools.Tool")
             if reason:
-                self.ignore(call.plugin, "register_tools", reason)
+                self.warn_ignored(call.plugin, "register_tools", reason)
             elif self.claim("tool", tool.name, call.plugin, owners):
                 found.setdefault(tool.name, Registered(tool.name, tool, call.plugin))
         return found
@@ -657,7 +657,7 @@ class PluginHost:
             model = arguments["settings"]
             if not (isinstance(model, type) and issubclass(model, PluginSettings)):
                 shown = model.__name__ if isinstance(model, type) else type(model).__name__
-                self.ignore(
+                self.warn_ignored(
                     call.plugin,
                     "register_settings",
                     f"called register(settings) with {shown}, not a "
@@ -672,7 +672,9 @@ class PluginHost:
             )
             if not prefix or taken:
                 why = f"read core's {', '.join(taken)}" if taken else "have no env_prefix"
-                self.ignore(call.plugin, "register_settings", f"settings {model.__name__} {why}")
+                self.warn_ignored(
+                    call.plugin, "register_settings", f"settings {model.__name__} {why}"
+                )
                 continue
             if self.claim("settings prefix", prefix, call.plugin, owners):
                 found.append(Registered(prefix, model, call.plugin))

@@ -55,7 +55,7 @@ class LogAIGroup(click.Group):
             elif not (name or cmd.name):
                 reason = "called cli.add_command with a command that has no name"
             if reason:
-                host.ignore(plugin, "register_commands", reason)
+                host.warn_ignored(plugin, "register_commands", reason)
                 return
         if self._claim(name or cmd.name or ""):
             super().add_command(cmd, name)
@@ -128,7 +128,7 @@ class LogAIGroup(click.Group):
             what = f"command '{name}' ({path}) is {type(found).__name__}, not a click.Command"
             host.blame(plugin, what)
         self._lazy.pop(name)
-        host.ignore(plugin, "register_commands", what)
+        host.warn_ignored(plugin, "register_commands", what)
         return None
 
 

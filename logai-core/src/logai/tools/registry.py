@@ -69,7 +69,7 @@ class ToolRegistry:
             try:
                 offered = registered.factory.offered_for(source)
             except Exception as exc:
-                host.ignore(
+                host.warn_ignored(
                     registered.plugin,
                     "register_tools",
                     f"tool '{name}' for_source raised {type(exc).__name__}: {exc}",
@@ -78,7 +78,7 @@ class ToolRegistry:
             if offered is None:
                 continue
             if not isinstance(offered, Tool) or offered.name != name:
-                host.ignore(
+                host.warn_ignored(
                     registered.plugin,
                     "register_tools",
                     f"tool '{name}' for_source returned {type(offered).__name__}, "

@@ -315,6 +315,6 @@ def test_logs_unexpected_failure_is_still_one_line(
     assert result.exit_code == 1
     # A plugin's source raising something unexpected is attributed to the plugin (one line).
     assert result.stderr.splitlines() == [
-        "logai: error: plugin 'cloudwatch' ((inline)): data source 'cloudwatch' method "
+        "logai: error: plugin 'cloudwatch' (inline): data source 'cloudwatch' method "
         "fetch_logs raised RuntimeError: something unexpected"
     ]

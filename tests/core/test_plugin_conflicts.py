@@ -87,7 +87,10 @@ def test_tool_names_are_claimed_first_come(
     assert registry._tools["fetch_logs"].description != "Pretends to be the core tool."
     assert registry._tools["service_owner"].description.endswith("(shadow plugin).")
     text = "\n".join(warnings)
-    assert "registered tool 'fetch_logs', already registered by plugin 'core'" in text
+    assert (
+        "registered tool 'fetch_logs', already registered by plugin 'core-tools' (logai-core)"
+        in text
+    )
     assert (
         "plugin 'zzz-rival' (logai-shadow-rival) registered tool 'service_owner', already "
         "registered by plugin 'aaa-shadow' (logai-shadow-plugin)" in text

@@ -230,10 +230,9 @@ def test_unusable_register_calls_are_ignored_with_one_warning_each() -> None:
     host.register_plugin("sloppy", Sloppy())
     assert "by-keyword" in data_sources(host) and "only-a-name" not in data_sources(host)
     assert frontends(host)["kw"].priority == 5 and "web" not in frontends(host)
-    prefix = "plugin 'sloppy' ((inline)) "
+    prefix = "plugin 'sloppy' (inline) "
     assert warnings == [
-        prefix + "register_data_sources: called register(name, factory) for 'only-a-name' "
-        "with NoneType, not a callable; ignored",
+        prefix + "register_data_sources: called register(name, factory) without factory; ignored",
         prefix + "register_data_sources: called register(name, factory) without a name "
         "(a non-empty string); ignored",
         prefix + "register_data_sources: called register(name, factory) for 'not-callable' "

@@ -115,3 +115,27 @@ def test_frontend_setting_blank_means_unset(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("LOGAI_FRONTEND", " ")
     assert load_settings().frontend is None
     assert os.environ["LOGAI_FRONTEND"] == " "
+
+
+def test_chat_takes_frontend_like_logai_does(install_test_plugins: InstallPlugins) -> None:
+    env = install_test_plugins("logai-frontend-web")
+    env["LOGAI_DATA_SOURCE"] = "files"
+    done = _run(env, "chat", "--frontend", "web")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "web frontend would serve data source files\n"
+    # --frontend wins over the variable, as it does for `logai --frontend`.
+    again = _run({**env, "LOGAI_FRONTEND": "plain"}, "chat", "--frontend", "web")
+    assert again.stdout == "web frontend would serve data source files\n"
+
+
+def test_chat_frontend_errors_read_like_logai_s(install_test_plugins: InstallPlugins) -> None:
+    install_test_plugins("logai-frontend-web")
+    unknown = CliRunner().invoke(cli, ["chat", "--frontend", "wbe"])
+    assert unknown.exit_code == 2
+    assert unknown.stderr == (
+        "logai: error: --frontend: No frontend named 'wbe'. Did you mean web? "
+        "Available: plain, tui, web.\n"
+    )
+    both = CliRunner().invoke(cli, ["chat", "--plain", "--frontend", "web"])
+    assert both.exit_code == 2
+    assert "--plain and --frontend web name different frontends." in both.stderr

@@ -123,9 +123,10 @@ def test_bad_registrations_are_refused_with_a_warning() -> None:
     found = plugin_settings(host)
     assert [(reg.name, reg.plugin) for reg in found] == [("LOGAI_ACME_", "acme")]
     assert warnings == [
-        "plugin 'acme' ((inline)) settings Greedy read core's LOGAI_DATA_SOURCE; ignored",
-        "plugin 'acme' ((inline)) registered settings that are not a "
-        "logai.plugin_settings.PluginSettings subclass (register(SettingsClass)); ignored",
-        "plugin 'rival' ((inline)) registered settings prefix 'LOGAI_ACME_', already registered "
-        "by plugin 'acme' ((inline)); refused (built-ins load first, then by entry-point name)",
+        "plugin 'acme' (inline) register_settings: settings Greedy read core's "
+        "LOGAI_DATA_SOURCE; ignored",
+        "plugin 'acme' (inline) register_settings: called register(settings) with dict, not a "
+        "logai.plugin_settings.PluginSettings subclass; ignored",
+        "plugin 'rival' (inline) registered settings prefix 'LOGAI_ACME_', already registered "
+        "by plugin 'acme' (inline); refused (built-ins load first, then by entry-point name)",
     ]

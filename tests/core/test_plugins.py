@@ -97,7 +97,7 @@ def test_plugin_raising_in_a_hook_is_disabled_and_others_keep_working() -> None:
     assert info.status == "failed"
     assert info.error == "raised in register_data_sources: RuntimeError: database not reachable"
     assert warnings == [
-        "plugin 'raises' ((inline)) skipped: raised in register_data_sources: "
+        "plugin 'raises' (inline) skipped: raised in register_data_sources: "
         "RuntimeError: database not reachable"
     ]
     # Once failed, the plugin is not called again.

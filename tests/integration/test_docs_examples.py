@@ -9,39 +9,26 @@ The build runs on copies, so the suite leaves nothing behind in docs/examples.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 import sysconfig
 from pathlib import Path
 
 import pytest
 
+from tests.fakes.wheelhouse import run
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
-
-
-def _run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    return subprocess.run(
-        argv,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env=env,
-        **kwargs,  # type: ignore[call-overload]
-    )
 
 
 @pytest.fixture(scope="module")
 def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = tmp_path_factory.mktemp("fresh") / "venv"
-    done = _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+    done = run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     assert done.returncode == 0, done.stderr
     python = venv / "bin" / "python"
     site = Path(
-        _run(
+        run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
         ).stdout.strip()
     )
@@ -57,7 +44,7 @@ def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
             copies / example,
             ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"),
         )
-        installed = _run(
+        installed = run(
             [
                 sys.executable,
                 "-m",
@@ -77,7 +64,7 @@ def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_examples_are_listed_by_logai_plugins(fresh_python: Path) -> None:
-    done = _run([str(fresh_python), "-m", "logai", "plugins", "--json"])
+    done = run([str(fresh_python), "-m", "logai", "plugins", "--json"])
     assert done.returncode == 0, done.stderr
     plugins = {entry["name"]: entry for entry in json.loads(done.stdout)}
     assert plugins["rules-example"]["distribution"] == "logai-rules-example"
@@ -87,7 +74,7 @@ def test_examples_are_listed_by_logai_plugins(fresh_python: Path) -> None:
 
 
 def test_example_rule_pack_redacts_in_logai_sanitize(fresh_python: Path) -> None:
-    done = _run(
+    done = run(
         [str(fresh_python), "-m", "logai", "sanitize"],
         input="refund for CUST-1234567 issued\nnothing here\n",
     )
@@ -96,7 +83,7 @@ def test_example_rule_pack_redacts_in_logai_sanitize(fresh_python: Path) -> None
 
 
 def test_example_source_groups_show_in_logai_groups(fresh_python: Path) -> None:
-    done = _run([str(fresh_python), "-m", "logai", "groups", "--source", "demo"])
+    done = run([str(fresh_python), "-m", "logai", "groups", "--source", "demo"])
     assert done.returncode == 0, done.stderr
     assert "/demo/checkout" in done.stdout and "/demo/payments" in done.stdout
 

@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING
 from logai import hookimpl
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from logai.config import LogAISettings
-    from logai.registries import DataSourceFactory
+    from logai.hookspecs import RegisterDataSource
     from logai.sources.base import DataSource
 
 
@@ -26,6 +24,6 @@ def _create(settings: LogAISettings) -> DataSource:
 
 
 @hookimpl
-def register_data_sources(register: Callable[[str, DataSourceFactory], None]) -> None:
+def register_data_sources(register: RegisterDataSource) -> None:
     """Offer CloudWatch Logs as the data source ``cloudwatch``."""
     register("cloudwatch", _create)

@@ -20,8 +20,14 @@ from logai.sources.base import DataSource, DataSourceError
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
-    from logai.plugins import PluginHost
-    from logai.registries import FrontendContext, Registered
+    from logai.plugins import (
+        DataSourceFactory,
+        FrontendContext,
+        FrontendLauncher,
+        PluginHost,
+        ProviderFactory,
+    )
+    from logai.registration import Registered
 
 #: The coroutine methods LogAI calls on a data source.
 SOURCE_METHODS = (
@@ -63,7 +69,7 @@ def _is_builtin(host: PluginHost, plugin: str) -> bool:
 
 
 def build_source(
-    registration: Registered[Callable[[LogAISettings], DataSource]],
+    registration: Registered[DataSourceFactory],
     settings: LogAISettings,
     host: PluginHost,
 ) -> DataSource:
@@ -72,7 +78,7 @@ def build_source(
         return registration.factory(settings)
     kind = f"data source '{registration.name}'"
     try:
-        source = registration.factory(settings)
+        source: object = registration.factory(settings)
     except DataSourceError:
         raise  # the plugin's own message for the user (missing setting, bad credentials)
     except Exception as exc:
@@ -121,17 +127,17 @@ class ProviderFault(LLMError):
 
 
 def build_provider(
-    registration: Registered[Callable[[LogAISettings], Any]],
+    registration: Registered[ProviderFactory],
     settings: LogAISettings,
     host: PluginHost,
 ) -> LLMProvider:
     """Call an LLM provider factory and check that it returned an ``LLMProvider``."""
     if _is_builtin(host, registration.plugin):
-        provider: LLMProvider = registration.factory(settings)
-        return provider
+        return registration.factory(settings)
     kind = f"LLM provider '{registration.name}'"
     try:
-        created = registration.factory(settings)
+        # A plugin's factory may return anything, whatever its annotation says.
+        created: object = registration.factory(settings)
     except LLMError:
         raise  # the plugin's own message for the user
     except Exception as exc:
@@ -158,9 +164,7 @@ class FrontendFault(Exception):
     """A plugin's frontend could not be launched, or crashed. ``str()`` is one line."""
 
 
-def check_launcher(
-    registration: Registered[Callable[[FrontendContext], int | None]], host: PluginHost
-) -> None:
+def check_launcher(registration: Registered[FrontendLauncher], host: PluginHost) -> None:
     """Raise :class:`FrontendFault` unless the launcher can be called with one context."""
     launcher = registration.factory
     try:
@@ -182,7 +186,7 @@ def check_launcher(
 
 
 def run_launcher(
-    registration: Registered[Callable[[FrontendContext], int | None]],
+    registration: Registered[FrontendLauncher],
     context: FrontendContext,
     host: PluginHost,
 ) -> int:

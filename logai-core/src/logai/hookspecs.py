@@ -1,75 +1,52 @@
-"""The hooks a LogAI plugin can implement.
+"""The hooks a LogAI plugin can implement, and the markers to implement them with.
 
-Every hook receives a ``register`` callback rather than returning values, so the plugin host
-knows which plugin supplied which source, rule or tool (``logai plugins`` shows it, and a
-broken plugin is isolated). Implementations may accept a subset of the arguments.
-Add new arguments rather than change existing ones: old plugins keep working.
+The specifications are defined in :mod:`logai.plugins`, beside the host that calls them (they
+name the :class:`~logai.plugins.FrontendContext` it hands to frontends, which holds the host);
+this module keeps the import path plugins and older code use. Plugin authors need only
+``from logai import hookimpl``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from logai.plugins import (
+    HOOK_NAMES,
+    PROJECT_NAME,
+    HookSpecs,
+    RegisterDataSource,
+    RegisterFrontend,
+    RegisterProvider,
+    RegisterRule,
+    RegisterSettings,
+    RegisterTool,
+    hookimpl,
+    hookspec,
+)
 
-import pluggy
+register_data_sources = HookSpecs.register_data_sources
+register_llm_providers = HookSpecs.register_llm_providers
+register_sanitizer_rules = HookSpecs.register_sanitizer_rules
+register_frontends = HookSpecs.register_frontends
+register_tools = HookSpecs.register_tools
+register_commands = HookSpecs.register_commands
+register_settings = HookSpecs.register_settings
 
-if TYPE_CHECKING:
-    import click
-
-    from logai.plugin_settings import PluginSettings
-    from logai.registries import (
-        DataSourceFactory,
-        FrontendLauncher,
-        ProviderFactory,
-    )
-    from logai.sanitize.rule import Rule
-    from logai.tools.base import Tool
-
-PROJECT_NAME = "logai"
-
-hookspec = pluggy.HookspecMarker(PROJECT_NAME)
-hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
-
-
-@hookspec
-def register_data_sources(register: Callable[[str, DataSourceFactory], None]) -> None:
-    """Register log backends: ``register(name, factory)``, ``factory(settings) -> DataSource``."""
-
-
-@hookspec
-def register_llm_providers(register: Callable[[str, ProviderFactory], None]) -> None:
-    """Register LLM clients: ``register(name, factory)``, ``factory(settings) -> LLMProvider``."""
-
-
-@hookspec
-def register_sanitizer_rules(register: Callable[[Rule], None]) -> None:
-    """Register redaction rules: ``register(rule)`` for each :class:`logai.sanitize.Rule`."""
-
-
-class RegisterFrontend(Protocol):
-    """The ``register`` callback of :func:`register_frontends`."""
-
-    def __call__(self, name: str, launcher: FrontendLauncher, priority: int = 0) -> None: ...
-
-
-@hookspec
-def register_frontends(register: RegisterFrontend) -> None:
-    """Register user interfaces: ``register(name, launcher, priority=0)``; highest is default."""
-
-
-@hookspec
-def register_tools(register: Callable[[Tool], None]) -> None:
-    """Register extra tools for the LLM: ``register(tool)`` with a :class:`logai.tools.Tool`."""
-
-
-@hookspec
-def register_commands(cli: click.Group) -> None:
-    """Add subcommands to the ``logai`` command line: ``cli.add_command(...)``."""
-
-
-@hookspec
-def register_settings(register: Callable[[type[PluginSettings]], None]) -> None:
-    """Declare the plugin's own settings: ``register(SettingsClass)``, a ``PluginSettings``.
-
-    ``logai config show`` and ``config check`` then list them next to core's.
-    """
+__all__ = [
+    "HOOK_NAMES",
+    "PROJECT_NAME",
+    "HookSpecs",
+    "RegisterDataSource",
+    "RegisterFrontend",
+    "RegisterProvider",
+    "RegisterRule",
+    "RegisterSettings",
+    "RegisterTool",
+    "hookimpl",
+    "hookspec",
+    "register_commands",
+    "register_data_sources",
+    "register_frontends",
+    "register_llm_providers",
+    "register_sanitizer_rules",
+    "register_settings",
+    "register_tools",
+]

@@ -13,6 +13,13 @@ order, then LogAI's own distributions (:data:`FIRST_PARTY_DISTRIBUTIONS`), then 
 installed plugin sorted by entry-point name and distribution. A later plugin registering a name
 an earlier one took is refused with a warning naming both (:meth:`PluginHost.refuse`).
 
+The rest of LogAI reads what plugins registered through one typed method per hook
+(:meth:`PluginHost.data_sources`, :meth:`~PluginHost.llm_providers`,
+:meth:`~PluginHost.frontends`, :meth:`~PluginHost.tools`, :meth:`~PluginHost.sanitizer_rules`,
+:meth:`~PluginHost.plugin_settings`, :meth:`~PluginHost.add_commands`): each binds every
+``register`` call to the hook's documented signature (:mod:`logai.registration`), checks the
+types and warns about what it ignores in the same words for every hook.
+
 Environment switches (read here, before settings exist, because settings come from plugins too):
 
 * ``LOGAI_PLUGINS`` - comma-separated allow-list of installed plugins to load ("" loads none).
@@ -27,13 +34,191 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import import_module
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pluggy
 
-from logai import hookspecs
+from logai.plugin_records import (
+    PluginInfo,
+    Warn,
+    describe_exception,
+    describe_validation_error,
+    is_true,
+    split_names,
+    stderr_warning,
+)
+from logai.registration import (
+    Call,
+    Registered,
+    RegisterShape,
+    check_callable,
+    check_instance,
+    check_name,
+    check_priority,
+)
+
+if TYPE_CHECKING:
+    import click
+
+    from logai.config import LogAISettings
+    from logai.llm.provider import LLMProvider
+    from logai.plugin_settings import PluginSettings
+    from logai.sanitize.rule import Rule
+    from logai.sources.base import DataSource
+    from logai.tools.base import Tool
+
+    DataSourceFactory = Callable[[LogAISettings], DataSource]
+    ProviderFactory = Callable[[LogAISettings], LLMProvider]
+    FrontendLauncher = Callable[["FrontendContext"], int | None]
+
+T = TypeVar("T")
+
+# -- the hooks -------------------------------------------------------------------------------
+#
+# The hook specifications live beside the host because they name what the host hands out
+# (a frontend gets a FrontendContext holding the host): one module, so the contract and the
+# host that implements it do not import each other. ``logai.hookspecs`` re-exports them.
+
+PROJECT_NAME = "logai"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@dataclass
+class FrontendContext:
+    """What a frontend's launcher receives: the settings and the plugin host to build on."""
+
+    settings: LogAISettings
+    host: PluginHost
+
+
+class RegisterDataSource(Protocol):
+    """The ``register`` callback of ``register_data_sources``."""
+
+    def __call__(self, name: str, factory: DataSourceFactory) -> None: ...
+
+
+class RegisterProvider(Protocol):
+    """The ``register`` callback of ``register_llm_providers``."""
+
+    def __call__(self, name: str, factory: ProviderFactory) -> None: ...
+
+
+class RegisterRule(Protocol):
+    """The ``register`` callback of ``register_sanitizer_rules``."""
+
+    def __call__(self, rule: Rule) -> None: ...
+
+
+class RegisterFrontend(Protocol):
+    """The ``register`` callback of ``register_frontends``."""
+
+    def __call__(self, name: str, launcher: FrontendLauncher, priority: int = 0) -> None: ...
+
+
+class RegisterTool(Protocol):
+    """The ``register`` callback of ``register_tools``."""
+
+    def __call__(self, tool: Tool) -> None: ...
+
+
+class RegisterSettings(Protocol):
+    """The ``register`` callback of ``register_settings``."""
+
+    def __call__(self, settings: type[PluginSettings]) -> None: ...
+
+
+class HookSpecs:
+    """Every hook a LogAI plugin can implement.
+
+    Each receives a ``register`` callback rather than returning values, so the host knows which
+    plugin supplied which source, rule or tool (``logai plugins`` shows it, and a broken plugin
+    is isolated). Implementations may accept a subset of the arguments. Hooks evolve by adding
+    arguments, never by changing existing ones: old plugins keep working.
+    """
+
+    @staticmethod
+    @hookspec
+    def register_data_sources(register: RegisterDataSource) -> None:
+        """Register log backends: ``register(name, factory)``; ``factory(settings)`` -> source."""
+
+    @staticmethod
+    @hookspec
+    def register_llm_providers(register: RegisterProvider) -> None:
+        """Register LLM clients: ``register(name, factory)``; ``factory(settings)`` -> provider."""
+
+    @staticmethod
+    @hookspec
+    def register_sanitizer_rules(register: RegisterRule) -> None:
+        """Register redaction rules: ``register(rule)`` for each :class:`logai.sanitize.Rule`."""
+
+    @staticmethod
+    @hookspec
+    def register_frontends(register: RegisterFrontend) -> None:
+        """Register user interfaces: ``register(name, launcher, priority=0)``."""
+
+    @staticmethod
+    @hookspec
+    def register_tools(register: RegisterTool) -> None:
+        """Register extra tools for the LLM: ``register(tool)`` with a :class:`logai.tools.Tool`."""
+
+    @staticmethod
+    @hookspec
+    def register_commands(cli: click.Group) -> None:
+        """Add subcommands to the ``logai`` command line: ``cli.add_command(...)``."""
+
+    @staticmethod
+    @hookspec
+    def register_settings(register: RegisterSettings) -> None:
+        """Declare the plugin's own settings: ``register(SettingsClass)``, a ``PluginSettings``.
+
+        ``logai config show`` and ``config check`` then list them next to core's.
+        """
+
+
+HOOK_NAMES: tuple[str, ...] = tuple(
+    sorted(name for name in vars(HookSpecs) if name.startswith("register_"))
+)
+
+#: The documented signature of each hook's ``register`` callback (``register_commands`` hands
+#: out the click group instead).
+_SHAPES = {
+    "register_data_sources": RegisterShape(("name", "factory")),
+    "register_llm_providers": RegisterShape(("name", "factory")),
+    "register_frontends": RegisterShape(
+        ("name", "launcher", "priority"), {"priority": 0}, {"factory": "launcher"}
+    ),
+    "register_tools": RegisterShape(("tool",)),
+    "register_sanitizer_rules": RegisterShape(("rule",)),
+    "register_settings": RegisterShape(("settings",)),
+}
+
+#: How messages name what each hook registers.
+_KINDS = {
+    "register_data_sources": "data source",
+    "register_llm_providers": "LLM provider",
+    "register_frontends": "frontend",
+    "register_tools": "tool",
+    "register_sanitizer_rules": "sanitizer rule",
+    "register_settings": "settings prefix",
+}
+
+
+@dataclass(frozen=True)
+class RuleRegistrations:
+    """What the rule packs registered: the rules, and the calls that were not a rule.
+
+    Not warned about here: a malformed rule registration blocks sanitization instead (see
+    :mod:`logai.sanitize.packs`), which is stronger than a warning.
+    """
+
+    rules: list[Registered[Rule]]
+    malformed: list[tuple[str, int, str]]
+    """``(plugin, n, reason)`` for each call that did not register a rule: the plugin's n-th."""
+
 
 BUILTIN_DISTRIBUTION = "logai-core"
 
@@ -44,92 +229,12 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("litellm", "logai.builtins.litellm_provider"),
     ("plain-chat", "logai.builtins.plain_frontend"),
     ("local-files", "logai.builtins.local_files"),
+    ("core-tools", "logai.builtins.log_tools"),
 )
 
 #: LogAI's own installed distributions: they load right after the built-ins, so their names
 #: (``cloudwatch``, ``tui``...) are as safe from third-party takeover as the built-ins' are.
 FIRST_PARTY_DISTRIBUTIONS = frozenset({"logai-cloudwatch", "logai-tui", "logai-mcp"})
-
-PluginStatus = Literal["ok", "failed", "disabled"]
-Warn = Callable[[str], None]
-
-
-def _stderr_warning(message: str) -> None:
-    sys.stderr.write(f"logai: warning: {message}\n")
-
-
-def _split_names(value: str) -> set[str]:
-    return {part.strip() for part in value.split(",") if part.strip()}
-
-
-def _is_true(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-@dataclass
-class PluginInfo:
-    """What ``logai plugins`` shows about one plugin."""
-
-    name: str
-    module: str
-    distribution: str
-    version: str
-    builtin: bool
-    hooks: list[str] = field(default_factory=list)
-    status: PluginStatus = "ok"
-    error: str = ""
-    imported: bool = False
-    """Whether the module was imported, i.e. whether :attr:`hooks` is known to be complete."""
-    conflicts: list[str] = field(default_factory=list)
-    """Names this plugin registered but was refused because an earlier plugin had them."""
-
-    @property
-    def label(self) -> str:
-        """``'name' (distribution)``: how messages name a plugin."""
-        return f"'{self.name}' ({self.distribution})"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "module": self.module,
-            "distribution": self.distribution,
-            "version": self.version,
-            "builtin": self.builtin,
-            "hooks": self.hooks,
-            "status": self.status,
-            "error": self.error,
-            "conflicts": self.conflicts,
-        }
-
-
-@dataclass(frozen=True)
-class Registration:
-    """One thing a plugin registered through a ``register`` callback."""
-
-    plugin: str
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any]
-
-
-def _describe_exception(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _describe_validation_error(exc: pluggy.PluginValidationError) -> str:
-    """pluggy's reason, which its first line (``Plugin 'x' for hook 'y'``) does not carry."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    definition = next(
-        (
-            line.removeprefix("hookimpl definition:").strip()
-            for line in lines
-            if line.startswith("hookimpl definition:")
-        ),
-        "",
-    )
-    reason = lines[-1] if lines else type(exc).__name__
-    where = f" {definition}" if definition else ""
-    return f"invalid hook implementation{where}: {reason}"
 
 
 class PluginHost:
@@ -141,19 +246,19 @@ class PluginHost:
         builtins: Iterable[tuple[str, str]] = BUILTIN_PLUGINS,
         load_entry_points: bool = True,
         environ: Mapping[str, str] | None = None,
-        warn: Warn = _stderr_warning,
+        warn: Warn = stderr_warning,
     ) -> None:
         self._environ = os.environ if environ is None else environ
         self._warn = warn
-        self.manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
-        self.manager.add_hookspecs(hookspecs)
+        self.manager = pluggy.PluginManager(PROJECT_NAME)
+        self.manager.add_hookspecs(HookSpecs)
         self._infos: dict[str, PluginInfo] = {}
         self._refused: set[tuple[str, str, str]] = set()
         self._calling: str | None = None
-        self._trace = _is_true(self._environ.get("LOGAI_TRACE_PLUGINS"))
-        self._blocked = _split_names(self._environ.get("LOGAI_DISABLE_PLUGINS", ""))
+        self._trace = is_true(self._environ.get("LOGAI_TRACE_PLUGINS"))
+        self._blocked = split_names(self._environ.get("LOGAI_DISABLE_PLUGINS", ""))
         allow = self._environ.get("LOGAI_PLUGINS")
-        self._allowed = None if allow is None else _split_names(allow)
+        self._allowed = None if allow is None else split_names(allow)
         for name, module_path in builtins:
             self._load_builtin(name, module_path)
         if load_entry_points:
@@ -176,7 +281,7 @@ class PluginHost:
         from importlib.metadata import entry_points
 
         found = []
-        for ep in entry_points(group=hookspecs.PROJECT_NAME):
+        for ep in entry_points(group=PROJECT_NAME):
             dist = getattr(ep, "dist", None)
             found.append((ep, dist.name if dist is not None else "?", dist))
         # Deterministic whatever order the environment lists distributions in.
@@ -201,7 +306,7 @@ class PluginHost:
         name: str,
         plugin: object,
         *,
-        distribution: str = "(inline)",
+        distribution: str = "inline",
         version: str = "",
     ) -> PluginInfo:
         """Register an already imported plugin object (tests and embedding applications)."""
@@ -231,7 +336,7 @@ class PluginHost:
         try:
             plugin = loader()
         except (Exception, SystemExit) as exc:
-            self._fail(info, f"failed to import: {_describe_exception(exc)}")
+            self._fail(info, f"failed to import: {describe_exception(exc)}")
             return
         info.imported = True
         # What the module offers, even if registering it fails below: a rule pack that cannot
@@ -240,10 +345,10 @@ class PluginHost:
         try:
             self.manager.register(plugin, name=info.name)
         except pluggy.PluginValidationError as exc:
-            self._fail(info, _describe_validation_error(exc))
+            self._fail(info, describe_validation_error(exc))
             return
         except Exception as exc:
-            self._fail(info, f"invalid hook implementation: {_describe_exception(exc)}")
+            self._fail(info, f"invalid hook implementation: {describe_exception(exc)}")
             return
         unknown = [
             caller.name
@@ -377,7 +482,7 @@ class PluginHost:
 
     def hook_names(self) -> list[str]:
         """Names of every hook LogAI defines."""
-        return sorted(name for name in dir(hookspecs) if name.startswith("register_"))
+        return list(HOOK_NAMES)
 
     # -- calling ---------------------------------------------------------------------------
 
@@ -410,7 +515,7 @@ class PluginHost:
         except Exception as exc:
             info = self._infos.get(impl.plugin_name)
             if info is not None:
-                self._fail(info, f"raised in {hook_name}: {_describe_exception(exc)}")
+                self._fail(info, f"raised in {hook_name}: {describe_exception(exc)}")
                 self.manager.unregister(name=impl.plugin_name)
             return False
         finally:
@@ -421,31 +526,185 @@ class PluginHost:
                     f"logai: trace: {hook_name} -> {impl.plugin_name} ({elapsed:.1f} ms)\n"
                 )
 
-    def call_each(self, hook_name: str, **kwargs: Any) -> None:
-        """Call a hook on every healthy plugin; one that raises is reported and disabled."""
-        for impl in self._healthy_impls(hook_name):
-            self._invoke(hook_name, impl, kwargs)
+    def _calls(self, hook_name: str) -> list[Call]:
+        """Call a ``register``-style hook on every healthy plugin; every ``register`` call made.
 
-    def collect(self, hook_name: str, **kwargs: Any) -> list[Registration]:
-        """Call a ``register``-style hook and return what each plugin registered.
-
-        Registrations of a plugin that raises part-way are dropped along with the plugin.
+        Calls of a plugin that raises part-way are dropped along with the plugin.
         """
-        results: list[Registration] = []
+        results: list[Call] = []
         for impl in self._healthy_impls(hook_name):
-            pending: list[Registration] = []
+            pending: list[Call] = []
 
             def register(
                 *args: Any,
                 _plugin: str = impl.plugin_name,
-                _pending: list[Registration] = pending,
+                _pending: list[Call] = pending,
                 **kw: Any,
             ) -> None:
-                _pending.append(Registration(_plugin, args, kw))
+                _pending.append(Call(_plugin, args, kw))
 
-            if self._invoke(hook_name, impl, {**kwargs, "register": register}):
+            if self._invoke(hook_name, impl, {"register": register}):
                 results.extend(pending)
         return results
+
+    def _bound(self, hook_name: str) -> list[tuple[Call, dict[str, Any]]]:
+        """Each call of ``hook_name``'s ``register`` bound to its documented signature.
+
+        A call that does not fit is warned about (once per process) and left out, the same way
+        for every hook.
+        """
+        shape = _SHAPES[hook_name]
+        bound = []
+        for call in self._calls(hook_name):
+            arguments = shape.bind(call)
+            if isinstance(arguments, str):
+                self.warn_ignored(call.plugin, hook_name, arguments)
+            else:
+                bound.append((call, arguments))
+        return bound
+
+    def warn_ignored(self, plugin: str, hook_name: str, reason: str) -> None:
+        """Warn that something ``plugin`` registered through ``hook_name`` is ignored, and why."""
+        self.warn_about(plugin, f"{hook_name}: {reason}; ignored")
+
+    def _named(self, hook_name: str) -> dict[str, Registered[Any]]:
+        """``register(name, factory)`` hooks: name -> registration, first claim kept."""
+        shape = _SHAPES[hook_name]
+        callable_param = shape.params[1]
+        found: dict[str, Registered[Any]] = {}
+        owners: dict[str, str] = {}
+        for call, arguments in self._bound(hook_name):
+            name, factory = arguments["name"], arguments[callable_param]
+            priority = arguments.get("priority", 0)
+            reason = check_name(shape, name)
+            reason = reason or check_callable(shape, name, factory)
+            if "priority" in arguments:
+                reason = reason or check_priority(shape, name, priority)
+            if reason:
+                self.warn_ignored(call.plugin, hook_name, reason)
+            elif self.claim(_KINDS[hook_name], name, call.plugin, owners):
+                found.setdefault(name, Registered(name, factory, call.plugin, priority))
+        return found
+
+    def data_sources(self) -> dict[str, Registered[DataSourceFactory]]:
+        """Every registered data source, by name, in load order."""
+        return self._named("register_data_sources")
+
+    def llm_providers(self) -> dict[str, Registered[ProviderFactory]]:
+        """Every registered LLM provider implementation, by name, in load order."""
+        return self._named("register_llm_providers")
+
+    def frontends(self) -> dict[str, Registered[FrontendLauncher]]:
+        """Every registered frontend, by name, in load order, with its priority."""
+        return self._named("register_frontends")
+
+    def tools(self) -> dict[str, Registered[Tool]]:
+        """Every registered tool, by name, in load order (core's log tools first)."""
+        from logai.tools.base import Tool
+
+        shape = _SHAPES["register_tools"]
+        found: dict[str, Registered[Tool]] = {}
+        owners: dict[str, str] = {}
+        for call, arguments in self._bound("register_tools"):
+            tool = arguments["tool"]
+            reason = check_instance(shape, tool, Tool, "logai.tools.Tool")
+            if reason:
+                self.warn_ignored(call.plugin, "register_tools", reason)
+            elif self.claim("tool", tool.name, call.plugin, owners):
+                found.setdefault(tool.name, Registered(tool.name, tool, call.plugin))
+        return found
+
+    def sanitizer_rules(self) -> RuleRegistrations:
+        """Every registered rule, built-ins first, and each call that registered no rule.
+
+        Names are not claimed here: :func:`logai.sanitize.packs.collect_rules` does that, since
+        a refused rule blocks sanitization rather than being skipped.
+        """
+        from logai.sanitize.rule import Rule
+
+        shape = _SHAPES["register_sanitizer_rules"]
+        rules: list[Registered[Rule]] = []
+        malformed: list[tuple[str, int, str]] = []
+        made: dict[str, int] = {}
+        for call in self._calls("register_sanitizer_rules"):
+            made[call.plugin] = made.get(call.plugin, 0) + 1
+            arguments = shape.bind(call)
+            rule = None if isinstance(arguments, str) else arguments["rule"]
+            if isinstance(rule, Rule):
+                rules.append(Registered(rule.name, rule, call.plugin))
+            else:
+                reason = arguments if isinstance(arguments, str) else ""
+                reason = reason or check_instance(shape, rule, Rule, "logai.sanitize.Rule")
+                malformed.append((call.plugin, made[call.plugin], reason))
+        builtin = {info.name for info in self._infos.values() if info.builtin}
+        rules.sort(key=lambda registered: registered.plugin not in builtin)  # stable
+        return RuleRegistrations(rules, malformed)
+
+    def plugin_settings(self) -> list[Registered[type[PluginSettings]]]:
+        """Every plugin's settings model, named by its prefix, in load order.
+
+        A model that is not a :class:`~logai.plugin_settings.PluginSettings` subclass, whose
+        prefix another plugin has, or whose variables would read one of core's is ignored with
+        a warning: core's variables mean what core documents, whatever is installed.
+        """
+        from logai.config import LogAISettings, variables_of
+        from logai.plugin_settings import PluginSettings
+
+        core = {v for name in LogAISettings.model_fields for v in variables_of(LogAISettings, name)}
+        found: list[Registered[type[PluginSettings]]] = []
+        owners: dict[str, str] = {}
+        for call, arguments in self._bound("register_settings"):
+            model = arguments["settings"]
+            if not (isinstance(model, type) and issubclass(model, PluginSettings)):
+                shown = model.__name__ if isinstance(model, type) else type(model).__name__
+                self.warn_ignored(
+                    call.plugin,
+                    "register_settings",
+                    f"called register(settings) with {shown}, not a "
+                    "logai.plugin_settings.PluginSettings subclass",
+                )
+                continue
+            prefix = model.env_prefix()
+            taken = sorted(
+                core.intersection(
+                    v for name in model.model_fields for v in variables_of(model, name)
+                )
+            )
+            if not prefix or taken:
+                why = f"read core's {', '.join(taken)}" if taken else "have no env_prefix"
+                self.warn_ignored(
+                    call.plugin, "register_settings", f"settings {model.__name__} {why}"
+                )
+                continue
+            if self.claim("settings prefix", prefix, call.plugin, owners):
+                found.append(Registered(prefix, model, call.plugin))
+        return found
+
+    def add_commands(self, cli: click.Group) -> None:
+        """Let every plugin add its subcommands to ``cli`` (``register_commands``).
+
+        While a plugin's hook runs, :attr:`calling` names it, so the group can attribute (and
+        refuse, when the name is taken) what it adds.
+        """
+        for impl in self._healthy_impls("register_commands"):
+            self._invoke("register_commands", impl, {"cli": cli})
+
+    def create_data_source(self, settings: LogAISettings, name: str | None = None) -> DataSource:
+        """Instantiate the data source ``name`` (default: ``settings.data_source``), cached.
+
+        A plugin's factory that raises (other than a :class:`~logai.sources.DataSourceError`,
+        which is a message for the user) or returns something that is not a data source, and a
+        source whose methods are not ``async def``, raise :class:`~logai.faults.PluginFault`
+        naming the plugin; so does any later call into the source that raises something
+        unexpected (see :mod:`logai.faults`). An unknown name raises
+        :class:`~logai.registries.UnknownComponent`.
+        """
+        from logai.cache import wrap_with_cache
+        from logai.faults import build_source
+        from logai.registries import lookup
+
+        registration = lookup("data source", name or settings.data_source, self.data_sources())
+        return wrap_with_cache(build_source(registration, settings, self), settings)
 
 
 _host: PluginHost | None = None

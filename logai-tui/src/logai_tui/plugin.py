@@ -6,12 +6,12 @@ Only the registration lives here; textual itself is imported when the frontend i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from logai import hookimpl
 
 if TYPE_CHECKING:
+    from logai.hookspecs import RegisterFrontend
     from logai.registries import FrontendContext
 
 #: Above the plain line-based chat in core, so ``logai`` opens the TUI when it is installed.
@@ -40,5 +40,5 @@ def _launch(context: FrontendContext) -> int:
 
 
 @hookimpl
-def register_frontends(register: Callable[..., None]) -> None:
+def register_frontends(register: RegisterFrontend) -> None:
     register("tui", _launch, priority=TUI_PRIORITY)

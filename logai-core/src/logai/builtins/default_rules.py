@@ -6,17 +6,16 @@ imported when the hook is called (building a sanitizer), not when plugins are lo
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from logai.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from logai.sanitize.rule import Rule
+    from logai.plugins import RegisterRule
 
 
 @hookimpl
-def register_sanitizer_rules(register: Callable[[Rule], None]) -> None:
+def register_sanitizer_rules(register: RegisterRule) -> None:
     from logai.sanitize import default_rules
 
     for rule in default_rules():

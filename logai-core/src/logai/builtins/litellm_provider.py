@@ -7,7 +7,6 @@ actually created.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from logai.hookspecs import hookimpl
@@ -15,6 +14,7 @@ from logai.hookspecs import hookimpl
 if TYPE_CHECKING:
     from logai.config import LogAISettings
     from logai.llm.provider import LLMProvider
+    from logai.plugins import RegisterProvider
 
 
 def create_litellm_provider(settings: LogAISettings) -> LLMProvider:
@@ -25,6 +25,6 @@ def create_litellm_provider(settings: LogAISettings) -> LLMProvider:
 
 
 @hookimpl
-def register_llm_providers(register: Callable[[str, Callable[..., LLMProvider]], None]) -> None:
+def register_llm_providers(register: RegisterProvider) -> None:
     """Offer LiteLLM (Anthropic, OpenAI and every other LiteLLM provider) as ``litellm``."""
     register("litellm", create_litellm_provider)

@@ -13,10 +13,8 @@ from typing import TYPE_CHECKING
 from logai import hookimpl
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from logai.config import LogAISettings
-    from logai.registries import DataSourceFactory
+    from logai.plugins import RegisterDataSource
     from logai.sources.base import DataSource
 
 
@@ -28,6 +26,6 @@ def _create(settings: LogAISettings) -> DataSource:
 
 
 @hookimpl
-def register_data_sources(register: Callable[[str, DataSourceFactory], None]) -> None:
+def register_data_sources(register: RegisterDataSource) -> None:
     """Offer local log files (plain, rotated, gzip-compressed) as the data source ``files``."""
     register("files", _create)

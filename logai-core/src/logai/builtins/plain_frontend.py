@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from logai.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from logai.registries import FrontendContext
+    from logai.plugins import FrontendContext, RegisterFrontend
 
 
 def _launch(context: FrontendContext) -> int:
@@ -18,5 +17,5 @@ def _launch(context: FrontendContext) -> int:
 
 
 @hookimpl
-def register_frontends(register: Callable[..., None]) -> None:
+def register_frontends(register: RegisterFrontend) -> None:
     register("plain", _launch, priority=0)

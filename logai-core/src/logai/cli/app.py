@@ -12,6 +12,7 @@ from importlib import import_module
 
 import click
 
+from logai.plugin_records import describe_exception
 from logai.plugins import PluginHost, get_host
 
 
@@ -21,6 +22,7 @@ class LogAIGroup(click.Group):
     _commands_host: PluginHost | None = None
     _own_commands: dict[str, click.Command] | None = None
     _lazy: dict[str, str] | None = None
+    _lazy_owners: dict[str, str] | None = None
     _owners: dict[str, str] | None = None
 
     def add_lazy_command(self, name: str, import_path: str) -> None:
@@ -33,11 +35,35 @@ class LogAIGroup(click.Group):
             self._lazy = {}
         if self._claim(name):
             self._lazy.setdefault(name, import_path)
+            plugin = self._adding_plugin()
+            if plugin is not None:
+                self._lazy_owners = self._lazy_owners or {}
+                self._lazy_owners.setdefault(name, plugin)
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        """Add ``cmd``, unless a plugin earlier in the load order has its name (then refused)."""
+        """Add ``cmd``, unless a plugin earlier in the load order has its name (then refused).
+
+        What a plugin adds is checked like every other registration: a non-command, or one
+        without a name, is ignored with the same one-line warning.
+        """
+        host, plugin = self._commands_host, self._adding_plugin()
+        if host is not None and plugin is not None:
+            reason = ""
+            added: object = cmd  # a plugin may pass anything, whatever the annotation says
+            if not isinstance(added, click.Command):
+                reason = f"called cli.add_command with {type(added).__name__}, not a click.Command"
+            elif not (name or cmd.name):
+                reason = "called cli.add_command with a command that has no name"
+            if reason:
+                host.warn_ignored(plugin, "register_commands", reason)
+                return
         if self._claim(name or cmd.name or ""):
             super().add_command(cmd, name)
+
+    def _adding_plugin(self) -> str | None:
+        """The plugin whose ``register_commands`` is running, if one is."""
+        host = self._commands_host
+        return host.calling if host is not None and self._owners is not None else None
 
     def _claim(self, name: str) -> bool:
         """Whether the plugin adding command ``name`` now may have it: first come, first kept."""
@@ -56,9 +82,10 @@ class LogAIGroup(click.Group):
             self._own_commands = dict(self.commands)
         self.commands = dict(self._own_commands)
         self._lazy = {}
+        self._lazy_owners = {}
         self._owners = dict.fromkeys(self._own_commands, "core")
         self._commands_host = host
-        host.call_each("register_commands", cli=self)
+        host.add_commands(self)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._ensure_plugin_commands()
@@ -67,12 +94,42 @@ class LogAIGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         self._ensure_plugin_commands()
         if cmd_name not in self.commands and self._lazy and cmd_name in self._lazy:
-            module_name, _, attribute = self._lazy[cmd_name].partition(":")
-            command = getattr(import_module(module_name), attribute)
-            if not isinstance(command, click.Command):
-                raise TypeError(f"{self._lazy[cmd_name]} is not a click command")
+            command = self._import_lazy(cmd_name)
+            if command is None:
+                return None
             self.commands[cmd_name] = command
         return super().get_command(ctx, cmd_name)
+
+    def _import_lazy(self, name: str) -> click.Command | None:
+        """The lazy command ``name``; ``None`` (and the plugin blamed) when it cannot be had.
+
+        A third-party plugin's command that fails to import, or is not a click command, must
+        not turn ``logai --help`` into a traceback: it is left out with a one-line warning and
+        the plugin is marked failed. Core's own commands are trusted (a failure is a bug).
+        """
+        assert self._lazy is not None
+        path = self._lazy[name]
+        module_name, _, attribute = path.partition(":")
+        host, plugin = self._commands_host, (self._lazy_owners or {}).get(name)
+        info = host.info(plugin) if host is not None and plugin is not None else None
+        if host is None or plugin is None or info is None or info.builtin:
+            command = getattr(import_module(module_name), attribute)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{path} is not a click command")
+            return command
+        try:
+            found: object = getattr(import_module(module_name), attribute)
+        except Exception as exc:
+            what = f"command '{name}' ({path}) failed to import: {describe_exception(exc)}"
+            host.blame(plugin, what, exc)
+        else:
+            if isinstance(found, click.Command):
+                return found
+            what = f"command '{name}' ({path}) is {type(found).__name__}, not a click.Command"
+            host.blame(plugin, what)
+        self._lazy.pop(name)
+        host.warn_ignored(plugin, "register_commands", what)
+        return None
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

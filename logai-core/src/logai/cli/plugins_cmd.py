@@ -20,20 +20,13 @@ def _call_every_hook(host: PluginHost) -> RuleCollection:
     Hooks are otherwise called lazily, when a source, frontend or sanitizer is needed; without
     this a plugin that raises in one, or registers a taken name, would be listed as healthy.
     """
-    from logai.registries import data_sources, frontends, llm_providers, plugin_settings
     from logai.sanitize.packs import collect_rules
-    from logai.tools.base import Tool
-    from logai.tools.log_tools import CORE_TOOLS
 
-    data_sources(host)
-    llm_providers(host)
-    frontends(host)
-    plugin_settings(host)
-    owners = {tool.name: "core" for tool in CORE_TOOLS}
-    for registration in host.collect("register_tools"):
-        tool = registration.args[0] if registration.args else None
-        if isinstance(tool, Tool):
-            host.claim("tool", tool.name, registration.plugin, owners)
+    host.data_sources()
+    host.llm_providers()
+    host.frontends()
+    host.plugin_settings()
+    host.tools()
     return collect_rules(host)
 
 

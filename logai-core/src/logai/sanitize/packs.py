@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 from logai.sanitize.rule import Rule
 
 if TYPE_CHECKING:
-    from logai.plugins import PluginHost, PluginInfo
+    from logai.plugin_records import PluginInfo
+    from logai.plugins import PluginHost
 
 __all__ = ["PackReport", "RejectedRule", "RuleCollection", "SanitizerUnavailable", "collect_rules"]
 
@@ -111,22 +112,16 @@ def collect_rules(host: PluginHost) -> RuleCollection:
     """Call every rule pack, validate what it registered and report each pack's state."""
     from logai.sanitize._matcher import check_rule
 
-    registrations = host.collect(RULES_HOOK)
-    builtin = {info.name for info in host.plugins if info.builtin}
-    # Built-ins first whatever order the host calls plugins in (stable sort keeps load order).
-    registrations.sort(key=lambda registration: registration.plugin not in builtin)
+    registered = host.sanitizer_rules()
     packs: dict[str, PackReport] = {}
     rules: list[Rule] = []
     owners: dict[str, str] = {}
-    for registration in registrations:
-        plugin = registration.plugin
+    for plugin, position, reason in registered.malformed:
         pack = packs.setdefault(plugin, PackReport(plugin))
-        rule = registration.args[0] if registration.args else registration.kwargs.get("rule")
-        if not isinstance(rule, Rule):
-            pack.rejected.append(
-                RejectedRule(f"#{len(pack.rejected) + len(pack.rules) + 1}", _not_a_rule(rule))
-            )
-            continue
+        pack.rejected.append(RejectedRule(f"#{position}", reason))
+    for registration in registered.rules:
+        plugin, rule = registration.plugin, registration.factory
+        pack = packs.setdefault(plugin, PackReport(plugin))
         if not host.claim("sanitizer rule", rule.name, plugin, owners):
             holder = host.info(owners[rule.name])
             taken_by = holder.label if holder is not None else f"'{owners[rule.name]}'"
@@ -160,7 +155,3 @@ def collect_rules(host: PluginHost) -> RuleCollection:
                 why += " (it may be a sanitizer rule pack)"
             pack.problem = _problem(host, info, info.name, why)
     return RuleCollection(rules, packs, owners)
-
-
-def _not_a_rule(value: object) -> str:
-    return f"registered a {type(value).__name__}, not a logai.sanitize.Rule"

@@ -11,15 +11,26 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
     from logai.llm.provider import ToolSpec
-    from logai.plugins import PluginHost
     from logai.sources.base import DataSource, LogEvent
+
+
+class SourceMaker(Protocol):
+    """What a :class:`ToolContext` needs of the plugin host: creating the data source by name.
+
+    :class:`logai.plugins.PluginHost` is one; naming only this keeps the tool contract free of
+    the host (the host hands out tools, so the two must not import each other).
+    """
+
+    def create_data_source(
+        self, settings: LogAISettings, name: str | None = None
+    ) -> DataSource: ...
 
 
 class ToolError(Exception):
@@ -53,7 +64,7 @@ class ToolContext:
         *,
         source: DataSource | None = None,
         source_name: str | None = None,
-        host: PluginHost | None = None,
+        host: SourceMaker | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
@@ -71,10 +82,13 @@ class ToolContext:
         if self._source is None:
             async with self._lock:
                 if self._source is None:
-                    from logai.registries import create_data_source
+                    maker = self._host
+                    if maker is None:
+                        from logai.plugins import get_host
 
+                        maker = get_host()
                     self._source = await asyncio.to_thread(
-                        create_data_source, self.settings, self._source_name, self._host
+                        maker.create_data_source, self.settings, self._source_name
                     )
         return self._source
 
@@ -113,6 +127,14 @@ class Tool:
     description: str
     parameters: type[BaseModel]
     body: ToolBody
+    for_source: Callable[[DataSource], Tool | None] | None = None
+    """Decides, per conversation, whether and how the tool is offered: given the conversation's
+    data source, the tool to offer (this one, or a variant described for that source) or
+    ``None`` to leave it out. Unset: offered for every source."""
+
+    def offered_for(self, source: DataSource) -> Tool | None:
+        """The tool to offer for ``source`` (see :attr:`for_source`), or ``None``."""
+        return self if self.for_source is None else self.for_source(source)
 
     def schema(self) -> dict[str, Any]:
         """JSON schema of the arguments, as sent to the LLM."""
@@ -131,7 +153,13 @@ class Tool:
         return ToolResult(text=result) if isinstance(result, str) else result
 
 
-def tool(name: str, description: str, parameters: type[BaseModel]) -> Callable[[ToolBody], Tool]:
+def tool(
+    name: str,
+    description: str,
+    parameters: type[BaseModel],
+    *,
+    for_source: Callable[[DataSource], Tool | None] | None = None,
+) -> Callable[[ToolBody], Tool]:
     """Decorator turning ``async def body(args, context)`` into a :class:`Tool`.
 
     Example (in a plugin)::
@@ -142,9 +170,12 @@ def tool(name: str, description: str, parameters: type[BaseModel]) -> Callable[[
         @tool("service_owner", "Who owns a service.", Args)
         async def service_owner(args: Args, context: ToolContext) -> str:
             return OWNERS.get(args.service, "unknown")
+
+    ``for_source`` (see :attr:`Tool.for_source`) offers the tool only for some data sources,
+    e.g. ``for_source=lambda source: service_owner if source.name == "loki" else None``.
     """
 
     def wrap(body: ToolBody) -> Tool:
-        return Tool(name=name, description=description, parameters=parameters, body=body)
+        return Tool(name, description, parameters, body, for_source)
 
     return wrap

@@ -6,6 +6,7 @@ the interface and the LLM can use it at once.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from logai.tools.base import Tool, ToolContext, ToolError, ToolResult, tool
 from logai.wording import counted
 
 if TYPE_CHECKING:
-    from logai.sources.base import QueryResult
+    from logai.sources.base import DataSource, QueryResult
 
 TimeArg = str | int | None
 
@@ -265,3 +266,18 @@ def _summary_tail(result: QueryResult, limit: int) -> str:
 
 
 CORE_TOOLS: tuple[Tool, ...] = (list_log_groups, fetch_logs, search_logs)
+
+
+def _query_logs_for(source: DataSource) -> Tool | None:
+    """``query_logs`` is offered where the source runs server-side queries, in its language."""
+    if not source.supports_query:
+        return None
+    return query_tool(source.query_language or "the source's query language")
+
+
+#: What core registers through ``register_tools`` (the built-in plugin ``core-tools``), like any
+#: plugin's tools; ``query_logs`` decides per conversation whether it is offered.
+LOG_TOOLS: tuple[Tool, ...] = (
+    *CORE_TOOLS,
+    replace(query_tool("the source's query language"), for_source=_query_logs_for),
+)

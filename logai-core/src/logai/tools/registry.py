@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from logai.tools.base import Tool, ToolContext, ToolError, ToolResult
-from logai.tools.log_tools import CORE_TOOLS, query_tool
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -54,21 +53,39 @@ class ToolRegistry:
 
     @classmethod
     async def build(cls, context: ToolContext, host: PluginHost | None = None) -> ToolRegistry:
-        """Core tools (with the query tool when the source has a query language) and plugins'."""
+        """Every registered tool that is offered for the conversation's data source.
+
+        Core's log tools come from the built-in plugin ``core-tools`` like any plugin's; a
+        tool's :attr:`~logai.tools.Tool.for_source` decides whether (and as what) it is
+        offered. One that raises or returns something else is the plugin's fault: a warning,
+        and the tool is left out.
+        """
         from logai.plugins import get_host
 
         source = await context.source()
-        tools: list[Tool] = list(CORE_TOOLS)
-        if source.supports_query:
-            tools.append(query_tool(source.query_language or "the source's query language"))
         host = host or get_host()
-        owners = {item.name: "core" for item in tools}
-        for registration in host.collect("register_tools"):
-            candidate = registration.args[0] if registration.args else None
-            if isinstance(candidate, Tool) and host.claim(
-                "tool", candidate.name, registration.plugin, owners
-            ):
-                tools.append(candidate)
+        tools: list[Tool] = []
+        for name, registered in host.tools().items():
+            try:
+                offered = registered.factory.offered_for(source)
+            except Exception as exc:
+                host.warn_ignored(
+                    registered.plugin,
+                    "register_tools",
+                    f"tool '{name}' for_source raised {type(exc).__name__}: {exc}",
+                )
+                continue
+            if offered is None:
+                continue
+            if not isinstance(offered, Tool) or offered.name != name:
+                host.warn_ignored(
+                    registered.plugin,
+                    "register_tools",
+                    f"tool '{name}' for_source returned {type(offered).__name__}, "
+                    f"not a logai.tools.Tool named '{name}' or None",
+                )
+                continue
+            tools.append(offered)
         return cls(tools)
 
     def __contains__(self, name: object) -> bool:

@@ -206,11 +206,18 @@ def create_data_source(
     is a message for the user) or returns something that is not a data source, and a source
     whose methods are not ``async def``, raise :class:`PluginFault` naming the plugin; so does
     any later call into the source that raises something unexpected (see :mod:`logai.faults`).
+    The source comes back behind the cache and the log group guardrails
+    (:mod:`logai.sources.guard`), so every command and tool gets both.
     """
     from logai.cache import wrap_with_cache
     from logai.faults import build_source
+    from logai.sources.guard import guard_source
 
     host = host or get_host()
     chosen = name or settings.data_source
     registration = lookup("data source", chosen, data_sources(host))
-    return wrap_with_cache(build_source(registration, settings, host), settings)
+    # The guardrails go outside the cache: a denied group is refused before any lookup, and
+    # a cached answer holding one is never served.
+    return guard_source(
+        wrap_with_cache(build_source(registration, settings, host), settings), settings
+    )

@@ -84,6 +84,12 @@ RAW_WARNING = (
     metavar="NAME",
     help="Data source to read (default: LOGAI_DATA_SOURCE, i.e. cloudwatch).",
 )
+@click.option(
+    "--target",
+    "-t",
+    metavar="NAME",
+    help="Read GROUP in this target of LOGAI_AWS_TARGETS (default: every target holding it).",
+)
 def logs(
     group: str,
     since: str,
@@ -94,9 +100,13 @@ def logs(
     raw: bool,
     show_stream: bool,
     source_name: str | None,
+    target: str | None,
 ) -> None:
-    """Print events of log group GROUP from --since to --until, oldest first."""
-    from logai.cli._common import load_settings_or_exit
+    """Print events of log group GROUP from --since to --until, oldest first.
+
+    With several targets (LOGAI_AWS_TARGETS), GROUP may be written target:group.
+    """
+    from logai.cli._common import in_target, load_settings_or_exit
     from logai.timeparse import format_time
 
     settings = load_settings_or_exit()
@@ -104,6 +114,7 @@ def logs(
     # Built before fetching, so a sanitizer misconfiguration fails fast, not after a long fetch.
     sanitizer = None if raw else make_sanitizer(settings)
     source = open_source(settings, source_name)
+    group = in_target(source, group, target)
     span = f"from {format_time(start)} to {format_time(end)}"
     note(f"Fetching {group} {span} ({source.describe()})...", only_on_tty=True)
     # One more than asked for: "stopped at the limit" only when more events really exist.

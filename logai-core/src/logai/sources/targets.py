@@ -42,7 +42,7 @@ from logai.sources.base import (
 )
 from logai.sources.notes import add_note
 
-__all__ = ["TARGET_NAME", "TargetSet", "split_target", "targets_of"]
+__all__ = ["TARGET_NAME", "TargetSet", "describe_targets", "split_target", "targets_of"]
 
 T = TypeVar("T")
 
@@ -60,6 +60,16 @@ def targets_of(source: object) -> tuple[str, ...]:
     if isinstance(found, tuple) and all(isinstance(name, str) for name in found):
         return found
     return ()
+
+
+def describe_targets(source: object) -> dict[str, str]:
+    """Target name → what it reads (credentials, region, account once known), through any
+    wrapper; empty for a source with one target."""
+    describe = getattr(source, "describe_targets", None)
+    if not targets_of(source) or not callable(describe):
+        return {}
+    found = describe()
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
 def split_target(name: str, targets: Sequence[str]) -> tuple[str | None, str]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from logai.tools.base import Tool, ToolContext, ToolError, ToolResult
-from logai.tools.log_tools import CORE_TOOLS, query_tool
+from logai.tools.log_tools import CORE_TOOLS, query_tool, with_targets
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -56,11 +56,13 @@ class ToolRegistry:
     async def build(cls, context: ToolContext, host: PluginHost | None = None) -> ToolRegistry:
         """Core tools (with the query tool when the source has a query language) and plugins'."""
         from logai.plugins import get_host
+        from logai.sources.targets import targets_of
 
         source = await context.source()
         tools: list[Tool] = list(CORE_TOOLS)
         if source.supports_query:
             tools.append(query_tool(source.query_language or "the source's query language"))
+        tools = with_targets(tools, targets_of(source))
         host = host or get_host()
         owners = {item.name: "core" for item in tools}
         for registration in host.collect("register_tools"):

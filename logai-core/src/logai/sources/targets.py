@@ -166,9 +166,12 @@ class TargetSet(DataSource):
                 except DataSourceError as error:
                     failures[alias] = error
 
-        async with asyncio.TaskGroup() as tasks:
-            for alias in aliases:
-                tasks.create_task(one(alias))
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                for alias in aliases:
+                    tasks.create_task(one(alias))
+        except BaseExceptionGroup as group:  # a bug in one target: raise it as itself
+            raise group.exceptions[0] from None
         ordered = {alias: answers[alias] for alias in aliases if alias in answers}
         return ordered, {alias: failures[alias] for alias in aliases if alias in failures}
 

@@ -108,8 +108,8 @@ async def test_search_keeps_allowed_groups_and_expands_prefixes_to_allowed_ones(
 
 async def test_search_with_nothing_allowed_left_is_refused() -> None:
     guarded, inner = _guarded()
-    with pytest.raises(GroupNotAllowed):
-        await guarded.search_logs(["/secret/db"], "x", START, END)
+    with pytest.raises(GroupNotAllowed, match="Log groups '/secret/db', '/secret/x' are not"):
+        await guarded.search_logs(["/secret/db", "/secret/x"], "x", START, END)
     with pytest.raises(SourceNotFound, match="No log group you may read starts with '/secret/'"):
         await guarded.search_logs([], "x", START, END, prefixes=["/secret/"])
     assert _fetches(inner) == []

@@ -190,3 +190,42 @@ def test_targets_of_and_split_target() -> None:
 def test_target_names_are_checked() -> None:
     with pytest.raises(SourceValidationError, match="not a usable target name"):
         TargetSet({"has space": MemorySource([])})
+
+
+class Account(MemorySource):
+    """A member whose identity is its account: what the cache keys entries by."""
+
+    def __init__(self, account: str, events: list[LogEvent]) -> None:
+        super().__init__(events)
+        self.account = account
+
+    def cache_identity(self) -> str:
+        return f"account {self.account}"
+
+
+async def test_the_cache_wraps_each_target_under_its_own_identity(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from logai.cache.source import CachedDataSource
+    from logai.cache.wiring import wrap_with_cache
+    from logai.config import load_settings
+
+    a = Account("111", _events("/app/api", "from a"))
+    b = Account("222", _events("/app/api", "from b"))
+    targets = _set(a=a, b=b)
+    early = END - timedelta(minutes=20)  # settled: served from the cache on the second round
+    for _ in range(2):
+        wrapped = wrap_with_cache(targets, load_settings())
+        assert wrapped is targets  # in place: what was attached to the set stays
+        assert all(isinstance(m, CachedDataSource) for m in targets.members.values())
+        assert [e.message for e in await wrapped.fetch_logs("a:/app/api", START, early)] == [
+            "from a"
+        ]
+        assert [e.message for e in await wrapped.fetch_logs("b:/app/api", START, early)] == [
+            "from b"
+        ]
+        namespaces = {m.namespace for m in targets.members.values()}  # type: ignore[attr-defined]
+        assert namespaces == {"memory|account 111", "memory|account 222"}
+        await wrapped.aclose()
+        targets = _set(a=a, b=b)
+    assert len([c for c in a.calls if c[0] == "fetch"]) == 1  # the second round was a hit

@@ -53,7 +53,7 @@ def wrap_with_cache(
     if isinstance(source, TargetSet):
         # Each target under its own identity (account, region, endpoint), in one cache file.
         shared = open_cache(settings, now=now, warn=warn)
-        return source.with_members(lambda member: _cached(member, shared, settings, now))
+        return source.wrap_members(lambda member: _cached(member, shared, settings, now))
     if not source.cacheable or isinstance(source, CachedDataSource):
         return source
     return _cached(source, open_cache(settings, now=now, warn=warn), settings, now)

@@ -65,13 +65,16 @@ _SOURCE_COMMAND = re.compile(r"(?i)(^|\|)\s*source\s")
 class GroupNotAllowed(SourceAccessDenied):
     """A request named a log group the guardrails deny. Says nothing of whether it exists."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, *names: str) -> None:
+        quoted = ", ".join(f"'{name}'" for name in names)
+        what = f"Log group {quoted} is" if len(names) == 1 else f"Log groups {quoted} are"
         super().__init__(
-            f"Log group '{name}' is not allowed: LogAI's guardrails ({ALLOW_VARIABLE} / "
-            f"{DENY_VARIABLE}) keep it out of reach. Do not retry it; choose another group.",
+            f"{what} not allowed: LogAI's guardrails ({ALLOW_VARIABLE} / {DENY_VARIABLE}) keep "
+            f"{'it' if len(names) == 1 else 'them'} out of reach. Do not retry; choose another "
+            "group.",
             action="read",
         )
-        self.name = name
+        self.names = names
 
 
 def guard_source(source: DataSource, settings: LogAISettings) -> DataSource:
@@ -141,11 +144,7 @@ class GuardedSource(DataSource):
         kept = [name for name in names if self._allowed(name)]
         left_out = [name for name in names if name not in kept]
         if left_out and not kept:
-            raise (
-                GroupNotAllowed(left_out[0])
-                if len(left_out) == 1
-                else GroupNotAllowed(", ".join(left_out))
-            )
+            raise GroupNotAllowed(*left_out)
         if left_out:
             add_note(
                 f"Left out {len(left_out)} log group(s) that are not allowed by LogAI's "

@@ -125,12 +125,14 @@ class TargetSet(DataSource):
         """The target names, in the order they were configured."""
         return tuple(self.members)
 
-    def with_members(self, wrap: Callable[[DataSource], DataSource]) -> TargetSet:
-        """The same targets, each member wrapped (the cache wraps them one by one)."""
-        return TargetSet(
-            {alias: wrap(member) for alias, member in self.members.items()},
-            max_concurrency=self._max_concurrency,
-        )
+    def wrap_members(self, wrap: Callable[[DataSource], DataSource]) -> TargetSet:
+        """Wrap each member in place (the cache wraps them one by one) and return the set.
+
+        In place, not a copy: whatever was already attached to this instance (the plugin
+        host's fault attribution on its methods) stays in force.
+        """
+        self.members = {alias: wrap(member) for alias, member in self.members.items()}
+        return self
 
     # -- routing -----------------------------------------------------------------------------
 

@@ -26,6 +26,13 @@ ROLE = "arn:aws:iam::123456789012:role/LogReader"
         ("prod@eu-west-1", [AwsTarget("prod-eu-west-1", "prod", None, "eu-west-1")]),
         (f"x=p>{ROLE}/path/with@sign", [AwsTarget("x", "p", f"{ROLE}/path/with@sign", None)]),
         (
+            "a=p@us-gov-west-1;b=>arn:aws-cn:iam::123456789012:role/R@cn-north-1\n",
+            [
+                AwsTarget("a", "p", None, "us-gov-west-1"),
+                AwsTarget("b", None, "arn:aws-cn:iam::123456789012:role/R", "cn-north-1"),
+            ],
+        ),
+        (
             "prod-eu=prod@eu-west-1, prod-us=prod@us-east-1,staging=staging@eu-west-1",
             [
                 AwsTarget("prod-eu", "prod", None, "eu-west-1"),

@@ -1,6 +1,6 @@
 """``LOGAI_AWS_TARGETS``: several AWS accounts and regions, each a named target.
 
-Syntax, comma-separated, one entry per target::
+Syntax, comma-separated (newlines and semicolons work too), one entry per target::
 
     [ALIAS=][PROFILE][>ROLE_ARN][@REGION]
 
@@ -109,7 +109,8 @@ def parse_targets(text: str | None) -> list[AwsTarget]:
     if text is None or not text.strip():
         return []
     targets: list[AwsTarget] = []
-    for raw in text.split(","):
+    # Commas between entries; a newline or semicolon does as well (a long value in .env).
+    for raw in re.split(r"[,;\n]", text):
         entry = raw.strip()
         if not entry:
             continue

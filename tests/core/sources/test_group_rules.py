@@ -49,6 +49,8 @@ def test_unusable_patterns_name_the_variable(text: str, why: str) -> None:
         ("/app/*", "", "", "/app/../secret/db", False),  # every form must be allowed
         ("", "/secret/*", "", "arn:aws:logs:eu-west-1:123456789012:log-group:/secret/db:*", False),
         ("", "secret*.log", "", "./secret-2.log", False),
+        ("", "/secret/*", "", " /secret/db\t", False),  # the cache and sources strip names
+        ("/app/*", "", "", " /app/api ", True),
     ],
 )
 def test_allows(allow: str, deny: str, target: str, name: str, expected: bool) -> None:

@@ -79,7 +79,7 @@ async def test_listing_hides_denied_groups_and_still_fills_the_limit() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["/secret/db", "/secret/nonexistent", "/app/../secret/db", "/secret//db",
+    ["/secret/db", "/secret/nonexistent", "/app/../secret/db", "/secret//db", " /secret/db ",
      "arn:aws:logs:eu-west-1:123456789012:log-group:/secret/db"],
 )  # fmt: skip
 async def test_a_fetch_naming_a_denied_group_is_refused_before_any_call(name: str) -> None:

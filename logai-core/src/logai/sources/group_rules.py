@@ -8,8 +8,8 @@ target.
 
 A group is allowed when it matches no deny pattern and, if any allow pattern is set, matches
 one of them: deny wins. A name is checked in every form that could reach the same group: as
-given, with ``.`` and ``..`` path steps resolved, and the group name inside a log group ARN,
-and every form must pass. Nothing here talks to a source; :mod:`logai.sources.guard` applies
+given (surrounding whitespace aside), with ``.`` and ``..`` path steps resolved, and the group
+name inside a log group ARN; every form must pass. Nothing here talks to a source; :mod:`logai.sources.guard` applies
 the rules to every call before it is made.
 """
 
@@ -71,9 +71,10 @@ class GroupPattern:
 
 
 def name_forms(name: str) -> list[str]:
-    """Every spelling of ``name`` a source could take for the same group, as given first."""
-    forms = [name]
-    found = _ARN.match(name)
+    """Every spelling of ``name`` a source could take for the same group, as given (without
+    surrounding whitespace) first."""
+    forms = [name.strip()]  # the cache and the sources strip surrounding whitespace
+    found = _ARN.match(forms[0])
     if found:
         forms.append(found.group("name"))
     for form in list(forms):

@@ -126,7 +126,7 @@ class GuardedSource(DataSource):
     def _where(self, name: str) -> tuple[list[str], str]:
         """The targets a name reaches (all of them for a plain name) and the name in them."""
         targets = self.targets
-        alias, rest = split_target(name, targets)
+        alias, rest = split_target(name.strip(), targets)
         if alias is not None:
             return [alias], rest
         return list(targets) or [""], name

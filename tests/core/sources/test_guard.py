@@ -122,10 +122,14 @@ async def test_a_query_runs_on_allowed_groups_only_and_drops_denied_rows() -> No
     assert all("/secret" not in row["@log"] for row in result.rows)
     with pytest.raises(GroupNotAllowed):
         await guarded.run_query("fields @message", ["/secret/db"], START, END)
-    with pytest.raises(SourceAccessDenied, match="SOURCE command"):
-        await guarded.run_query(
-            "SOURCE logGroups(namePrefix: ['/secret']) | fields @message", ["/app/api"], START, END
-        )
+    for query in (
+        "SOURCE logGroups(namePrefix: ['/secret']) | fields @message",
+        "# who failed\nsource logGroups(namePrefix: ['/secret'])\n| fields @message",
+    ):
+        with pytest.raises(SourceAccessDenied, match="SOURCE command"):
+            await guarded.run_query(query, ["/app/api"], START, END)
+    await guarded.run_query("fields @message | filter @message like /source/", ["/app/api"],
+                            START, END)  # fmt: skip
 
 
 async def test_methods_the_guard_does_not_know_follow_the_parameter_name_rule() -> None:

@@ -9,8 +9,8 @@ target.
 A group is allowed when it matches no deny pattern and, if any allow pattern is set, matches
 one of them: deny wins. A name is checked in every form that could reach the same group: as
 given (surrounding whitespace aside), with ``.`` and ``..`` path steps resolved, and the group
-name inside a log group ARN; every form must pass. Nothing here talks to a source; :mod:`logai.sources.guard` applies
-the rules to every call before it is made.
+name inside a log group ARN; every form must pass. Nothing here talks to a source;
+:mod:`logai.sources.guard` applies the rules to every call before it is made.
 """
 
 from __future__ import annotations

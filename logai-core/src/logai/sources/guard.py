@@ -59,7 +59,7 @@ MAX_PREFIX_GROUPS = 1000
 #: The most groups listed to fill one listing past the denied ones.
 MAX_LISTING_SCAN = 10_000
 #: A Logs Insights ``SOURCE`` command names groups inside the query text, past the checks.
-_SOURCE_COMMAND = re.compile(r"(?i)(^|\|)\s*source\s")
+_SOURCE_COMMAND = re.compile(r"(?im)(^|\|)\s*source\b")
 
 
 class GroupNotAllowed(SourceAccessDenied):

@@ -229,3 +229,17 @@ async def test_the_cache_wraps_each_target_under_its_own_identity(
         await wrapped.aclose()
         targets = _set(a=a, b=b)
     assert len([c for c in a.calls if c[0] == "fetch"]) == 1  # the second round was a hit
+
+
+async def test_a_target_that_may_read_but_not_list_is_still_searched() -> None:
+    from logai.sources import SourceAccessDenied
+
+    class NoListing(QueryingSource):
+        async def list_log_groups(
+            self, prefix: str | None = None, limit: int = 50
+        ) -> list[LogGroup]:
+            raise SourceAccessDenied("may not call logs:DescribeLogGroups")
+
+    targets = _set(eu=NoListing(_events("/app/api", "eu one")), us=QueryingSource([]))
+    events = await targets.search_logs(["/app/api"], "", START, END)
+    assert [(e.group, e.message) for e in events] == [("eu:/app/api", "eu one")]

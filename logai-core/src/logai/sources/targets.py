@@ -37,6 +37,7 @@ from logai.sources.base import (
     LogEvent,
     LogGroup,
     QueryResult,
+    SourceAccessDenied,
     SourceNotFound,
     SourceValidationError,
 )
@@ -283,7 +284,12 @@ class TargetSet(DataSource):
         if plain:
 
             async def holds(_alias: str, member: DataSource) -> list[str]:
-                return [name for name in plain if await self._present(member, name)]
+                try:
+                    return [name for name in plain if await self._present(member, name)]
+                except SourceAccessDenied:
+                    # Credentials that may read but not list (no DescribeLogGroups): ask
+                    # for the groups themselves, as a single source would.
+                    return list(plain)
 
             found, failures = await self._each(self.targets, holds)
             for alias, names in found.items():

@@ -22,6 +22,7 @@ from logai_cloudwatch.session import forget_accounts
 from tests.fakes.aws_world import (
     ACCOUNT_A,
     ACCOUNT_B,
+    ROLE_B,
     SECRET,
     SHARED,
     TARGETS,
@@ -94,16 +95,20 @@ async def test_a_target_whose_credentials_fail_is_reported_and_the_others_answer
     world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     (tmp_path / "aws-config").write_text("[profile gone]\nregion = us-east-1\n")
-    monkeypatch.setenv("LOGAI_AWS_TARGETS", f"{TARGETS_VALUE},old=gone@us-east-1")
+    monkeypatch.setenv(
+        "LOGAI_AWS_TARGETS", f"{TARGETS_VALUE},old=gone@us-east-1,old-role=gone>{ROLE_B}@eu-west-1"
+    )
     source = _source()
     try:
         with collect_notes() as notes:
             names = [g.qualified_name for g in await source.list_log_groups(limit=100)]
             found = await source.search_logs([], "says", START, END, prefixes=["/app/"])
-        assert f"b-eu:{SHARED}" in names and not any(n.startswith("old:") for n in names)
+        assert f"b-eu:{SHARED}" in names and not any(n.startswith("old") for n in names)
         assert len(found) == 9
-        assert notes and all(n.startswith("Target old did not answer") for n in notes)
-        assert "credentials" in notes[0]
+        assert notes[0].startswith("Target old did not answer: No AWS credentials")
+        assert notes[1].startswith(
+            f"Target old-role did not answer: No AWS credentials to assume role {ROLE_B}"
+        )
         with pytest.raises(SourceAuthError):
             await source.fetch_logs(f"old:{SHARED}", START, END)
     finally:

@@ -222,3 +222,10 @@ async def test_the_llm_sees_the_targets_and_cannot_reach_a_denied_group(
     assert "0 events" in results[1] and "4111" not in " ".join(results)
     assert "b-eu says 0" in results[2]
     assert not fake_llm.requests_containing("4111")
+
+
+def test_config_check_connect_proves_every_target(world: World) -> None:
+    result = CliRunner().invoke(cli, ["config", "check", "--for", "groups", "--connect"])
+    assert result.exit_code == 0, result.output
+    assert "Connected: cloudwatch, 3 targets: a-us (" in result.stdout
+    assert f"account {ACCOUNT_B}" in result.stdout and "Configuration OK." in result.stdout

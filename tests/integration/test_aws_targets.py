@@ -176,6 +176,14 @@ def test_logai_groups_and_logs_with_targets_and_guardrails(guarded: World) -> No
     assert (
         refused.exit_code == 1 and "not allowed" in refused.stderr and "card" not in refused.output
     )
+    everywhere = runner.invoke(cli, ["logs", SHARED, "--since", "3h"])
+    assert everywhere.exit_code == 0, everywhere.output
+    lines = [line.split(" ", 1)[1] for line in everywhere.stdout.splitlines()]
+    assert sorted(lines) == sorted(
+        f"{target}:{SHARED} {message}"
+        for target in ("a-us", "a-eu", "b-eu")
+        for message in World.messages(guarded, target)
+    )
     unknown = runner.invoke(cli, ["logs", SHARED, "--target", "nope"])
     assert unknown.exit_code == 2 and "Targets: a-us, a-eu, b-eu" in unknown.stderr
 

@@ -131,7 +131,13 @@ def logs(
     else:
         events = sanitize(sanitizer, settings, events)
     tty = sys.stdout.isatty()
-    render = _json_line if as_json else _text_renderer(tty=tty, show_stream=show_stream)
+    # A plain name read in several targets: each line says which one it came from.
+    show_group = len({event.group for event in events}) > 1
+    render = (
+        _json_line
+        if as_json
+        else _text_renderer(tty=tty, show_stream=show_stream, show_group=show_group)
+    )
     write_lines((render(event) for event in events), buffered=True)
     if more:
         limit_text = "1 event" if limit == 1 else f"{limit} events"
@@ -198,7 +204,9 @@ def _json_line(event: LogEvent) -> str:
     return json_safe(json.dumps(event.to_dict(), ensure_ascii=False))
 
 
-def _text_renderer(*, tty: bool, show_stream: bool) -> Callable[[LogEvent], str]:
+def _text_renderer(
+    *, tty: bool, show_stream: bool, show_group: bool = False
+) -> Callable[[LogEvent], str]:
     """Plain lines when piped; a dim timestamp and indented continuation lines on a terminal.
 
     Either way, control and format characters in the event (``--raw`` included) print as
@@ -216,6 +224,9 @@ def _text_renderer(*, tty: bool, show_stream: bool) -> Callable[[LogEvent], str]
         else:
             # One event per line, always: a stack trace must not turn into many "events".
             message = visible(message.replace("\r\n", "\n"))
+        if show_group:
+            group = visible(event.group)
+            stamp = f"{stamp} {click.style(group, fg='magenta') if tty else group}"
         if show_stream:
             stream = visible(event.stream)
             stream = click.style(stream, fg="cyan") if tty else stream

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import Markdown
 from textual.widgets.markdown import MarkdownFence
 
+from logai.config import LogAISettings
 from logai.llm.events import (
     Done,
     Failed,
@@ -364,3 +365,16 @@ async def test_ctrl_d_quits_only_on_an_empty_prompt(make_app: MakeApp) -> None:
         await pilot.press("ctrl+d")
         await pilot.pause()
         assert not pilot.app.is_running
+
+
+async def test_status_bar_shows_the_aws_targets(
+    make_app: MakeApp, settings: LogAISettings, tmp_path: Path
+) -> None:
+    (tmp_path / "aws-config").write_text("[profile prod]\nregion = eu-west-1\n")
+    targets = settings.model_copy(
+        update={"aws_targets": "prod-eu=prod@eu-west-1,prod-us=prod@us-east-1"}
+    )
+    async with make_app(settings=targets).run_test(size=TERMINAL_SIZE) as pilot:
+        screen = await ready(pilot)
+        assert "aws prod-eu · prod-us │" in str(screen.status.render())
+        assert "oncall" not in str(screen.status.render())

@@ -40,6 +40,9 @@ class ClientOptions:
     read_timeout: float = 60.0
     """Seconds to wait for an answer; FilterLogEvents over a wide range can be slow."""
 
+    role_arn: str | None = None
+    """An IAM role to assume with the configured credentials (a target in another account)."""
+
 
 def _is_true(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
@@ -70,6 +73,7 @@ def make_client(
 
     Blocking (boto3 loads its service model from disk): call it from a worker thread.
     Raises botocore's ``ProfileNotFound`` or ``NoRegionError``; callers map them to LogAI errors.
+    With ``options.role_arn`` the role is assumed first (:mod:`logai_cloudwatch.roles`).
     """
     from botocore.config import Config  # type: ignore[import-untyped]
 
@@ -78,6 +82,12 @@ def make_client(
 
     opts = options or ClientOptions()
     session = build_session(settings)
+    if opts.role_arn:
+        from logai_cloudwatch.roles import assume_role, logs_endpoint
+
+        session = assume_role(
+            session, opts.role_arn, endpoint=logs_endpoint(explicit_endpoint(settings))
+        )
     config = Config(
         # ``total_max_attempts`` counts the first request; botocore's older ``max_attempts``
         # key counts *retries*, so {"max_attempts": 1} would still send every request twice.
@@ -100,11 +110,13 @@ def describe_target(
     client: CloudWatchLogsClient | None = None,
     *,
     account: str | None = None,
+    role: str | None = None,
 ) -> str:
     """Which credentials, region and endpoint requests go to, for status lines and errors.
 
     Prefers what a live client resolved; before one exists, reads the settings without
-    importing boto3. ``account`` is added when already known (it takes an STS call to learn).
+    importing boto3. ``account`` is added when already known (it takes an STS call to learn);
+    ``role`` names a role assumed with those credentials.
     """
     if settings.aws_profile or not settings.aws_keys_set():
         who = f"profile {settings.aws_profile or 'default'}"
@@ -119,7 +131,7 @@ def describe_target(
     else:
         region = settings.effective_region()
         endpoint = explicit_endpoint(settings) or os.environ.get(ENDPOINT_VARIABLE) or None
-    parts = [who, f"region {region or '(not set)'}"]
+    parts = [who, *([f"role {role}"] if role else []), f"region {region or '(not set)'}"]
     if endpoint:
         parts.append(f"endpoint {endpoint}")
     if account:

@@ -17,10 +17,14 @@ if TYPE_CHECKING:
 
 
 def _create(settings: LogAISettings) -> DataSource:
-    """Build the source lazily: this is where boto3 gets imported, not at startup."""
-    from logai_cloudwatch.source import CloudWatchSource
+    """Build the source lazily: this is where boto3 gets imported, not at startup.
 
-    return CloudWatchSource.from_settings(settings)
+    With ``LOGAI_AWS_TARGETS`` it is one source per target, answering as a target set.
+    """
+    from logai_cloudwatch.source import CloudWatchSource
+    from logai_cloudwatch.targets import build_source
+
+    return build_source(settings, CloudWatchSource.concurrency_from())
 
 
 @hookimpl

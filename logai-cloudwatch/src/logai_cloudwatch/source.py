@@ -90,6 +90,7 @@ class CloudWatchSource(DataSource):
         page_size: int = MAX_PAGE_SIZE,
         max_search_groups: int = 100,
         suggestion_scan_limit: int = 250,
+        role_arn: str | None = None,
     ) -> None:
         """Configure the source; nothing is imported or connected until the first call.
 
@@ -98,7 +99,8 @@ class CloudWatchSource(DataSource):
         ``max_search_groups`` bounds how many groups one search may cover (a prefix matching
         more is an error, not a silent cut). ``suggestion_scan_limit`` bounds how many group
         names are listed to suggest a fix for a misspelt one. ``split`` caps how far a Logs
-        Insights query is followed past CloudWatch's per-query row limit.
+        Insights query is followed past CloudWatch's per-query row limit. ``role_arn`` is an
+        IAM role assumed with the configured credentials (a target in another account).
         """
         if max_concurrency < 1:
             raise SourceValidationError(
@@ -118,6 +120,7 @@ class CloudWatchSource(DataSource):
         self._executor: ThreadPoolExecutor | None = None
         # A thread lock, not an asyncio one: the source may be used from more than one loop.
         self._client_lock = threading.Lock()
+        self._role_arn = role_arn
         self._identity: tuple[str, float] | None = None
         self._account: str | None = None
 
@@ -126,6 +129,11 @@ class CloudWatchSource(DataSource):
         cls, settings: LogAISettings, environ: Mapping[str, str] | None = None
     ) -> CloudWatchSource:
         """The source as the plugin builds it: settings plus ``LOGAI_CLOUDWATCH_*`` variables."""
+        return cls(settings, max_concurrency=cls.concurrency_from(environ))
+
+    @staticmethod
+    def concurrency_from(environ: Mapping[str, str] | None = None) -> int:
+        """``LOGAI_CLOUDWATCH_MAX_CONCURRENCY``, checked (1 to 64), or the default."""
         env = os.environ if environ is None else environ
         raw = env.get(CONCURRENCY_VARIABLE, "").strip()
         concurrency = DEFAULT_CONCURRENCY
@@ -138,7 +146,7 @@ class CloudWatchSource(DataSource):
                 raise SourceValidationError(
                     f"{CONCURRENCY_VARIABLE} must be a whole number from 1 to 64, not '{raw}'."
                 )
-        return cls(settings, max_concurrency=concurrency)
+        return concurrency
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -156,7 +164,7 @@ class CloudWatchSource(DataSource):
             action=action,
             group=group,
             profile=self._settings.aws_profile or "",
-            target=client_module.describe_target(self._settings, self._client),
+            target=client_module.describe_target(self._settings, self._client, role=self._role_arn),
             attempts=attempts,
         )
 
@@ -166,7 +174,7 @@ class CloudWatchSource(DataSource):
             if self._client is None:
                 factory = self._client_factory or client_module.make_client
                 options = client_module.ClientOptions(
-                    max_pool_connections=max(10, self._max_concurrency)
+                    max_pool_connections=max(10, self._max_concurrency), role_arn=self._role_arn
                 )
                 self._client = factory(self._settings, options)
             return self._client
@@ -464,7 +472,7 @@ class CloudWatchSource(DataSource):
         LogAI's cache does not use it: it awaits :meth:`resolve_cache_identity`, which names
         the account the credentials belong to.
         """
-        return client_module.describe_target(self._settings)
+        return client_module.describe_target(self._settings, role=self._role_arn)
 
     async def resolve_cache_identity(self) -> str:
         """``account ID, region, endpoint`` of the credentials the client signs with.
@@ -510,5 +518,7 @@ class CloudWatchSource(DataSource):
 
     def describe(self) -> str:
         """``cloudwatch (profile …, region …, endpoint …, account …)``; the account once known."""
-        target = client_module.describe_target(self._settings, self._client, account=self.account)
+        target = client_module.describe_target(
+            self._settings, self._client, account=self.account, role=self._role_arn
+        )
         return f"cloudwatch ({target})"

@@ -14,12 +14,15 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from logai.url_credentials import mask_urls_in_text
+
+if TYPE_CHECKING:
+    from logai.aws_targets import AwsTarget
 
 ENV_PREFIX = "LOGAI_"
 DEFAULT_ENV_FILE = ".env"
@@ -142,6 +145,18 @@ class LogAISettings(BaseSettings):
     history_file: Path = Path("~/.logai/history")
     """Where interactive frontends keep the input history."""
 
+    aws_targets: str | None = None
+    """Several AWS accounts/regions, comma-separated ``[ALIAS=][PROFILE][>ROLE_ARN][@REGION]``
+    (docs/cloudwatch.md); unset: one target from AWS_PROFILE and AWS_REGION."""
+
+    log_groups_allow: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Comma-separated glob patterns (``target:pattern`` for one target): only matching log
+    groups may be read. Unset: every group not denied."""
+
+    log_groups_deny: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Comma-separated glob patterns (``target:pattern`` for one target) of log groups that
+    may never be read or listed; deny wins over allow."""
+
     aws_profile: str | None = Field(
         default=None, validation_alias=AliasChoices("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
     )
@@ -172,7 +187,9 @@ class LogAISettings(BaseSettings):
     )
     """Session token of temporary AWS credentials (from an assumed role or SSO)."""
 
-    @field_validator("sanitizer_disabled_rules", mode="before")
+    @field_validator(
+        "sanitizer_disabled_rules", "log_groups_allow", "log_groups_deny", mode="before"
+    )
     @classmethod
     def _parse_rule_list(cls, value: Any) -> Any:
         return _split_csv(value)
@@ -200,6 +217,7 @@ class LogAISettings(BaseSettings):
         "aws_session_token",
         "files_root",
         "frontend",
+        "aws_targets",
         mode="before",
     )
     @classmethod
@@ -321,6 +339,60 @@ def _aws_problems(settings: LogAISettings) -> list[Problem]:
             "AWS_SECRET_ACCESS_KEY (environment or .env).",
         )
     ]
+
+
+def _target_problems(settings: LogAISettings) -> tuple[list[AwsTarget], list[Problem]]:
+    """The targets of ``LOGAI_AWS_TARGETS`` and what is wrong with them (syntax, profiles)."""
+    from logai.aws_targets import TARGETS_VARIABLE, TargetSyntaxError, parse_targets
+
+    try:
+        targets = parse_targets(settings.aws_targets)
+    except TargetSyntaxError as exc:
+        message = str(exc).removeprefix(f"{TARGETS_VARIABLE}: ")
+        return [], [Problem("error", TARGETS_VARIABLE, message)]
+    problems = []
+    for target in targets:
+        if target.profile and not any(aws_profile_sections(target.profile)):
+            problems.append(
+                Problem(
+                    "error",
+                    TARGETS_VARIABLE,
+                    f"target '{target.alias}' uses profile '{target.profile}', which is not in "
+                    "~/.aws/config or ~/.aws/credentials (`aws configure list-profiles` lists "
+                    "them).",
+                )
+            )
+        if target.region is None and settings.effective_region() is None:
+            problems.append(
+                Problem(
+                    "error",
+                    TARGETS_VARIABLE,
+                    f"target '{target.alias}' has no region: add @REGION (e.g. "
+                    f"{target.alias}={target.profile or ''}@eu-west-1) or set AWS_REGION.",
+                )
+            )
+    if targets and settings.data_source != "cloudwatch":
+        problems.append(
+            Problem(
+                "warning",
+                TARGETS_VARIABLE,
+                f"set, but the data source is {settings.data_source}: only cloudwatch uses it.",
+            )
+        )
+    return targets, problems
+
+
+def _guardrail_problems(settings: LogAISettings, targets: list[str]) -> list[Problem]:
+    """Log group patterns that cannot be used (an error: the guardrail would not run), and
+    patterns naming a target that does not exist (a warning: they match nothing)."""
+    from logai.sources.group_rules import GroupRules, PatternError
+
+    try:
+        rules = GroupRules.from_settings(settings)
+    except PatternError as exc:
+        variable, _, message = str(exc).partition(": ")
+        return [Problem("error", variable, message + " Nothing can be read until it is fixed.")]
+    return [Problem("warning", variable, message) for variable, message in rules.problems(targets)]
 
 
 def _region_from_aws_config(profile: str | None) -> str | None:
@@ -482,6 +554,9 @@ def find_problems(
                 "must be an http:// or https:// URL, e.g. http://localhost:11434 for Ollama.",
             )
         )
+    targets, target_problems = _target_problems(settings)
+    problems += target_problems
+    problems += _guardrail_problems(settings, [target.alias for target in targets])
     region = settings.effective_region()
     if region is not None and not _REGION_RE.match(region):
         problems.append(
@@ -491,7 +566,8 @@ def find_problems(
                 f"'{region}' is not an AWS region name; expected something like us-east-1.",
             )
         )
-    if settings.data_source == "cloudwatch" and region is None:
+    every_target_has_one = bool(targets) and all(target.region for target in targets)
+    if settings.data_source == "cloudwatch" and region is None and not every_target_has_one:
         problems.append(
             Problem(
                 "error",
@@ -500,7 +576,7 @@ def find_problems(
                 "(aws configure set region us-east-1).",
             )
         )
-    if settings.data_source == "cloudwatch":
+    if settings.data_source == "cloudwatch" and not any(t.profile for t in targets):
         problems.extend(_aws_problems(settings))
     if data_sources is not None and settings.data_source not in data_sources:
         known = ", ".join(sorted(data_sources)) or "none installed"

@@ -697,14 +697,20 @@ class PluginHost:
         source whose methods are not ``async def``, raise :class:`~logai.faults.PluginFault`
         naming the plugin; so does any later call into the source that raises something
         unexpected (see :mod:`logai.faults`). An unknown name raises
-        :class:`~logai.registries.UnknownComponent`.
+        :class:`~logai.registries.UnknownComponent`. The source comes back behind the cache and
+        the log group guardrails (:mod:`logai.sources.guard`), so every command and tool gets both.
         """
         from logai.cache import wrap_with_cache
         from logai.faults import build_source
         from logai.registries import lookup
+        from logai.sources.guard import guard_source
 
         registration = lookup("data source", name or settings.data_source, self.data_sources())
-        return wrap_with_cache(build_source(registration, settings, self), settings)
+        # The guardrails go outside the cache: a denied group is refused before any lookup, and
+        # a cached answer holding one is never served.
+        return guard_source(
+            wrap_with_cache(build_source(registration, settings, self), settings), settings
+        )
 
 
 _host: PluginHost | None = None

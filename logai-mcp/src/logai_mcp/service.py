@@ -140,7 +140,7 @@ class ToolSession:
             groups = await source.list_log_groups(limit=limit)
         except DataSourceError as exc:
             raise ToolError(conversation.redact(str(exc))) from None
-        return [conversation.redact(group.name) for group in groups]
+        return [conversation.redact(group.qualified_name) for group in groups]
 
     async def prompt_text(self, text: str) -> str:
         """A prompt filled with the user's words, sanitized like everything else that leaves.

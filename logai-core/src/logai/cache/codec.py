@@ -117,6 +117,8 @@ def encode_groups(groups: Sequence[LogGroup]) -> bytes:
             "created": None if group.created is None else _micros(group.created),
             "retention_days": group.retention_days,
             "extra": group.extra,
+            # Only when set: payloads of single-target sources stay byte for byte as before.
+            **({"target": group.target} if group.target else {}),
         }
         for group in groups
     ]
@@ -134,6 +136,7 @@ def decode_groups(payload: bytes) -> list[LogGroup]:
                 created=None if item["created"] is None else _from_micros(item["created"]),
                 retention_days=item["retention_days"],
                 extra=item["extra"],
+                target=str(item.get("target", "")),
             )
             for item in document["groups"]
         ]

@@ -122,6 +122,7 @@ class CachedDataSource(DataSource):
             ingestion_delay_seconds=inner.ingestion_delay_seconds,
             supports_query=inner.supports_query,
             query_language=inner.query_language,
+            event_origin=inner.event_origin,
         )
 
     def __getattr__(self, attribute: str) -> Any:

@@ -43,13 +43,23 @@ def wrap_with_cache(
 
     Entries are keyed by the source's name and the identity it resolves before each lookup
     (:meth:`DataSource.resolve_cache_identity`: for AWS the account, region and endpoint), so
-    two principals never share an entry and nothing is served when credentials fail.
+    two principals never share an entry and nothing is served when credentials fail. A
+    :class:`~logai.sources.targets.TargetSet` has each member cached under its own identity.
     """
-    if not settings.cache_enabled or not source.cacheable or isinstance(source, CachedDataSource):
+    from logai.sources.targets import TargetSet
+
+    if not settings.cache_enabled:
         return source
-    return CachedDataSource(
-        source,
-        open_cache(settings, now=now, warn=warn),
-        policy=CachePolicy.from_settings(settings),
-        now=now,
-    )
+    if isinstance(source, TargetSet):
+        # Each target under its own identity (account, region, endpoint), in one cache file.
+        shared = open_cache(settings, now=now, warn=warn)
+        return source.wrap_members(lambda member: _cached(member, shared, settings, now))
+    if not source.cacheable or isinstance(source, CachedDataSource):
+        return source
+    return _cached(source, open_cache(settings, now=now, warn=warn), settings, now)
+
+
+def _cached(source: DataSource, cache: LogCache, settings: LogAISettings, now: Clock) -> DataSource:
+    if not source.cacheable or isinstance(source, CachedDataSource):
+        return source
+    return CachedDataSource(source, cache, policy=CachePolicy.from_settings(settings), now=now)

@@ -128,6 +128,33 @@ def open_source(settings: LogAISettings, name: str | None) -> DataSource:
         fail(str(exc), EXIT_USAGE)
 
 
+def in_target(source: DataSource, name: str, target: str | None) -> str:
+    """``name`` addressed in ``--target`` (``target:name``), or exit 2 naming the choices."""
+    import difflib
+
+    from logai.sources.targets import split_target, targets_of
+
+    if not target:
+        return name
+    targets = targets_of(source)
+    if not targets:
+        fail(
+            "--target: no targets are configured; set LOGAI_AWS_TARGETS (docs/cloudwatch.md).",
+            EXIT_USAGE,
+        )
+    if target not in targets:
+        close = difflib.get_close_matches(target, targets, n=2)
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        fail(
+            f"--target: no target named '{target}'.{hint} Targets: {', '.join(targets)}.",
+            EXIT_USAGE,
+        )
+    named, rest = split_target(name, targets)
+    if named is not None and named != target:
+        fail(f"'{name}' names target {named}, but --target is {target}.", EXIT_USAGE)
+    return f"{target}:{rest}"
+
+
 def run_async(main: Coroutine[Any, Any, T]) -> T:
     """Run ``main`` in a new event loop, closing every cache opened in it before the loop ends.
 

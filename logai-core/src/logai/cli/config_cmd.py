@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from logai.config import Problem, SettingRow
+    from logai.config import LogAISettings, Problem, SettingRow
 
 from logai.terminal import json_safe, visible
 from logai.url_credentials import mask_urls_in_text
@@ -85,6 +85,27 @@ def show(as_json: bool) -> None:
         click.echo(visible(f"{row.variable:<{width}}  {row.value:<{value_width}}  ({row.source})"))
     # What boto3 will actually use; the account takes an STS call, made on first use.
     click.echo(visible(f"AWS credentials in use: {settings.aws_in_use()}"))
+    for line in _targets_and_guardrails(settings):
+        click.echo(visible(line))
+
+
+def _targets_and_guardrails(settings: LogAISettings) -> list[str]:
+    """What ``LOGAI_AWS_TARGETS`` and the log group patterns mean, as ``config show`` says it."""
+    from logai.aws_targets import TargetSyntaxError, parse_targets
+    from logai.sources.group_rules import GroupRules, PatternError
+
+    lines = []
+    try:
+        targets = parse_targets(settings.aws_targets)
+    except TargetSyntaxError:
+        targets = []  # reported by `logai config check`
+    for target in targets:
+        lines.append(f"AWS target {target.alias}: {target.label()}")
+    try:
+        lines.append(f"Log group guardrails: {GroupRules.from_settings(settings).describe()}")
+    except PatternError as exc:
+        lines.append(f"Log group guardrails: unusable ({exc}); nothing can be read")
+    return lines
 
 
 #: Commands that never talk to an LLM (their configuration needs no key or model).

@@ -35,11 +35,23 @@ if TYPE_CHECKING:
     metavar="NAME",
     help="Data source to list (default: LOGAI_DATA_SOURCE, i.e. cloudwatch).",
 )
+@click.option(
+    "--target",
+    "-t",
+    metavar="NAME",
+    help="Only this target of LOGAI_AWS_TARGETS (default: every target).",
+)
 def groups(
-    prefix: str | None, limit: int, as_json: bool, long_format: bool, source_name: str | None
+    prefix: str | None,
+    limit: int,
+    as_json: bool,
+    long_format: bool,
+    source_name: str | None,
+    target: str | None,
 ) -> None:
-    """List log groups, sorted by name."""
+    """List log groups, sorted by name (as target:name when several targets are set)."""
     from logai.cli._common import (
+        in_target,
         load_settings_or_exit,
         note,
         open_source,
@@ -49,9 +61,10 @@ def groups(
 
     settings = load_settings_or_exit()
     source = open_source(settings, source_name)
+    asked = in_target(source, prefix or "", target) or None
     note(f"Listing log groups ({source.describe()})...", only_on_tty=True)
     # One more than asked for: "showing the first N" only when there really are more.
-    listed, close = run_with_source(source, lambda src: _list(src, prefix or None, limit + 1))
+    listed, close = run_with_source(source, lambda src: _list(src, asked, limit + 1))
     found = listed[:limit]
     if not found:
         where = f" starting with '{prefix}'" if prefix else ""
@@ -64,7 +77,7 @@ def groups(
     elif long_format:
         write_lines(_long_lines(found))
     else:
-        write_lines(visible(group.name) for group in found)
+        write_lines(visible(group.qualified_name) for group in found)
     if len(listed) > limit:
         first = "the first group" if limit == 1 else f"the first {limit} groups"
         note(f"Showing {first}; use --prefix or a higher --limit to see others.")
@@ -84,7 +97,7 @@ async def _list(
         others = await source.list_log_groups(None, PREFIX_SCAN_LIMIT)
     except DataSourceError:  # no hints is better than no answer
         return found, []
-    return found, closest_prefixes(prefix, (group.name for group in others))
+    return found, closest_prefixes(prefix, (group.qualified_name for group in others))
 
 
 def _size(stored: int | None) -> str:
@@ -102,7 +115,7 @@ def _long_lines(found: list[LogGroup]) -> list[str]:
     """Aligned columns: name, stored size, retention, creation date."""
     rows = [
         (
-            visible(group.name),
+            visible(group.qualified_name),
             _size(group.stored_bytes),
             f"{group.retention_days}d" if group.retention_days else "never expires",
             group.created.date().isoformat() if group.created else "-",

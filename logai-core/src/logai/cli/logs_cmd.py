@@ -84,6 +84,12 @@ RAW_WARNING = (
     metavar="NAME",
     help="Data source to read (default: LOGAI_DATA_SOURCE, i.e. cloudwatch).",
 )
+@click.option(
+    "--target",
+    "-t",
+    metavar="NAME",
+    help="Read GROUP in this target of LOGAI_AWS_TARGETS (default: every target holding it).",
+)
 def logs(
     group: str,
     since: str,
@@ -94,9 +100,13 @@ def logs(
     raw: bool,
     show_stream: bool,
     source_name: str | None,
+    target: str | None,
 ) -> None:
-    """Print events of log group GROUP from --since to --until, oldest first."""
-    from logai.cli._common import load_settings_or_exit
+    """Print events of log group GROUP from --since to --until, oldest first.
+
+    With several targets (LOGAI_AWS_TARGETS), GROUP may be written target:group.
+    """
+    from logai.cli._common import in_target, load_settings_or_exit
     from logai.timeparse import format_time
 
     settings = load_settings_or_exit()
@@ -104,6 +114,7 @@ def logs(
     # Built before fetching, so a sanitizer misconfiguration fails fast, not after a long fetch.
     sanitizer = None if raw else make_sanitizer(settings)
     source = open_source(settings, source_name)
+    group = in_target(source, group, target)
     span = f"from {format_time(start)} to {format_time(end)}"
     note(f"Fetching {group} {span} ({source.describe()})...", only_on_tty=True)
     # One more than asked for: "stopped at the limit" only when more events really exist.
@@ -120,7 +131,13 @@ def logs(
     else:
         events = sanitize(sanitizer, settings, events)
     tty = sys.stdout.isatty()
-    render = _json_line if as_json else _text_renderer(tty=tty, show_stream=show_stream)
+    # A plain name read in several targets: each line says which one it came from.
+    show_group = len({event.group for event in events}) > 1
+    render = (
+        _json_line
+        if as_json
+        else _text_renderer(tty=tty, show_stream=show_stream, show_group=show_group)
+    )
     write_lines((render(event) for event in events), buffered=True)
     if more:
         limit_text = "1 event" if limit == 1 else f"{limit} events"
@@ -187,7 +204,9 @@ def _json_line(event: LogEvent) -> str:
     return json_safe(json.dumps(event.to_dict(), ensure_ascii=False))
 
 
-def _text_renderer(*, tty: bool, show_stream: bool) -> Callable[[LogEvent], str]:
+def _text_renderer(
+    *, tty: bool, show_stream: bool, show_group: bool = False
+) -> Callable[[LogEvent], str]:
     """Plain lines when piped; a dim timestamp and indented continuation lines on a terminal.
 
     Either way, control and format characters in the event (``--raw`` included) print as
@@ -205,6 +224,9 @@ def _text_renderer(*, tty: bool, show_stream: bool) -> Callable[[LogEvent], str]
         else:
             # One event per line, always: a stack trace must not turn into many "events".
             message = visible(message.replace("\r\n", "\n"))
+        if show_group:
+            group = visible(event.group)
+            stamp = f"{stamp} {click.style(group, fg='magenta') if tty else group}"
         if show_stream:
             stream = visible(event.stream)
             stream = click.style(stream, fg="cyan") if tty else stream

@@ -227,13 +227,23 @@ class Orchestrator:
         answer: list[str],
     ) -> AsyncGenerator[Event, None]:
         from logai.llm.prompts import system_prompt
+        from logai.sources.guard import GuardedSource
+        from logai.sources.targets import describe_targets
 
         registry = await self._tools()
         source = await self._context.source()
         provider = self.provider()
         # The prompt embeds settings-derived text (the source's endpoint, folder, profile):
         # it enters through the conversation like everything else.
-        conversation.set_system(system_prompt(self._now(), registry.names, source.describe()))
+        conversation.set_system(
+            system_prompt(
+                self._now(),
+                registry.names,
+                source.describe(),
+                targets=describe_targets(source),
+                guardrails=isinstance(source, GuardedSource),
+            )
+        )
         conversation.set_tools(registry.specs())
         _count(totals, conversation.add_user(question))
 

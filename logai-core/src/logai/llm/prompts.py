@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from logai.timeparse import format_time
 
 SYSTEM_PROMPT = """\
 You are LogAI, an assistant that helps on-call engineers understand their logs.
-The current time is {now} (UTC). The data source is {source}.
+The current time is {now} (UTC). The data source is {source}.{targets}{guardrails}
 
 How to work:
 - Use the tools to look at real log data before you answer; never invent log lines.
@@ -34,12 +35,39 @@ Security:
 """
 
 
-def system_prompt(now: datetime, tools: list[str], source: str) -> str:
+TARGETS_HINT = """
+Targets (AWS accounts and regions), each read with its own credentials:
+{targets}
+- Group names in results read target:group; pass them back as shown, or give a tool the
+  `target` argument to look in one target only. A plain group name means every target.
+- When a target fails (expired or denied credentials) a Note says so and the others answer:
+  mention it in your answer rather than retrying it."""
+
+GUARDRAILS_HINT = """
+Some log groups are off-limits by the user's policy: a tool error saying a group is "not
+allowed" is final; do not retry it or guess similar names."""
+
+
+def system_prompt(
+    now: datetime,
+    tools: list[str],
+    source: str,
+    *,
+    targets: Mapping[str, str] | None = None,
+    guardrails: bool = False,
+) -> str:
+    """The system prompt; ``targets`` (name → what it reads) when the source has several."""
     query_hint = (
         "and query_logs for counts and aggregates over large volumes"
         if "query_logs" in tools
         else "at once"
     )
+    listed = "\n".join(f"- {name}: {what}" for name, what in (targets or {}).items())
     return SYSTEM_PROMPT.format(
-        now=format_time(now), tools=", ".join(tools), source=source, query_hint=query_hint
+        now=format_time(now),
+        tools=", ".join(tools),
+        source=source.split(", ")[0] if targets else source,
+        query_hint=query_hint,
+        targets=TARGETS_HINT.format(targets=listed) if targets else "",
+        guardrails=GUARDRAILS_HINT if guardrails else "",
     )

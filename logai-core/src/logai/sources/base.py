@@ -69,6 +69,15 @@ class LogGroup:
     created: datetime | None = None
     retention_days: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    target: str = ""
+    """The target (an account and region alias) the group was listed in, when several are
+    configured (see :mod:`logai.sources.targets`); empty for a source with one target."""
+
+    @property
+    def qualified_name(self) -> str:
+        """``target:name`` when the group belongs to a named target, else the plain name: the
+        form every tool and command accepts back to address this very group."""
+        return f"{self.target}:{self.name}" if self.target else self.name
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +86,7 @@ class LogGroup:
             "created": self.created.isoformat() if self.created else None,
             "retention_days": self.retention_days,
             **({"extra": self.extra} if self.extra else {}),
+            **({"target": self.target} if self.target else {}),
         }
 
 
@@ -181,6 +191,10 @@ class DataSource(abc.ABC):
     #: Whether LogAI's local cache may keep this source's results. A source that reads local
     #: files says no: they are already local, and they change under us.
     cacheable: ClassVar[bool] = True
+    #: Which field of an event names the log group it came from, for guardrails: ``group``
+    #: (the group asked for), or ``stream`` for a source whose one group spans many named
+    #: ones (the ``files`` source: a folder or glob reads many files, each its own group).
+    event_origin: ClassVar[str] = "group"
 
     @abc.abstractmethod
     async def list_log_groups(self, prefix: str | None = None, limit: int = 50) -> list[LogGroup]:

@@ -6,13 +6,15 @@ the interface and the LLM can use it at once.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import dataclasses
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from logai.sources.notes import collect_notes
+from logai.sources.targets import split_target, targets_of
 from logai.tools.base import Tool, ToolContext, ToolError, ToolResult, tool
 from logai.wording import counted
 
@@ -114,6 +116,25 @@ def _span(start: datetime, end: datetime) -> str:
     return f"{format_time(start)} to {format_time(end)}"
 
 
+def _in_target(name: str, target: str | None, targets: Sequence[str]) -> str:
+    """``name`` addressed in ``target`` (``target:name``); a name already qualified with
+    another target is a contradiction the LLM must resolve."""
+    if target is None:
+        return name
+    named, rest = split_target(name, targets)
+    if named is not None and named != target:
+        raise ToolError(
+            f"'{name}' names target {named}, but target is {target}; give one or the other."
+        )
+    return f"{target}:{rest}"
+
+
+def _target_of(args: BaseModel) -> str | None:
+    """The ``target`` argument, on the tools' target-aware variants (:func:`with_targets`)."""
+    value = getattr(args, "target", None)
+    return value if isinstance(value, str) and value else None
+
+
 @tool(
     "list_log_groups",
     "List log groups (names, stored bytes, retention). Use first when unsure of a group name.",
@@ -121,9 +142,12 @@ def _span(start: datetime, end: datetime) -> str:
 )
 async def list_log_groups(args: ListLogGroupsArgs, context: ToolContext) -> ToolResult:
     source = await context.source()
+    target = _target_of(args)
+    prefix = _in_target(args.prefix or "", target, targets_of(source)) or None
     with collect_notes() as notes:
-        groups = await source.list_log_groups(args.prefix or None, args.limit)
+        groups = await source.list_log_groups(prefix, args.limit)
     where = f" starting with '{args.prefix}'" if args.prefix else ""
+    where += f" in target {target}" if target else ""
     if not groups:
         return ToolResult(text=_with_notes(f"No log groups{where}.", notes), summary="0 log groups")
     lines = [
@@ -137,7 +161,7 @@ async def list_log_groups(args: ListLogGroupsArgs, context: ToolContext) -> Tool
             details.append(f"{group.stored_bytes} bytes")
         if group.retention_days is not None:
             details.append(f"retention {group.retention_days}d")
-        lines.append(group.name + (f" ({', '.join(details)})" if details else ""))
+        lines.append(group.qualified_name + (f" ({', '.join(details)})" if details else ""))
     text = _with_notes("\n".join(lines), notes)
     return ToolResult(text=text, summary=counted(len(groups), "log group"))
 
@@ -151,12 +175,11 @@ async def list_log_groups(args: ListLogGroupsArgs, context: ToolContext) -> Tool
 async def fetch_logs(args: FetchLogsArgs, context: ToolContext) -> ToolResult:
     start, end = _range(context, args.start_time, args.end_time)
     source = await context.source()
+    group = _in_target(args.log_group, _target_of(args), targets_of(source))
     with collect_notes() as notes:
-        events = await source.fetch_logs(
-            args.log_group, start, end, args.filter_pattern, args.limit
-        )
+        events = await source.fetch_logs(group, start, end, args.filter_pattern, args.limit)
     filtered = f", filter {args.filter_pattern!r}" if args.filter_pattern else ""
-    header = f"{args.log_group}, {_span(start, end)}{filtered}: {counted(len(events), 'event')}"
+    header = f"{group}, {_span(start, end)}{filtered}: {counted(len(events), 'event')}"
     if len(events) >= args.limit:
         header += f" (limit {args.limit} reached: there may be more; narrow the range or filter)"
     header = _with_notes(header, notes)
@@ -176,11 +199,14 @@ async def fetch_logs(args: FetchLogsArgs, context: ToolContext) -> ToolResult:
 async def search_logs(args: SearchLogsArgs, context: ToolContext) -> ToolResult:
     start, end = _range(context, args.start_time, args.end_time)
     source = await context.source()
+    target, known = _target_of(args), targets_of(source)
+    groups = [_in_target(name, target, known) for name in args.log_groups]
+    prefixes = [_in_target(prefix, target, known) for prefix in args.log_group_prefixes]
     with collect_notes() as notes:
         events = await source.search_logs(
-            args.log_groups, args.pattern, start, end, args.limit, prefixes=args.log_group_prefixes
+            groups, args.pattern, start, end, args.limit, prefixes=prefixes
         )
-    targets = ", ".join([*args.log_groups, *(f"{p}*" for p in args.log_group_prefixes)])
+    targets = ", ".join([*groups, *(f"{p}*" for p in prefixes)])
     groups_hit = len({event.group for event in events})
     header = (
         f"search {args.pattern!r} in {targets}, {_span(start, end)}: "
@@ -203,8 +229,11 @@ def query_tool(query_language: str) -> Tool:
     async def run_query(args: QueryLogsArgs, context: ToolContext) -> ToolResult:
         start, end = _range(context, args.start_time, args.end_time)
         source = await context.source()
-        result = await source.run_query(args.query, args.log_groups, start, end, args.limit)
-        notice = _query_notice(result, args.limit)
+        target, known = _target_of(args), targets_of(source)
+        groups = [_in_target(name, target, known) for name in args.log_groups]
+        with collect_notes() as notes:
+            result = await source.run_query(args.query, groups, start, end, args.limit)
+        notice = _query_notice(result, args.limit) + "".join(f" Note: {n}" for n in notes)
         where = f"{_span(start, end)}, status {result.status}"
         if result.queries > 1:
             where += f", split by time into {result.queries} queries"
@@ -279,5 +308,37 @@ def _query_logs_for(source: DataSource) -> Tool | None:
 #: plugin's tools; ``query_logs`` decides per conversation whether it is offered.
 LOG_TOOLS: tuple[Tool, ...] = (
     *CORE_TOOLS,
-    replace(query_tool("the source's query language"), for_source=_query_logs_for),
+    dataclasses.replace(query_tool("the source's query language"), for_source=_query_logs_for),
 )
+
+
+def with_targets(tools: Sequence[Tool], targets: Sequence[str]) -> list[Tool]:
+    """The log tools with an optional ``target`` argument naming one of ``targets``.
+
+    Only a source with several targets gets them (see :mod:`logai.sources.targets`): with one,
+    the schemas stay exactly as they were. Tools without a log group argument are kept as is.
+    """
+    if not targets:
+        return list(tools)
+    choices: Any = Literal[tuple(targets)]
+    description = (
+        "Read only this target (an AWS account and region): "
+        + ", ".join(targets)
+        + ". Default: every target. A group may also be named target:group."
+    )
+    adapted = []
+    for item in tools:
+        if not issubclass(item.parameters, _GROUP_ARGS):
+            adapted.append(item)
+            continue
+        model = create_model(
+            item.parameters.__name__,
+            __base__=item.parameters,
+            target=(choices | None, Field(None, description=description)),
+        )
+        adapted.append(dataclasses.replace(item, parameters=model))
+    return adapted
+
+
+#: The argument models of the tools that name log groups (and so may name a target).
+_GROUP_ARGS = (ListLogGroupsArgs, FetchLogsArgs, SearchLogsArgs, QueryLogsArgs)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from logai.tools.base import Tool, ToolContext, ToolError, ToolResult
+from logai.tools.log_tools import with_targets
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -61,6 +62,7 @@ class ToolRegistry:
         and the tool is left out.
         """
         from logai.plugins import get_host
+        from logai.sources.targets import targets_of
 
         source = await context.source()
         host = host or get_host()
@@ -86,7 +88,7 @@ class ToolRegistry:
                 )
                 continue
             tools.append(offered)
-        return cls(tools)
+        return cls(with_targets(tools, targets_of(source)))
 
     def __contains__(self, name: object) -> bool:
         return name in self._tools

@@ -130,6 +130,7 @@ class ChatScreen(Screen[None]):
             "access keys" if self.settings.aws_keys_set() else "default"
         )
         status.aws_region = self.settings.effective_region() or ""
+        status.aws_targets = _target_names(self.settings.aws_targets)
         status.cache = "cache off" if not self._cache.enabled else "cache …"
         for problem in self._warnings:
             await self.conversation.mount(NoticeMessage(f"{problem.variable}: {problem.message}"))
@@ -360,3 +361,15 @@ class ChatScreen(Screen[None]):
 
     def quit(self) -> None:
         self.app.exit(0)
+
+
+def _target_names(text: str | None) -> str:
+    """``prod-eu · prod-us · staging`` for the status bar; empty for one (or a broken) list,
+    whose problems the configuration notices already show."""
+    from logai.aws_targets import TargetSyntaxError, parse_targets
+
+    try:
+        targets = parse_targets(text)
+    except TargetSyntaxError:
+        return ""
+    return " · ".join(target.alias for target in targets)

@@ -17,7 +17,7 @@ SPINNER_INTERVAL = 0.08
 
 
 class StatusBar(Static):
-    """Provider and model · AWS profile and region · cache · activity."""
+    """Provider and model · AWS profile and region (or the targets) · cache · activity."""
 
     provider: reactive[str] = reactive("")
     model: reactive[str] = reactive("")
@@ -25,6 +25,9 @@ class StatusBar(Static):
     aws_region: reactive[str] = reactive("")
     aws_account: reactive[str] = reactive("")
     """The AWS account the credentials belong to, once the data source has learnt it."""
+    aws_targets: reactive[str] = reactive("")
+    """The names of the AWS targets (``LOGAI_AWS_TARGETS``), when several are configured:
+    they replace the one profile and region."""
     cache: reactive[str] = reactive("")
     activity: reactive[str] = reactive("")
     """What is happening ("thinking", "fetch_logs"); empty when idle."""
@@ -59,8 +62,12 @@ class StatusBar(Static):
         if self.provider and not self.model.startswith(f"{self.provider}/"):
             parts += [" ", (self.provider, "bold"), " ·"]
         parts += [" ", (self.model or "–", "bold"), " │ "]
-        parts += ["aws ", (self.aws_profile or "default", "bold"), " · "]
-        if self.aws_account:
-            parts += [self.aws_account, " · "]
-        parts += [self.aws_region or "no region", " │ ", self.cache or "cache –", " "]
+        if self.aws_targets:
+            parts += ["aws ", (self.aws_targets, "bold"), " │ "]
+        else:
+            parts += ["aws ", (self.aws_profile or "default", "bold"), " · "]
+            if self.aws_account:
+                parts += [self.aws_account, " · "]
+            parts += [self.aws_region or "no region", " │ "]
+        parts += [self.cache or "cache –", " "]
         return Content.assemble(*parts)

@@ -100,6 +100,8 @@ class FilesSource(DataSource):
     #: Local files are already local, and change under us: LogAI's cache would only go stale.
     cacheable = False
     supports_query = False
+    #: A folder or glob reads many files; guardrails judge each event by its file.
+    event_origin = "stream"
 
     def __init__(
         self,

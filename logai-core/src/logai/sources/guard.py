@@ -1,0 +1,295 @@
+"""Guardrails around any data source: denied log groups are invisible and unreachable.
+
+:class:`GuardedSource` wraps whatever the registry built (the cache and the targets inside
+it), so the rules of :mod:`logai.sources.group_rules` hold for every command, the LLM's tools,
+the MCP server and every source plugin alike, and are checked *before* any request is made (a
+cache hit included):
+
+* listings leave denied groups out, as if they did not exist;
+* a fetch, search or query naming a denied group is refused with :class:`GroupNotAllowed`,
+  whose message is the same whether the group exists or not (the LLM learns nothing by
+  guessing names);
+* a search or query naming several groups keeps the allowed ones (a note names those left
+  out) and is refused when none remain; prefixes are expanded here, through the filtered
+  listing, into the allowed groups they cover;
+* events whose origin is denied are dropped from any answer: a folder or glob of the ``files``
+  source reads many files, and one of them may be denied (see
+  :attr:`~logai.sources.base.DataSource.event_origin`).
+
+Methods a source adds beyond :class:`~logai.sources.base.DataSource` (a ``follow``, say) are
+forwarded with the same rule, read from their parameter names: every value of a parameter named
+``group``, ``log_group``, ``groups`` or ``log_groups`` must be allowed, and a call passing a
+``prefix`` or ``prefixes`` is refused (a prefix cannot be checked without listing). A method
+whose signature cannot be read is refused when the rules are active: unknown means denied.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from logai.sources.base import (
+    DataSource,
+    LogEvent,
+    LogGroup,
+    QueryResult,
+    SourceAccessDenied,
+    SourceNotFound,
+    SourceValidationError,
+)
+from logai.sources.group_rules import ALLOW_VARIABLE, DENY_VARIABLE, GroupRules
+from logai.sources.notes import add_note
+from logai.sources.targets import split_target, targets_of
+
+if TYPE_CHECKING:
+    from logai.config import LogAISettings
+
+__all__ = ["GroupNotAllowed", "GuardedSource", "guard_source"]
+
+#: Parameters of a source method that name groups (one, or a sequence).
+GROUP_PARAMETERS = frozenset({"group", "log_group", "groups", "log_groups"})
+#: Parameters that name group prefixes: not checkable without listing, so refused.
+PREFIX_PARAMETERS = frozenset({"prefix", "prefixes", "log_group_prefixes"})
+#: How many allowed groups one prefix may expand into for a search.
+MAX_PREFIX_GROUPS = 1000
+#: The most groups listed to fill one listing past the denied ones.
+MAX_LISTING_SCAN = 10_000
+#: A Logs Insights ``SOURCE`` command names groups inside the query text, past the checks.
+_SOURCE_COMMAND = re.compile(r"(?im)(^|\|)\s*source\b")
+
+
+class GroupNotAllowed(SourceAccessDenied):
+    """A request named a log group the guardrails deny. Says nothing of whether it exists."""
+
+    def __init__(self, *names: str) -> None:
+        quoted = ", ".join(f"'{name}'" for name in names)
+        what = f"Log group {quoted} is" if len(names) == 1 else f"Log groups {quoted} are"
+        super().__init__(
+            f"{what} not allowed: LogAI's guardrails ({ALLOW_VARIABLE} / {DENY_VARIABLE}) keep "
+            f"{'it' if len(names) == 1 else 'them'} out of reach. Do not retry; choose another "
+            "group.",
+            action="read",
+        )
+        self.names = names
+
+
+def guard_source(source: DataSource, settings: LogAISettings) -> DataSource:
+    """``source`` behind the configured guardrails, or unchanged when there are none.
+
+    Raises :class:`~logai.sources.base.SourceValidationError` for a pattern that cannot be
+    used: a guardrail that cannot run must not silently allow everything.
+    """
+    from logai.sources.group_rules import PatternError
+
+    try:
+        rules = GroupRules.from_settings(settings)
+    except PatternError as exc:
+        raise SourceValidationError(str(exc)) from None
+    if not rules.active or isinstance(source, GuardedSource):
+        return source
+    return GuardedSource(source, rules)
+
+
+class GuardedSource(DataSource):
+    """Any data source, reachable only where :class:`GroupRules` allow."""
+
+    def __init__(self, inner: DataSource, rules: GroupRules) -> None:
+        self.inner = inner
+        self.rules = rules
+        vars(self).update(
+            name=inner.name,
+            ingestion_delay_seconds=inner.ingestion_delay_seconds,
+            supports_query=inner.supports_query,
+            query_language=inner.query_language,
+            cacheable=inner.cacheable,
+            event_origin=inner.event_origin,
+        )
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute == "inner":
+            raise AttributeError(attribute)
+        value = getattr(self.inner, attribute)
+        if attribute.startswith("_") or not callable(value) or isinstance(value, type):
+            return value
+        return self._checked(attribute, value)
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return targets_of(self.inner)
+
+    # -- the checks --------------------------------------------------------------------------
+
+    def _where(self, name: str) -> tuple[list[str], str]:
+        """The targets a name reaches (all of them for a plain name) and the name in them."""
+        targets = self.targets
+        alias, rest = split_target(name.strip(), targets)
+        if alias is not None:
+            return [alias], rest
+        return list(targets) or [""], name
+
+    def _allowed(self, name: str) -> bool:
+        reached, rest = self._where(name)
+        return all(self.rules.allows(target, rest) for target in reached)
+
+    def _require(self, name: str) -> None:
+        if not self._allowed(name):
+            raise GroupNotAllowed(name)
+
+    def _keep_allowed(self, names: Sequence[str]) -> list[str]:
+        """The allowed names; the others are noted, and none allowed at all is refused."""
+        kept = [name for name in names if self._allowed(name)]
+        left_out = [name for name in names if name not in kept]
+        if left_out and not kept:
+            raise GroupNotAllowed(*left_out)
+        if left_out:
+            add_note(
+                f"Left out {len(left_out)} log group(s) that are not allowed by LogAI's "
+                f"guardrails: {', '.join(left_out)}."
+            )
+        return kept
+
+    def _visible(self, group: LogGroup) -> bool:
+        return self.rules.allows(group.target, group.name)
+
+    def _visible_events(self, events: list[LogEvent]) -> list[LogEvent]:
+        """Drop events whose origin (the group, or the file of a folder) is denied."""
+        field = self.event_origin
+        return [event for event in events if self._allowed(str(getattr(event, field, "")))]
+
+    def _checked(self, method_name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        """A source's own extra method, with the parameter-name rule applied before the call."""
+        try:
+            signature = inspect.signature(method)
+        except (TypeError, ValueError):
+            signature = None
+
+        @functools.wraps(method)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if signature is None:
+                raise SourceAccessDenied(
+                    f"{method_name} cannot be checked against LogAI's guardrails, so it is not "
+                    "allowed while they are set."
+                )
+            bound = signature.bind_partial(*args, **kwargs)
+            for parameter, value in bound.arguments.items():
+                if parameter in PREFIX_PARAMETERS and value:
+                    raise SourceAccessDenied(
+                        f"{method_name} with a group prefix cannot be checked against LogAI's "
+                        "guardrails; name the log groups instead."
+                    )
+                if parameter in GROUP_PARAMETERS and value:
+                    for name in [value] if isinstance(value, str) else list(value):
+                        self._require(str(name))
+            return method(*args, **kwargs)
+
+        return call
+
+    async def _expand(self, prefixes: Sequence[str]) -> list[str]:
+        """The allowed groups under ``prefixes`` (qualified when there are targets)."""
+        names: list[str] = []
+        for prefix in dict.fromkeys(p for p in prefixes if p):
+            listed = await self.list_log_groups(prefix, MAX_PREFIX_GROUPS + 1)
+            if len(listed) > MAX_PREFIX_GROUPS:
+                raise SourceValidationError(
+                    f"The prefix '{prefix}' covers more than {MAX_PREFIX_GROUPS} log groups; "
+                    "use a longer prefix or name the groups."
+                )
+            names += [group.qualified_name for group in listed]
+        return list(dict.fromkeys(names))
+
+    # -- the DataSource interface ------------------------------------------------------------
+
+    async def list_log_groups(self, prefix: str | None = None, limit: int = 50) -> list[LogGroup]:
+        """The allowed groups; asks for more when denied ones took places in the listing."""
+        asked = limit
+        while True:
+            listed = await self.inner.list_log_groups(prefix, asked)
+            shown = [group for group in listed if self._visible(group)]
+            if len(shown) >= limit or len(listed) < asked or asked >= MAX_LISTING_SCAN:
+                return shown[:limit]
+            asked = min(asked * 4, MAX_LISTING_SCAN)
+
+    async def fetch_logs(
+        self,
+        group: str,
+        start: datetime,
+        end: datetime,
+        filter_pattern: str | None = None,
+        limit: int = 1000,
+    ) -> list[LogEvent]:
+        self._require(group)
+        events = await self.inner.fetch_logs(group, start, end, filter_pattern, limit)
+        return self._visible_events(events)
+
+    async def search_logs(
+        self,
+        groups: Sequence[str],
+        pattern: str,
+        start: datetime,
+        end: datetime,
+        limit: int = 1000,
+        *,
+        prefixes: Sequence[str] = (),
+    ) -> list[LogEvent]:
+        named = list(dict.fromkeys(g for g in groups if g))
+        kept = self._keep_allowed(named) if named else []
+        expanded = await self._expand(prefixes) if any(prefixes) else []
+        names = list(dict.fromkeys([*kept, *expanded]))
+        if not names:
+            if not named and not any(prefixes):
+                raise SourceValidationError(
+                    "Name at least one log group or log group prefix to search."
+                )
+            first = next(p for p in prefixes if p)
+            raise SourceNotFound(f"No log group you may read starts with '{first}'.", name=first)
+        events = await self.inner.search_logs(names, pattern, start, end, limit)
+        return self._visible_events(events)
+
+    async def run_query(
+        self,
+        query: str,
+        groups: Sequence[str],
+        start: datetime,
+        end: datetime,
+        limit: int = 1000,
+        timeout: float = 60.0,  # noqa: ASYNC109 - DataSource.run_query's signature
+    ) -> QueryResult:
+        if _SOURCE_COMMAND.search(query):
+            raise SourceAccessDenied(
+                "A query that chooses its own log groups (a SOURCE command) cannot be checked "
+                "against LogAI's guardrails; name the groups in log_groups instead."
+            )
+        kept = self._keep_allowed(list(dict.fromkeys(g for g in groups if g)))
+        result = await self.inner.run_query(query, kept, start, end, limit, timeout)
+        rows = [row for row in result.rows if self._row_allowed(row)]
+        if len(rows) == len(result.rows):
+            return result
+        from dataclasses import replace
+
+        return replace(result, rows=rows)
+
+    def _row_allowed(self, row: dict[str, str]) -> bool:
+        """A row's ``@log`` (``account:group``) names its group: a denied one is dropped."""
+        origin = row.get("@log", "")
+        if not origin:
+            return True
+        _, _, group = origin.partition(":")
+        target = row.get("@target", "")
+        name = f"{target}:{group or origin}" if target else group or origin
+        return self._allowed(name)
+
+    async def resolve_cache_identity(self) -> str:
+        return await self.inner.resolve_cache_identity()
+
+    def cache_identity(self) -> str:
+        return self.inner.cache_identity()
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

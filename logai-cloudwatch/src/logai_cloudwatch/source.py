@@ -38,7 +38,13 @@ from logai_cloudwatch import client as client_module
 from logai_cloudwatch._collect import EventSink, FirstEvents, OldestEvents
 from logai_cloudwatch._convert import to_log_event, to_log_group, to_millis
 from logai_cloudwatch._suggest import closest_names
-from logai_cloudwatch.insights import PollPolicy, SplitPolicy, first_error, run_insights_query
+from logai_cloudwatch.insights import (
+    PollPolicy,
+    QuerySlots,
+    SplitPolicy,
+    first_error,
+    run_insights_query,
+)
 from logai_cloudwatch.retry import RetryPolicy, call_with_retry
 
 if TYPE_CHECKING:
@@ -112,6 +118,7 @@ class CloudWatchSource(DataSource):
         self._retry = retry or RetryPolicy()
         self._poll = poll or PollPolicy()
         self._split = split or SplitPolicy()
+        self._query_slots = QuerySlots(self._split.concurrency)
         self._page_size = max(1, min(page_size, MAX_PAGE_SIZE))
         self._max_search_groups = max_search_groups
         self._suggestion_scan_limit = suggestion_scan_limit
@@ -138,7 +145,7 @@ class CloudWatchSource(DataSource):
                 raise SourceValidationError(
                     f"{CONCURRENCY_VARIABLE} must be a whole number from 1 to 64, not '{raw}'."
                 )
-        return cls(settings, max_concurrency=concurrency)
+        return cls(settings, max_concurrency=concurrency, split=SplitPolicy.from_environ(env))
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -435,6 +442,7 @@ class CloudWatchSource(DataSource):
                 timeout=timeout,
                 poll=self._poll,
                 split=self._split,
+                slots=self._query_slots,
             )
         except SourceNotFound:
             for group in groups:

@@ -81,6 +81,21 @@ class LogGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class QueryCost:
+    """What a server-side query scanned, and roughly what that costs at the backend's list price.
+
+    Backends that bill per byte scanned (CloudWatch Logs Insights) fill it so that a user
+    sees what a question cost before asking ten more like it. ``approx_usd`` is an estimate,
+    never a bill: ``basis`` says which price it assumes and why the real one may differ.
+    """
+
+    bytes_scanned: int
+    approx_usd: float | None = None
+    basis: str = ""
+    """The price assumed, in words ("list price $0.005 per GB scanned; varies by region")."""
+
+
+@dataclass(frozen=True, slots=True)
 class QueryResult:
     """Rows of a server-side query (CloudWatch Logs Insights and the like).
 
@@ -105,6 +120,10 @@ class QueryResult:
     everything the query matched, or when only the caller's ``limit`` cut them."""
     queries: int = 1
     """How many backend queries produced these rows (more than one when a query was split)."""
+    batches: int = 1
+    """Into how many batches of groups the query was cut (a backend's groups-per-query limit)."""
+    cost: QueryCost | None = None
+    """What the backend scanned for these rows, when it says (``None``: unknown)."""
 
     @property
     def complete(self) -> bool:

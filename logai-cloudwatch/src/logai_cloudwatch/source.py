@@ -1,7 +1,7 @@
 """``CloudWatchSource``: LogAI's data-source interface over the CloudWatch Logs API.
 
 Only read-only actions are called: DescribeLogGroups, FilterLogEvents, StartQuery,
-GetQueryResults and StopQuery (which only stops our own query).
+GetQueryResults, StopQuery (which only stops our own query) and StartLiveTail.
 
 Importing this module stays cheap (no boto3, botocore or tenacity): they are imported on the
 first call, so a frontend can create the source at startup without a pause.
@@ -19,7 +19,7 @@ import functools
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -452,6 +452,30 @@ class CloudWatchSource(DataSource):
                         group, SourceNotFound(f"Log group '{group}' does not exist.")
                     ) from None
             raise
+
+    # -- following ---------------------------------------------------------------------------
+
+    def follow(
+        self,
+        groups: Sequence[str],
+        filter_pattern: str | None = None,
+        *,
+        poll_interval: float = 2.0,
+        start: datetime | None = None,
+    ) -> AsyncIterator[list[LogEvent]]:
+        """New events as they arrive: Live Tail on AWS, FilterLogEvents polling elsewhere;
+        see :mod:`logai_cloudwatch.live_tail`."""
+        from logai_cloudwatch.live_tail import follow_cloudwatch
+
+        return follow_cloudwatch(
+            self,
+            self._ensure_client,
+            self._not_found,
+            groups,
+            filter_pattern,
+            poll_interval=poll_interval,
+            start=start,
+        )
 
     # -- lifecycle ---------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ for the LLM): no tracebacks, no secrets.
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -253,6 +253,33 @@ class DataSource(abc.ABC):
         """
         raise SourceValidationError(
             f"The {self.name or 'selected'} data source has no query language."
+        )
+
+    def follow(
+        self,
+        groups: Sequence[str],
+        filter_pattern: str | None = None,
+        *,
+        poll_interval: float = 2.0,
+        start: datetime | None = None,
+    ) -> AsyncIterator[list[LogEvent]]:
+        """New events of ``groups`` as they arrive, in batches, until the iteration is closed.
+
+        Each batch holds events not yielded before, oldest first; a batch may be empty, so a
+        consumer can react between events. Events before ``start`` (default: now) are never
+        yielded. The default polls :meth:`fetch_logs` every ``poll_interval`` seconds with an
+        overlap window and event-id de-duplication (:func:`logai.sources.follow.poll_follow`);
+        a backend with a push API (CloudWatch's StartLiveTail) overrides it. Errors of the
+        source propagate from the iteration.
+        """
+        from logai.sources.follow import FollowPolicy, poll_follow
+
+        return poll_follow(
+            self,
+            groups,
+            filter_pattern,
+            policy=FollowPolicy(poll_interval=poll_interval),
+            start=start,
         )
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook, most sources hold nothing

@@ -24,7 +24,7 @@ import contextlib
 import hashlib
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -57,8 +57,11 @@ _UNSUPPORTED = frozenset(
 )
 #: Stream errors after which a new session is started rather than giving up.
 _RESTART = frozenset({"SessionTimeoutException"})
-#: How far back polling looks when it takes over from a live session, for events in flight.
-_HANDOVER = timedelta(seconds=5)
+#: A session that ends sooner than this, without AWS's timeout, was not a real Live Tail
+#: (an emulator answering once and closing): polling takes over instead of reopening it.
+_SHORTEST_SESSION = 60.0
+#: Event ids remembered for de-duplication before the older half is forgotten.
+_SEEN_LIMIT = 100_000
 
 
 class LiveTailUnavailable(Exception):
@@ -105,10 +108,12 @@ class _Follow:
         poll_interval: float,
         start: datetime | None,
     ) -> AsyncIterator[list[LogEvent]]:
+        begin = start or datetime.now(UTC)
+        resume = begin
         client = await self._ensure_client()
-        resume = start
         if serves_live_tail(client):
-            tail = _LiveTail(client, await self._arns(client, groups), filter_pattern)
+            arns = await self._arns(client, groups)
+            tail = _LiveTail(client, arns, filter_pattern, begin)
             try:
                 async for batch in tail.batches():
                     yield batch
@@ -118,7 +123,9 @@ class _Follow:
                     f"FilterLogEvents every {poll_interval:g} s instead."
                 )
                 if tail.last_seen is not None:
-                    resume = tail.last_seen - _HANDOVER
+                    # Polling's event ids are not Live Tail's: start after the last event
+                    # shown rather than show the ones around it twice.
+                    resume = tail.last_seen + timedelta(milliseconds=1)
             finally:
                 tail.close()
         else:
@@ -154,11 +161,18 @@ class _LiveTail:
     """Sessions of up to 10 groups, their updates merged into one stream of batches."""
 
     def __init__(
-        self, client: CloudWatchLogsClient, arns: Mapping[str, str], filter_pattern: str | None
+        self,
+        client: CloudWatchLogsClient,
+        arns: Mapping[str, str],
+        filter_pattern: str | None,
+        start: datetime,
     ) -> None:
         self._client = client
         self._groups = dict(arns)
         self._filter = filter_pattern
+        self._start = start
+        self._seen: dict[str, datetime] = {}
+        self._opened: dict[int, float] = {}
         self._streams: list[Any] = []
         self._stop = threading.Event()
         self.last_seen: datetime | None = None
@@ -178,15 +192,40 @@ class _LiveTail:
             index, kind, value = await queue.get()
             if kind == "update":
                 sampled = sampled or self._note_sampling(value)
-                batch = [self._event(result) for result in value.get("sessionResults", [])]
-                batch.sort(key=lambda event: event.timestamp)
+                batch = self._fresh(value.get("sessionResults", []))
                 if batch:
                     self.last_seen = max(self.last_seen or batch[-1].timestamp, batch[-1].timestamp)
                 yield batch
-            elif kind == "end" or _code(value) in _RESTART:
+            elif _code(value) in _RESTART:
+                await self._open(index, chunks_of[index], loop, queue)
+            elif kind == "end":
+                lasted = loop.time() - self._opened[index]
+                if lasted < _SHORTEST_SESSION:
+                    raise LiveTailUnavailable(
+                        f"the endpoint ended the session after {lasted:.0f} s"
+                    )
                 await self._open(index, chunks_of[index], loop, queue)
             else:
                 raise LiveTailUnavailable(_why(value))
+
+    def _fresh(self, results: Sequence[Mapping[str, Any]]) -> list[LogEvent]:
+        """Events of one update not shown before and not older than the follow's start.
+
+        AWS sends each event once; a reopened session or a server that replays must still
+        not show one twice.
+        """
+        batch = []
+        for result in results:
+            event = self._event(result)
+            if event.timestamp < self._start or event.event_id in self._seen:
+                continue
+            self._seen[event.event_id] = event.timestamp
+            batch.append(event)
+        if len(self._seen) > _SEEN_LIMIT:  # keep the newest half: old ids cannot come back
+            keep = sorted(self._seen.items(), key=lambda item: item[1])[len(self._seen) // 2 :]
+            self._seen = dict(keep)
+        batch.sort(key=lambda event: event.timestamp)
+        return batch
 
     def close(self) -> None:
         """End every session: the reading threads stop at their next read."""
@@ -215,6 +254,7 @@ class _LiveTail:
             raise map_error(exc, ErrorContext(action="logs:StartLiveTail")) from None
         stream = response["responseStream"]
         self._streams.append(stream)
+        self._opened[index] = loop.time()
         threading.Thread(
             target=self._pump,
             args=(index, stream, loop, queue),

@@ -181,7 +181,9 @@ class _Stream:
     def __iter__(self) -> Iterator[dict[str, Any]]:
         yield {"sessionStart": {"sessionId": "1"}}
         for results in self._updates:
-            yield {"sessionUpdate": {"sessionMetadata": {"sampled": False}, "sessionResults": results}}
+            yield {
+                "sessionUpdate": {"sessionMetadata": {"sampled": False}, "sessionResults": results}
+            }
         self.closed.wait(30)
 
     def close(self) -> None:

@@ -210,7 +210,10 @@ async def test_cancelling_stops_every_running_query(server: InsightsServer) -> N
 @pytest.mark.parametrize(
     ("query", "why"),
     [
-        ("stats count(*) by @log", "it aggregates"),
+        ("stats avg(bytes) by @log", "'avg(bytes)' does not add up over batches"),
+        ("stats pct(bytes, 99) by @log", "a percentile of percentiles would be wrong"),
+        ("stats count(*) as n by @log | sort n desc | limit 5", "a limit or other commands"),
+        ("stats count(*) by @log | stats count(*)", "aggregates more than once"),
         ("fields @timestamp, @message | limit 5", "sets its own limit"),
     ],
 )
@@ -226,6 +229,39 @@ async def test_a_query_that_batches_would_change_is_refused_with_the_reason(
 
     assert why in str(caught.value) and "at most 50 groups at a time" in str(caught.value)
     assert server.started == []
+
+
+async def test_a_count_over_more_than_50_groups_is_combined_per_key(
+    server: InsightsServer,
+) -> None:
+    """The headline question: which services logged timeouts? One row per group, summed."""
+    base = int(START.timestamp() * 1000) + 60_000
+    for g in range(130):
+        timeouts = [(base + k * 1000 + g, f"timeout {k}") for k in range(g % 6)]
+        server.put_events(f"/svc/{g:03d}", [*timeouts, (base + g, "fine")])
+    cw = _source()
+
+    by_group = await cw.run_query(
+        "filter @message like /timeout/ | stats count(*) as n by @log | sort n desc",
+        _groups(130),
+        START,
+        END,
+    )
+    overall = await cw.run_query(
+        "filter @message like /timeout/ | stats count(*) as n by @logStream",
+        _groups(130),
+        START,
+        END,
+    )
+    await cw.aclose()
+
+    expected = {f"123456789012:/svc/{g:03d}": str(g % 6) for g in range(130) if g % 6}
+    assert {row["@log"]: row["n"] for row in by_group.rows} == expected
+    counts = [int(row["n"]) for row in by_group.rows]
+    assert counts == sorted(counts, reverse=True)
+    assert by_group.batches == 3 and by_group.complete and by_group.matched is None
+    # One key in every batch: its counts add up to one row.
+    assert overall.rows == [{"@logStream": "s1", "n": str(sum(g % 6 for g in range(130)))}]
 
 
 async def test_an_aggregate_over_50_groups_or_fewer_runs_as_one_query(
@@ -275,3 +311,41 @@ def test_the_concurrent_query_quota_is_a_setting() -> None:
     assert SplitPolicy.from_environ({QUERY_CONCURRENCY_VARIABLE: "5"}).concurrency == 5
     with pytest.raises(SourceValidationError, match="from 1 to 100, not 'many'"):
         SplitPolicy.from_environ({QUERY_CONCURRENCY_VARIABLE: "many"})
+
+
+@pytest.mark.parametrize(
+    ("query", "combinable"),
+    [
+        ("stats count(*) by @log", True),
+        ("filter x > 1 | stats sum(bytes) as b, min(ms), max(ms) by host, bin(5m)", True),
+        ("parse @message 'a=* ' as a | stats count(*) by a | sort count(*) asc", True),
+        ("stats count_distinct(user) by host", False),
+        ("stats count(*), avg(ms) by host", False),
+        ("stats count(*) by host | sort host | limit 3", False),
+        ("fields @message | dedup host | stats count(*)", False),
+    ],
+)
+def test_which_aggregates_combine_over_batches(query: str, combinable: bool) -> None:
+    from logai_cloudwatch._combine import StatsCombiner, stats_combiner
+
+    assert isinstance(stats_combiner(query), StatsCombiner) is combinable
+
+
+def test_combining_adds_counts_and_sums_and_keeps_minima_and_maxima() -> None:
+    from logai_cloudwatch._combine import StatsCombiner, stats_combiner
+
+    combiner = stats_combiner(
+        "stats count(*) as n, sum(bytes) as b, min(ms) as lo, max(ms) as hi by host | sort n desc"
+    )
+    assert isinstance(combiner, StatsCombiner)
+    first = [{"host": "a", "n": "2", "b": "1.5", "lo": "3", "hi": "9"}]
+    second = [
+        {"host": "b", "n": "1", "b": "1", "lo": "1", "hi": "1"},
+        {"host": "a", "n": "5", "b": "2", "lo": "2", "hi": "7"},
+    ]
+
+    assert combiner.combine([first, second]) == [
+        {"host": "a", "n": "7", "b": "3.5", "lo": "2", "hi": "9"},
+        {"host": "b", "n": "1", "b": "1", "lo": "1", "hi": "1"},
+    ]
+    assert combiner.combine([[{"host": "a", "count": "2"}]]) is None  # columns not as named

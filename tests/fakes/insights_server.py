@@ -17,7 +17,8 @@ GetQueryResults, StopQuery) plus DescribeLogGroups, so a real boto3 client talks
 It counts what a test needs to check: every StartQuery's parameters, the most queries running
 at one time, the queries stopped, the bytes scanned in all. The query language is the small
 part of Insights the tests use: ``fields``, ``filter @message like /re/`` (or ``"text"``),
-``sort @timestamp asc|desc``, ``stats count(*) [as name] [by field]`` and ``limit N``.
+``sort @timestamp asc|desc``, ``stats count(*) [as name] [by field]`` (then ``sort name``)
+and ``limit N``.
 Listens on 127.0.0.1 only.
 """
 
@@ -242,6 +243,7 @@ class InsightsServer:
 
 _FILTER = re.compile(r"^filter\s+@message\s+like\s+(?:/(?P<re>.*)/|\"(?P<text>.*)\")$")
 _SORT = re.compile(r"^sort\s+@timestamp(?:\s+(?P<way>asc|desc))?$", re.IGNORECASE)
+_SORT_ROWS = re.compile(r"^sort\s+(?P<column>\w+)(?:\s+(?P<way>asc|desc))?$", re.IGNORECASE)
 _STATS = re.compile(r"^stats\s+count\(\*\)(?:\s+as\s+(?P<name>\w+))?(?:\s+by\s+(?P<by>[@\w]+))?$")
 _LIMIT = re.compile(r"^limit\s+(?P<n>\d+)$")
 
@@ -267,6 +269,7 @@ def _evaluate(query: str, events: list[StoredEvent]) -> tuple[list[dict[str, str
     chosen = sorted(events, key=lambda event: event.timestamp_ms, reverse=True)
     limit: int | None = None
     stats: tuple[str, str | None] | None = None
+    row_sort: tuple[str, bool] | None = None
     for command in (part.strip() for part in query.split("|")):
         if command.startswith("fields "):
             fields = [name.strip() for name in command[len("fields ") :].split(",")]
@@ -281,6 +284,8 @@ def _evaluate(query: str, events: list[StoredEvent]) -> tuple[list[dict[str, str
             chosen.sort(key=lambda event: event.timestamp_ms, reverse=newest)
         elif match := _STATS.match(command):
             stats = (match["name"] or "count(*)", match["by"])
+        elif stats is not None and (match := _SORT_ROWS.match(command)):
+            row_sort = (match["column"], (match["way"] or "desc").lower() == "desc")
         elif match := _LIMIT.match(command):
             limit = int(match["n"])
         else:
@@ -292,6 +297,9 @@ def _evaluate(query: str, events: list[StoredEvent]) -> tuple[list[dict[str, str
             key = _value(event, by) if by else ""
             counts[key] = counts.get(key, 0) + 1
         rows = [{**({by: key} if by else {}), name: str(count)} for key, count in counts.items()]
+        if row_sort is not None:
+            column, descending = row_sort
+            rows.sort(key=lambda row: int(row.get(column, "0")), reverse=descending)
     else:
         rows = [
             {**{name: _value(event, name) for name in fields}, "@ptr": event.pointer}

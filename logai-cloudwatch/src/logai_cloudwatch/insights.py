@@ -37,6 +37,7 @@ from logai.sources.base import (
     SourceUnavailable,
     SourceValidationError,
 )
+from logai_cloudwatch._combine import StatsCombiner, stats_combiner
 from logai_cloudwatch._query_shape import QueryShape, query_shape
 
 if TYPE_CHECKING:
@@ -588,8 +589,12 @@ async def run_insights_query(
     wanted = min(limit, policy.max_rows)
     shape = query_shape(query)
     batches = [names[i : i + MAX_QUERY_GROUPS] for i in range(0, len(names), MAX_QUERY_GROUPS)]
+    combiner: StatsCombiner | None = None
     if len(batches) > 1 and not shape.splittable:
-        raise SourceValidationError(_unbatchable(shape, len(names)))
+        found = stats_combiner(query) if shape.aggregates else shape.why_not
+        if isinstance(found, str):
+            raise SourceValidationError(_unbatchable(shape, len(names), found))
+        combiner = found
     ledger = _Ledger((slots or QuerySlots(policy.concurrency)).here())
     ledger.reserved = len(batches)
     deadline = asyncio.get_running_loop().time() + timeout
@@ -622,7 +627,10 @@ async def run_insights_query(
         except BaseExceptionGroup as failure:
             raise first_error(failure) from None
         parts = [task.result() for task in running]
-        result = _merge(parts, batches, shape, limit=limit, wanted=wanted)
+        if combiner is None:
+            result = _merge(parts, batches, shape, limit=limit, wanted=wanted)
+        else:
+            result = _combine(parts, batches, combiner, wanted=wanted)
     return replace(
         result,
         statistics=dict(ledger.statistics),
@@ -632,24 +640,52 @@ async def run_insights_query(
     )
 
 
-def _unbatchable(shape: QueryShape, count: int) -> str:
+def _unbatchable(shape: QueryShape, count: int, why: str) -> str:
     """Why a query over more than 50 groups is refused rather than run in batches."""
     if shape.aggregates:
-        why = (
-            "it aggregates (stats and the like): each batch would compute its own counts, "
-            "averages or percentiles, and those do not add up to the aggregate over all groups"
-        )
+        reason = f"its aggregate cannot be combined over batches: {why}"
     else:
-        why = (
-            f"{shape.why_not}, which would apply per batch: the top rows of each batch are "
-            "not the top rows overall"
+        reason = (
+            f"{why}, which would apply per batch: the top rows of each batch are not the "
+            "top rows overall"
         )
     return (
         f"CloudWatch queries at most {MAX_QUERY_GROUPS} log groups at a time, so {count} groups "
         f"would need {math.ceil(count / MAX_QUERY_GROUPS)} batches, and this query cannot be "
-        f"run in batches because {why}. Query at most {MAX_QUERY_GROUPS} groups at a time "
-        "(e.g. one prefix per question), or list matching events (fields/filter, sorted by "
-        "@timestamp or not at all), which LogAI merges across batches."
+        f"run in batches because {reason}. Query at most {MAX_QUERY_GROUPS} groups at a time "
+        "(e.g. one prefix per question); aggregate with count, sum, min or max (optionally "
+        "followed by one sort), which LogAI combines across batches; or list matching events "
+        "(fields/filter, sorted by @timestamp or not at all), which LogAI merges."
+    )
+
+
+def _combine(
+    parts: Sequence[QueryResult],
+    batches: Sequence[Sequence[str]],
+    combiner: StatsCombiner,
+    *,
+    wanted: int,
+) -> QueryResult:
+    """One answer from the per-batch rows of a combinable ``stats`` query (see
+    :mod:`logai_cloudwatch._combine`): one row per key, count and sum added, min and max kept."""
+    reasons = [
+        f"groups {_batch_text(batches, index)}: {part.stopped_early}"
+        for index, part in enumerate(parts)
+        if part.stopped_early
+    ]
+    rows = combiner.combine([part.rows for part in parts])
+    if rows is None:
+        rows = [row for part in parts for row in part.rows]
+        reasons.append(
+            f"the rows of {len(batches)} batches of groups could not be combined (their columns "
+            f"are not the ones the query names: {', '.join(combiner.columns)}), so they are "
+            "listed batch by batch"
+        )
+    return QueryResult(
+        rows=rows[:wanted],
+        status="Complete",
+        truncated=any(part.truncated for part in parts) or len(rows) > wanted,
+        stopped_early=" ".join(reason.rstrip(".") + "." for reason in reasons),
     )
 
 

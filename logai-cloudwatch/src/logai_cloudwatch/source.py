@@ -80,7 +80,9 @@ class CloudWatchSource(DataSource):
     query_language: ClassVar[str] = (
         "CloudWatch Logs Insights, e.g. `fields @timestamp, @message | filter @message like "
         "/ERROR/ | stats count(*) by bin(5m)`; commands: fields, filter, stats, sort, limit, "
-        "parse, dedup; at most 50 log groups per query."
+        "parse, dedup. Over more than 50 log groups (up to 500) LogAI runs batches of 50: event "
+        "rows are merged by @timestamp (include it in fields); stats are combined only for count, "
+        "sum, min and max (others are refused)."
     )
 
     def __init__(

@@ -94,6 +94,22 @@ async def test_an_unknown_operation_falls_back_to_polling(
     assert any("UnknownOperationException" in note for note in notes), notes
 
 
+async def test_without_permission_to_list_groups_polling_takes_over(
+    seeded: CloudWatchLogsClient, settings: LogAISettings
+) -> None:
+    client = _NoDescribe(seeded)
+    cw = CloudWatchSource(settings, client=client, retry=FAST_RETRY)  # type: ignore[arg-type]
+    with collect_notes() as notes:
+        polls = cw.follow([GROUP], poll_interval=0.01)
+        await anext(polls)
+        _put(seeded, "after")
+        found = await _messages_until(polls, 1)
+        await polls.aclose()  # type: ignore[attr-defined]
+
+    assert found == ["after"]
+    assert any("logs:DescribeLogGroups" in note and "polling" in note for note in notes), notes
+
+
 async def test_an_unknown_group_is_not_found_with_suggestions(
     seeded: CloudWatchLogsClient, settings: LogAISettings
 ) -> None:
@@ -168,6 +184,17 @@ class _NoLiveTail(_AwsLooking):
         self.live_tail_calls += 1
         raise ClientError(
             {"Error": {"Code": "UnknownOperationException", "Message": ""}}, "StartLiveTail"
+        )
+
+
+class _NoDescribe(_AwsLooking):
+    def describe_log_groups(self, **_: Any) -> Any:
+        raise ClientError(
+            {
+                "Error": {"Code": "AccessDeniedException", "Message": "not authorized"},
+                "ResponseMetadata": {"RequestId": "r1", "HTTPStatusCode": 400},
+            },
+            "DescribeLogGroups",
         )
 
 

@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from logai.sources.base import LogEvent, SourceNotFound
+from logai.sources.base import LogEvent, SourceAccessDenied, SourceNotFound
 from logai.sources.follow import FollowPolicy, poll_follow
 from logai.sources.notes import add_note
 from logai_cloudwatch._convert import from_millis
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
 
     from logai.sources.base import DataSource
+    from logai_cloudwatch.insights import Caller
 
 #: Groups one StartLiveTail session may cover.
 MAX_SESSION_GROUPS = 10
@@ -76,6 +77,7 @@ def serves_live_tail(client: CloudWatchLogsClient) -> bool:
 
 def follow_cloudwatch(
     source: DataSource,
+    call: Caller,
     ensure_client: Callable[[], Awaitable[CloudWatchLogsClient]],
     not_found: Callable[[str, SourceNotFound], Awaitable[SourceNotFound]],
     groups: Sequence[str],
@@ -85,7 +87,7 @@ def follow_cloudwatch(
     start: datetime | None,
 ) -> AsyncIterator[list[LogEvent]]:
     """The CloudWatch source's :meth:`~logai.sources.base.DataSource.follow`."""
-    return _Follow(source, ensure_client, not_found).run(
+    return _Follow(source, call, ensure_client, not_found).run(
         list(dict.fromkeys(groups)), filter_pattern, poll_interval, start
     )
 
@@ -94,10 +96,12 @@ class _Follow:
     def __init__(
         self,
         source: DataSource,
+        call: Caller,
         ensure_client: Callable[[], Awaitable[CloudWatchLogsClient]],
         not_found: Callable[[str, SourceNotFound], Awaitable[SourceNotFound]],
     ) -> None:
         self._source = source
+        self._call = call
         self._ensure_client = ensure_client
         self._not_found = not_found
 
@@ -111,8 +115,15 @@ class _Follow:
         begin = start or datetime.now(UTC)
         resume = begin
         client = await self._ensure_client()
+        arns: dict[str, str] | None = None
         if serves_live_tail(client):
-            arns = await self._arns(client, groups)
+            try:
+                arns = await self._arns(groups)
+            except SourceAccessDenied as denied:
+                # Live Tail names groups by ARN, learnt from DescribeLogGroups; without that
+                # permission, polling (FilterLogEvents by name) may still be allowed.
+                add_note(f"{denied} Following by polling FilterLogEvents instead.")
+        if arns is not None:
             tail = _LiveTail(client, arns, filter_pattern, begin)
             try:
                 async for batch in tail.batches():
@@ -128,7 +139,7 @@ class _Follow:
                     resume = tail.last_seen + timedelta(milliseconds=1)
             finally:
                 tail.close()
-        else:
+        elif not serves_live_tail(client):
             add_note(
                 f"The endpoint {client.meta.endpoint_url} is not AWS's own, so Live Tail is "
                 f"not used: following by polling FilterLogEvents every {poll_interval:g} s."
@@ -139,12 +150,15 @@ class _Follow:
         ):
             yield batch
 
-    async def _arns(self, client: CloudWatchLogsClient, groups: Sequence[str]) -> dict[str, str]:
+    async def _arns(self, groups: Sequence[str]) -> dict[str, str]:
         """Each group's ARN (StartLiveTail names groups by ARN), or SourceNotFound."""
         arns: dict[str, str] = {}
         for group in groups:
-            page = await asyncio.to_thread(
-                client.describe_log_groups, logGroupNamePrefix=group, limit=50
+            page = await self._call(
+                "logs:DescribeLogGroups",
+                lambda client: client.describe_log_groups,
+                {"logGroupNamePrefix": group, "limit": 50},
+                group=group,
             )
             for raw in page.get("logGroups", []):
                 if raw.get("logGroupName") == group:

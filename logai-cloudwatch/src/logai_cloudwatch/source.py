@@ -471,6 +471,7 @@ class CloudWatchSource(DataSource):
 
         return follow_cloudwatch(
             self,
+            self._call,
             self._ensure_client,
             self._not_found,
             groups,

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from logai.sources.base import DataSource, LogEvent
@@ -100,17 +100,31 @@ async def poll_follow(
     overlap = timedelta(seconds=rules.overlap)
     while True:
         now = datetime.now(UTC)
-        found = await asyncio.gather(
-            *(
+        found = await _poll_all(
+            [
                 _poll_group(source, name, filter_pattern, newest, begin, overlap, now, rules, seen)
                 for name in names
-            )
+            ]
         )
         batch = sorted((event for events in found for event in events), key=_order)
         low = min(max(begin, moment - overlap) for moment in newest.values())
         seen.forget_before(_ms(low) - 1)
         yield batch
         await asyncio.sleep(rules.poll_interval)
+
+
+async def _poll_all(polls: list[Coroutine[Any, Any, list[LogEvent]]]) -> list[list[LogEvent]]:
+    """Every group's poll side by side; the first failure cancels the others and is raised
+    as itself (an unknown group's ``SourceNotFound``), not as an exception group."""
+    try:
+        async with asyncio.TaskGroup() as tasks:
+            running = [tasks.create_task(poll) for poll in polls]
+    except BaseExceptionGroup as failure:
+        first: BaseException = failure
+        while isinstance(first, BaseExceptionGroup):
+            first = first.exceptions[0]
+        raise first from None
+    return [task.result() for task in running]
 
 
 async def _poll_group(

@@ -349,3 +349,25 @@ def test_combining_adds_counts_and_sums_and_keeps_minima_and_maxima() -> None:
         {"host": "b", "n": "1", "b": "1", "lo": "1", "hi": "1"},
     ]
     assert combiner.combine([[{"host": "a", "count": "2"}]]) is None  # columns not as named
+
+
+def test_the_stub_enforces_what_aws_enforces(server: InsightsServer) -> None:
+    """The batching tests mean something only if the server refuses what AWS refuses."""
+    import boto3  # type: ignore[import-untyped]
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+
+    _seed(server, 51)
+    client = boto3.client("logs", endpoint_url=server.endpoint)
+    span = {"startTime": int(START.timestamp()), "endTime": int(END.timestamp())}
+
+    with pytest.raises(ClientError, match="InvalidParameterException"):
+        client.start_query(logGroupNames=_groups(51), queryString="fields @message", **span)
+    started = client.start_query(
+        logGroupNames=_groups(50), queryString="fields @message", limit=7, **span
+    )
+    answer = client.get_query_results(queryId=started["queryId"])
+    client.close()
+
+    assert len(answer["results"]) == 7
+    assert answer["statistics"]["recordsMatched"] == 100
+    assert answer["statistics"]["bytesScanned"] > 0

@@ -1,8 +1,17 @@
 """CloudWatch Logs Insights: run a query to completion, following it past the row limit.
 
 This is how a question over millions of events gets answered without pulling them: the work runs
-in CloudWatch's engine and only the result rows come back. Three facts of that engine shape the
+in CloudWatch's engine and only the result rows come back. These facts of that engine shape the
 code here:
+
+- One query names at most :data:`MAX_QUERY_GROUPS` log groups. More are queried in batches
+  side by side: rows of event queries merged by ``@timestamp``, rows of ``stats`` with
+  ``count``/``sum``/``min``/``max`` combined per key (:mod:`logai_cloudwatch._combine`), any
+  other query refused with the reason, since its per-batch answers would not add up.
+- An account may run only so many queries at once (30 by default, dashboards included): every
+  query of a source draws from one bounded semaphore (:class:`QuerySlots`).
+- Queries are billed by the bytes they scan: the statistics' ``bytesScanned`` is summed over
+  every query of a question and priced at the list price (:func:`query_cost`), approximately.
 
 - One query returns at most :data:`MAX_QUERY_ROWS` rows, all at once when it completes (there is
   no page token to follow). Its statistics say how many events matched, so a cut is visible.

@@ -318,3 +318,28 @@ def test_logs_unexpected_failure_is_still_one_line(
         "logai: error: plugin 'cloudwatch' (inline): data source 'cloudwatch' method "
         "fetch_logs raised RuntimeError: something unexpected"
     ]
+
+
+def test_logs_over_several_groups_names_each_events_group(
+    account: CloudWatchLogsClient,
+) -> None:
+    seed_events(account, "/aws/ecs/web", ["GET / 200"], create_group=False)
+
+    result = run(logs, "/aws/lambda/checkout", "/aws/ecs/web", "--filter", "RequestId", "--raw")
+    web = run(logs, "/aws/lambda/checkout", "/aws/ecs/web", "--filter", "GET", "--raw")
+
+    assert result.exit_code == 0, result.stderr
+    assert [line.split(" ", 1)[1] for line in result.stdout.splitlines()] == [
+        "/aws/lambda/checkout START RequestId: 1",
+        "/aws/lambda/checkout END RequestId: 1",
+    ]
+    assert [line.split(" ", 1)[1] for line in web.stdout.splitlines()] == ["/aws/ecs/web GET / 200"]
+
+
+def test_logs_follow_refuses_limit_and_until(account: CloudWatchLogsClient) -> None:
+    limited = run(logs, "/aws/lambda/checkout", "-f", "-n", "5")
+    bounded = run(logs, "/aws/lambda/checkout", "--follow", "--until", "1h ago")
+
+    assert limited.exit_code == bounded.exit_code == 2
+    assert "--limit cannot be used with --follow" in limited.stderr
+    assert "--until cannot be used with --follow" in bounded.stderr

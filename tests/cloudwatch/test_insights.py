@@ -108,7 +108,8 @@ async def test_run_query_names_the_missing_group(
     [
         ("  ", ["/a"], "query is empty"),
         ("fields @message", [], "at least one log group"),
-        ("fields @message", [f"/g/{i}" for i in range(51)], "at most 50 log groups"),
+        ("fields @message", [f"/g/{i}" for i in range(501)], "at most 500 log groups"),
+        ("stats avg(x) by @log", [f"/g/{i}" for i in range(51)], "cannot be run in batches"),
     ],
 )
 async def test_run_query_rejects_what_cloudwatch_would(
@@ -656,7 +657,7 @@ async def test_the_query_tool_says_when_rows_stopped_early(
     await cw.aclose()
 
     assert re.search(first_line, result.text.splitlines()[0])
-    assert result.summary.endswith(summary)
+    assert summary in result.summary
 
 
 async def test_parts_run_side_by_side_within_the_concurrency_bound(

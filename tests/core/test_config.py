@@ -205,6 +205,7 @@ def test_env_example_documents_every_setting(monkeypatch: pytest.MonkeyPatch) ->
             "LOGAI_TRACE_PLUGINS",
             "LOGAI_ENV_FILE",
             "LOGAI_CLOUDWATCH_MAX_CONCURRENCY",  # a plugin variable: see test_env_example.py
+            "LOGAI_CLOUDWATCH_INSIGHTS_CONCURRENCY",
         }
     }
     for line in text.splitlines():

@@ -6,6 +6,9 @@ moto client: it cuts each query's rows at its ``limit`` and reports ``recordsMat
 nominal ``bytesScanned``) as AWS does, so code that follows a cut query meets a server that
 enforces the limit. ``latency`` adds a query's running time (one ``Running`` poll) for
 benchmarks. Every other call goes to the moto client unchanged.
+
+For the group limit, the concurrent-query quota and tests over HTTP (boto3 really talking to a
+server), see :mod:`tests.fakes.insights_server`.
 """
 
 from __future__ import annotations

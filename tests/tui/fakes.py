@@ -19,6 +19,7 @@ from logai.cache import CacheStats
 from logai.config import LogAISettings
 from logai.llm.events import Done, Event, TextDelta
 from logai.plugins import PluginHost
+from logai.sources.base import DataSource
 
 FIXED_MODEL = "anthropic/claude-test"
 
@@ -45,6 +46,8 @@ class ScriptedBackend:
     closed: list[str] = field(default_factory=list)
     """Questions whose generator was closed before it finished (cancel reached it)."""
     finished: list[str] = field(default_factory=list)
+    source: DataSource | None = None
+    """What ``data_source()`` returns (``/follow`` reads it); None: no data source."""
 
     @property
     def model(self) -> str:
@@ -57,6 +60,11 @@ class ScriptedBackend:
     async def warm_up(self) -> None:
         await asyncio.sleep(0)
         self.warmed = True
+
+    async def data_source(self) -> DataSource:
+        if self.source is None:
+            raise RuntimeError("no data source in this test")
+        return self.source
 
     def clear(self) -> None:
         self.cleared += 1

@@ -142,3 +142,44 @@ async def test_a_question_starting_with_a_log_group_is_not_a_command(
         await ask(pilot, "/aws/lambda/checkout errors today?")
         assert backend.questions == ["/aws/lambda/checkout errors today?"]
         assert not chat(pilot).query(ErrorMessage)
+
+
+async def test_follow_shows_new_events_in_a_panel_while_the_chat_goes_on(
+    make_app: MakeApp, backend: ScriptedBackend
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from logai.sources.base import LogEvent
+    from logai_tui.widgets.follow_panel import FollowPanel
+    from tests.fakes.memory_source import MemorySource
+
+    def event(text: str, seconds: float = 0.0) -> LogEvent:
+        moment = datetime.now(UTC) + timedelta(seconds=seconds)
+        return LogEvent(moment, text, "/app/api", "s", text)
+
+    source = MemorySource([event("from before the follow", -600)])
+    backend.source = source
+    backend.script(TextDelta("An answer while following."))
+    async with make_app().run_test(size=TERMINAL_SIZE) as pilot:
+        screen = await ready(pilot)
+        screen.follow_interval = 0.01
+        await run(pilot, "/follow /app/api")
+        panel = screen.query_one(FollowPanel)
+        assert screen.following == ["/app/api"]
+        source.events.append(event("card declined for jane.doe@example.com"))
+        await wait_until(pilot, lambda: any("card declined" in line for line in panel.lines))
+
+        view = await ask(pilot, "what happened?")  # the chat goes on beside the panel
+        assert "An answer while following." in view.text
+        source.events.append(event("second event", 1))
+        await wait_until(pilot, lambda: any("second event" in line for line in panel.lines))
+
+        events = [line for line in panel.lines if not line.startswith("-- ")]
+        assert len(events) == 2  # each once; the old one never
+        assert "jane.doe@example.com" not in "".join(panel.lines)  # sanitized
+        await run(pilot, "/unfollow")
+        assert not screen.query(FollowPanel) and screen.following == []
+        await run(pilot, "/unfollow")
+        assert "Nothing is being followed" in last_error(pilot)
+        await run(pilot, "/follow")
+        assert "Name the log group" in last_error(pilot)

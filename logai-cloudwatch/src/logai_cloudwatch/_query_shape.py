@@ -43,7 +43,7 @@ class QueryShape:
 
 def query_shape(query: str) -> QueryShape:
     """Read ``query`` far enough to know whether it may be split by time, and in which order."""
-    segments = [segment.strip() for segment in _commands(query)]
+    segments = [segment.strip() for segment in commands(query)]
     names = [segment.split(None, 1)[0].lower() if segment else "" for segment in segments]
     aggregates = any(name in _AGGREGATES for name in names)
     if aggregates:
@@ -77,7 +77,7 @@ def query_shape(query: str) -> QueryShape:
     return QueryShape(splittable=True, aggregates=False, newest_first=newest_first)
 
 
-def _commands(query: str) -> list[str]:
+def commands(query: str) -> list[str]:
     """The query cut at its pipes, skipping pipes inside quotes and regular expressions."""
     text = _COMMENT.sub("", query)
     segments: list[str] = []

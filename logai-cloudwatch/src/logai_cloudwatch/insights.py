@@ -1,8 +1,17 @@
 """CloudWatch Logs Insights: run a query to completion, following it past the row limit.
 
 This is how a question over millions of events gets answered without pulling them: the work runs
-in CloudWatch's engine and only the result rows come back. Three facts of that engine shape the
+in CloudWatch's engine and only the result rows come back. These facts of that engine shape the
 code here:
+
+- One query names at most :data:`MAX_QUERY_GROUPS` log groups. More are queried in batches
+  side by side: rows of event queries merged by ``@timestamp``, rows of ``stats`` with
+  ``count``/``sum``/``min``/``max`` combined per key (:mod:`logai_cloudwatch._combine`), any
+  other query refused with the reason, since its per-batch answers would not add up.
+- An account may run only so many queries at once (30 by default, dashboards included): every
+  query of a source draws from one bounded semaphore (:class:`QuerySlots`).
+- Queries are billed by the bytes they scan: the statistics' ``bytesScanned`` is summed over
+  every query of a question and priced at the list price (:func:`query_cost`), approximately.
 
 - One query returns at most :data:`MAX_QUERY_ROWS` rows, all at once when it completes (there is
   no page token to follow). Its statistics say how many events matched, so a cut is visible.
@@ -21,19 +30,23 @@ import asyncio
 import contextlib
 import itertools
 import math
+import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from logai.sources.base import (
     DataSourceError,
+    QueryCost,
     QueryResult,
     SourceThrottled,
     SourceTimeout,
     SourceUnavailable,
     SourceValidationError,
 )
+from logai_cloudwatch._combine import StatsCombiner, stats_combiner
 from logai_cloudwatch._query_shape import QueryShape, query_shape
 
 if TYPE_CHECKING:
@@ -46,6 +59,22 @@ T = TypeVar("T")
 #: more and splits past it.)
 MAX_QUERY_GROUPS = 50
 MAX_QUERY_ROWS = 10_000
+#: AWS's default quota of concurrent Logs Insights queries per account and region (the
+#: StartQuery reference: "up to 30 concurrent CloudWatch Logs Insights queries, including
+#: queries that have been added to dashboards"); a higher quota can be granted on request.
+DEFAULT_QUERY_CONCURRENCY = 30
+MAX_QUERY_CONCURRENCY = 100
+#: Environment variable setting the concurrent-query quota LogAI stays within.
+QUERY_CONCURRENCY_VARIABLE = "LOGAI_CLOUDWATCH_INSIGHTS_CONCURRENCY"
+#: CloudWatch Logs Insights list price per GB scanned (USD, Standard log class, as published
+#: for us-east-1 and most commercial regions in 2026). An approximation for the user, never a
+#: bill: some regions charge more, and the Infrequent Access log class has its own price.
+PRICE_PER_GB_SCANNED_USD = 0.005
+BYTES_PER_GB = 1024**3
+PRICE_BASIS = (
+    f"approximate, at the Logs Insights list price of ${PRICE_PER_GB_SCANNED_USD} per GB "
+    "scanned; the real price depends on region and log class"
+)
 
 _PENDING = frozenset({"Scheduled", "Running"})
 #: How long to wait for StopQuery when abandoning a query; it is best effort.
@@ -93,23 +122,27 @@ class PollPolicy:
 
 @dataclass(frozen=True)
 class SplitPolicy:
-    """How far one ``run_query`` follows a query past CloudWatch's per-query row limit."""
+    """How far one ``run_query`` follows a query past CloudWatch's per-query limits."""
 
     max_queries: int = 40
-    """StartQuery calls one ``run_query`` may make in all, the first included."""
+    """StartQuery calls one ``run_query`` may make in all, over every batch, the first included."""
 
     max_rows: int = 50_000
     """Rows one ``run_query`` returns at most, whatever ``limit`` the caller asked for."""
 
-    concurrency: int = 4
-    """Queries in flight at once: well under the account's concurrent-query quota, which
-    dashboards and other users share."""
+    concurrency: int = DEFAULT_QUERY_CONCURRENCY
+    """Queries one source keeps running at once, across all its questions: the account's
+    concurrent-query quota (AWS's default unless :data:`QUERY_CONCURRENCY_VARIABLE` says
+    otherwise). Lower it when dashboards or colleagues share the quota."""
 
     rows_per_query: int = MAX_QUERY_ROWS
     """The ``limit`` of one StartQuery; CloudWatch's own maximum unless a test lowers it."""
 
+    max_groups: int = 500
+    """Log groups one ``run_query`` may cover, in batches of :data:`MAX_QUERY_GROUPS`."""
+
     def __post_init__(self) -> None:
-        for name in ("max_queries", "max_rows", "concurrency", "rows_per_query"):
+        for name in ("max_queries", "max_rows", "concurrency", "rows_per_query", "max_groups"):
             if getattr(self, name) < 1:
                 raise SourceValidationError(f"SplitPolicy.{name} must be at least 1.")
         if self.rows_per_query > MAX_QUERY_ROWS:
@@ -117,16 +150,78 @@ class SplitPolicy:
                 f"SplitPolicy.rows_per_query cannot exceed CloudWatch's {MAX_QUERY_ROWS:,}."
             )
 
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> SplitPolicy:
+        """The default policy, with the concurrent-query quota from the environment if set."""
+        raw = environ.get(QUERY_CONCURRENCY_VARIABLE, "").strip()
+        if not raw:
+            return cls()
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if not 1 <= value <= MAX_QUERY_CONCURRENCY:
+            raise SourceValidationError(
+                f"{QUERY_CONCURRENCY_VARIABLE} must be a whole number from 1 to "
+                f"{MAX_QUERY_CONCURRENCY}, not '{raw}'."
+            )
+        return cls(concurrency=value)
 
-def _validate(query: str, groups: Sequence[str], limit: int) -> None:
+
+class QuerySlots:
+    """The concurrent-query quota as one source sees it: a bounded semaphore per event loop.
+
+    The quota is the account's, so every question a source runs at the same time (the LLM
+    may call the query tool twice in one turn) draws from the same slots. One semaphore per
+    loop because a source may serve more than one loop (asyncio primitives bind to one).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._by_loop: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, asyncio.BoundedSemaphore
+        ] = weakref.WeakKeyDictionary()
+
+    def here(self) -> asyncio.BoundedSemaphore:
+        """The running loop's semaphore."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            slots = self._by_loop.get(loop)
+            if slots is None:
+                slots = self._by_loop[loop] = asyncio.BoundedSemaphore(self.size)
+            return slots
+
+
+def query_cost(statistics: Mapping[str, float]) -> QueryCost | None:
+    """Bytes scanned (summed ``bytesScanned``) and their approximate price; None if unknown."""
+    scanned = statistics.get("bytesScanned")
+    if scanned is None:
+        return None
+    return QueryCost(
+        bytes_scanned=int(scanned),
+        approx_usd=scanned / BYTES_PER_GB * PRICE_PER_GB_SCANNED_USD,
+        basis=PRICE_BASIS,
+    )
+
+
+def _validate(query: str, groups: Sequence[str], limit: int, policy: SplitPolicy) -> None:
     if not query.strip():
         raise SourceValidationError("The Logs Insights query is empty.")
     if not groups:
         raise SourceValidationError("A Logs Insights query needs at least one log group.")
-    if len(groups) > MAX_QUERY_GROUPS:
+    if len(groups) > policy.max_groups:
         raise SourceValidationError(
-            f"A Logs Insights query can cover at most {MAX_QUERY_GROUPS} log groups; "
-            f"{len(groups)} were given. Split the question or narrow the prefix."
+            f"LogAI runs one Logs Insights question over at most {policy.max_groups} log "
+            f"groups (in batches of {MAX_QUERY_GROUPS}); {len(groups)} were given. Narrow the "
+            "prefix or split the question."
+        )
+    batches = math.ceil(len(groups) / MAX_QUERY_GROUPS)
+    if batches > policy.max_queries:
+        raise SourceValidationError(
+            f"{len(groups)} log groups need {batches} Logs Insights queries (at most "
+            f"{MAX_QUERY_GROUPS} groups each), more than LogAI's cap of {policy.max_queries} "
+            "queries per question. Name fewer groups."
         )
     if limit < 1:
         raise SourceValidationError(f"The row limit must be at least 1, not {limit}.")
@@ -277,8 +372,25 @@ class _Piece:
     """Why the span's remaining rows were not fetched, when a cap (not the limit) stopped it."""
 
 
+class _Ledger:
+    """What one ``run_query`` spends across all its batches and parts.
+
+    Shared by the batches so that the query cap, the statistics and the concurrency bound
+    are those of the whole question, not of each batch of 50 groups.
+    """
+
+    def __init__(self, slots: asyncio.Semaphore) -> None:
+        self.slots = slots
+        self.reserved = 0
+        """Queries started or promised to a part already: the budget spent."""
+        self.ran = 0
+        """Queries that completed."""
+        self.statistics: dict[str, float] = {}
+        """GetQueryResults statistics, summed over every completed query."""
+
+
 class _Follow:
-    """One ``run_query``: its query budget, concurrency bound and summed statistics."""
+    """One batch of at most 50 groups of a ``run_query``, followed past the row limit."""
 
     def __init__(
         self,
@@ -287,6 +399,7 @@ class _Follow:
         groups: Sequence[str],
         shape: QueryShape,
         *,
+        ledger: _Ledger,
         split: SplitPolicy,
         poll: PollPolicy,
         deadline: float,
@@ -300,16 +413,11 @@ class _Follow:
         self._poll = poll
         self._deadline = deadline
         self._timeout = timeout
-        self._slots = asyncio.Semaphore(max(1, split.concurrency))
-        self.reserved = 0
-        """Queries started or promised to a part already: the budget spent."""
-        self.ran = 0
-        """Queries that completed."""
-        self.statistics: dict[str, float] = {}
+        self.ledger = ledger
 
     async def query(self, span: Span, want: int) -> _Answer:
         """Run one query; its place in the budget must already be reserved."""
-        async with self._slots:
+        async with self.ledger.slots:
             answer = await _run_one(
                 self._call,
                 self._query,
@@ -320,9 +428,9 @@ class _Follow:
                 timeout=self._timeout,
                 policy=self._poll,
             )
-        self.ran += 1
+        self.ledger.ran += 1
         for key, value in answer.statistics.items():
-            self.statistics[key] = self.statistics.get(key, 0.0) + value
+            self.ledger.statistics[key] = self.ledger.statistics.get(key, 0.0) + value
         return answer
 
     async def follow(self, span: Span, want: int, answer: _Answer) -> list[_Piece]:
@@ -339,7 +447,7 @@ class _Follow:
         if matched is not None and matched > want:
             pieces = await self._in_order(parts, want)
         else:  # every part's rows are wanted: query them side by side
-            self.reserved += len(parts)
+            self.ledger.reserved += len(parts)
             pieces = [piece for part in await self._gather(parts, want) for piece in part]
         if any(piece.stopped for piece in pieces) and _count(pieces) < len(answer.rows):
             # The parts fell short of what the cut first answer already holds (time ran out,
@@ -382,9 +490,9 @@ class _Follow:
     async def _attempt(self, span: Span, want: int, *, reserved: bool = False) -> list[_Piece]:
         """Query one part of a split range; a time-out or throttling ends only that part."""
         if not reserved:
-            if self.reserved >= self._split.max_queries:
+            if self.ledger.reserved >= self._split.max_queries:
                 return [_Piece(span, more=True, stopped=self._cap_reason())]
-            self.reserved += 1
+            self.ledger.reserved += 1
         if asyncio.get_running_loop().time() >= self._deadline:
             return [_Piece(span, more=True, stopped=self._time_reason())]
         try:
@@ -410,7 +518,7 @@ class _Follow:
             return f"more than {per_query:,} rows fall within {span[1] - span[0] + 1} s"
         if any("@ptr" not in row for row in answer.rows):
             return "its rows carry no @ptr to tell the parts of a split range apart"
-        if self._split.max_queries - self.reserved < 2:
+        if self._split.max_queries - self.ledger.reserved < 2:
             return self._cap_reason()
         return ""
 
@@ -423,7 +531,7 @@ class _Follow:
         start, end = span
         matched = answer.statistics.get("recordsMatched", 0.0)
         count = math.ceil(matched / (_PART_FILL * self._split.rows_per_query))
-        room = self._split.max_queries - self.reserved
+        room = self._split.max_queries - self.ledger.reserved
         count = max(2, min(count, _FAN_OUT, room, end - start))
         bounds = sorted({start + round(i * (end - start) / count) for i in range(count + 1)})
         parts = list(itertools.pairwise(bounds))
@@ -470,42 +578,129 @@ async def run_insights_query(
     timeout: float = 60.0,  # noqa: ASYNC109 - a deadline across many calls, not one await
     poll: PollPolicy | None = None,
     split: SplitPolicy | None = None,
+    slots: QuerySlots | None = None,
 ) -> QueryResult:
     """Run a Logs Insights query and return up to ``limit`` rows, in the query's order.
 
-    When CloudWatch's per-query row limit cuts a query whose rows are events, the time range
-    is split and each part queried, until ``limit`` rows are in hand, every part fits, or the
-    caps of ``split`` are reached; :attr:`QueryResult.stopped_early` then says which. Raises
-    :class:`SourceTimeout` when the first query does not finish within ``timeout`` seconds
-    (later parts that run out of time are reported, not raised); on cancellation every
-    running query is stopped and ``CancelledError`` propagates.
+    More than :data:`MAX_QUERY_GROUPS` groups are queried in batches side by side and their
+    rows merged (see :func:`_merge`); a query that cannot be batched without changing its
+    answer is refused with the reason. When CloudWatch's per-query row limit cuts a query
+    whose rows are events, the time range is split and each part queried, until ``limit``
+    rows are in hand, every part fits, or the caps of ``split`` are reached;
+    :attr:`QueryResult.stopped_early` then says which. Every query draws from ``slots``, the
+    source's concurrent-query quota. Raises :class:`SourceTimeout` when a first query does not
+    finish within ``timeout`` seconds (later parts that run out of time are reported, not
+    raised); on cancellation every running query is stopped and ``CancelledError`` propagates.
     """
-    _validate(query, groups, limit)
     policy = split or SplitPolicy()
+    names = list(dict.fromkeys(groups))
+    _validate(query, names, limit, policy)
     wanted = min(limit, policy.max_rows)
     shape = query_shape(query)
-    follow = _Follow(
-        call,
-        query,
-        groups,
-        shape,
-        split=policy,
-        poll=poll or PollPolicy(),
-        deadline=asyncio.get_running_loop().time() + timeout,
-        timeout=timeout,
-    )
+    batches = [names[i : i + MAX_QUERY_GROUPS] for i in range(0, len(names), MAX_QUERY_GROUPS)]
+    combiner: StatsCombiner | None = None
+    if len(batches) > 1 and not shape.splittable:
+        found = stats_combiner(query) if shape.aggregates else shape.why_not
+        if isinstance(found, str):
+            raise SourceValidationError(_unbatchable(shape, len(names), found))
+        combiner = found
+    ledger = _Ledger((slots or QuerySlots(policy.concurrency)).here())
+    ledger.reserved = len(batches)
+    deadline = asyncio.get_running_loop().time() + timeout
     # StartQuery speaks epoch *seconds*; round outward so the range is never narrowed.
     whole = (math.floor(start.timestamp()), math.ceil(end.timestamp()))
-    follow.reserved = 1
-    first = await follow.query(whole, wanted)  # its errors are the caller's, as they are
-    pieces = await follow.follow(whole, wanted, first)
-    return _assemble(pieces, first, follow, shape, limit=limit, wanted=wanted)
+
+    async def batch(names: Sequence[str]) -> QueryResult:
+        follow = _Follow(
+            call,
+            query,
+            names,
+            shape,
+            ledger=ledger,
+            split=policy,
+            poll=poll or PollPolicy(),
+            deadline=deadline,
+            timeout=timeout,
+        )
+        first = await follow.query(whole, wanted)  # its errors are the caller's, as they are
+        pieces = await follow.follow(whole, wanted, first)
+        return _assemble(pieces, first, shape, limit=limit, wanted=wanted)
+
+    if len(batches) == 1:
+        result = await batch(batches[0])
+    else:
+        parts: list[QueryResult] = []
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                running = [tasks.create_task(batch(names)) for names in batches]
+        except BaseExceptionGroup as failure:
+            raise first_error(failure) from None
+        parts = [task.result() for task in running]
+        if combiner is None:
+            result = _merge(parts, batches, shape, limit=limit, wanted=wanted)
+        else:
+            result = _combine(parts, batches, combiner, wanted=wanted)
+    return replace(
+        result,
+        statistics=dict(ledger.statistics),
+        queries=ledger.ran,
+        batches=len(batches),
+        cost=query_cost(ledger.statistics),
+    )
+
+
+def _unbatchable(shape: QueryShape, count: int, why: str) -> str:
+    """Why a query over more than 50 groups is refused rather than run in batches."""
+    if shape.aggregates:
+        reason = f"its aggregate cannot be combined over batches: {why}"
+    else:
+        reason = (
+            f"{why}, which would apply per batch: the top rows of each batch are not the "
+            "top rows overall"
+        )
+    return (
+        f"CloudWatch queries at most {MAX_QUERY_GROUPS} log groups at a time, so {count} groups "
+        f"would need {math.ceil(count / MAX_QUERY_GROUPS)} batches, and this query cannot be "
+        f"run in batches because {reason}. Query at most {MAX_QUERY_GROUPS} groups at a time "
+        "(e.g. one prefix per question); aggregate with count, sum, min or max (optionally "
+        "followed by one sort), which LogAI combines across batches; or list matching events "
+        "(fields/filter, sorted by @timestamp or not at all), which LogAI merges."
+    )
+
+
+def _combine(
+    parts: Sequence[QueryResult],
+    batches: Sequence[Sequence[str]],
+    combiner: StatsCombiner,
+    *,
+    wanted: int,
+) -> QueryResult:
+    """One answer from the per-batch rows of a combinable ``stats`` query (see
+    :mod:`logai_cloudwatch._combine`): one row per key, count and sum added, min and max kept."""
+    reasons = [
+        f"groups {_batch_text(batches, index)}: {part.stopped_early}"
+        for index, part in enumerate(parts)
+        if part.stopped_early
+    ]
+    rows = combiner.combine([part.rows for part in parts])
+    if rows is None:
+        rows = [row for part in parts for row in part.rows]
+        reasons.append(
+            f"the rows of {len(batches)} batches of groups could not be combined (their columns "
+            f"are not the ones the query names: {', '.join(combiner.columns)}), so they are "
+            "listed batch by batch"
+        )
+    return QueryResult(
+        rows=rows[:wanted],
+        status="Complete",
+        truncated=any(part.truncated for part in parts) or len(rows) > wanted,
+        stopped_early=" ".join(reason.rstrip(".") + "." for reason in reasons),
+    )
 
 
 def _assemble(
     pieces: Sequence[_Piece],
     first: _Answer,
-    follow: _Follow,
     shape: QueryShape,
     *,
     limit: int,
@@ -540,12 +735,61 @@ def _assemble(
     return QueryResult(
         rows=rows,
         status="Complete",
-        statistics=follow.statistics,
         matched=None if shape.aggregates or matched is None else int(matched),
         truncated=truncated,
         stopped_early=stopped,
-        queries=follow.ran,
     )
+
+
+def _merge(
+    parts: Sequence[QueryResult],
+    batches: Sequence[Sequence[str]],
+    shape: QueryShape,
+    *,
+    limit: int,
+    wanted: int,
+) -> QueryResult:
+    """One answer from the answers of several batches of groups of an event-listing query.
+
+    Each batch holds its own first ``wanted`` rows in the query's order, so the first
+    ``wanted`` rows overall are among them: merged by ``@timestamp`` (newest first unless the
+    query sorts ascending) and cut at ``wanted``, they are exactly what one query over every
+    group would return. Rows without ``@timestamp`` cannot be ordered across batches; they
+    are kept batch by batch, and when the cut then falls inside them the result says so.
+    """
+    rows = [row for part in parts for row in part.rows]
+    timed = all("@timestamp" in row for row in rows)
+    if timed:
+        # Insights formats @timestamp as "YYYY-MM-DD HH:MM:SS.mmm": text order is time order.
+        rows.sort(key=lambda row: row["@timestamp"], reverse=shape.newest_first)
+    truncated = any(part.truncated for part in parts) or len(rows) > wanted
+    reasons = [
+        f"groups {_batch_text(batches, index)}: {part.stopped_early}"
+        for index, part in enumerate(parts)
+        if part.stopped_early
+    ]
+    if not timed and len(rows) > wanted:
+        reasons.append(
+            f"the rows of {len(batches)} batches of groups were cut at {wanted:,} batch by batch, "
+            "not in time order, because the query does not return @timestamp (add it to "
+            "`fields` to get the first rows over all groups)"
+        )
+    elif not reasons and truncated and wanted < limit:
+        reasons.append(f"LogAI returns at most {wanted:,} rows per query (asked: {limit:,})")
+    counts = [part.matched for part in parts]
+    matched = None if any(count is None for count in counts) else sum(c or 0 for c in counts)
+    return QueryResult(
+        rows=rows[:wanted],
+        status="Complete",
+        matched=matched,
+        truncated=truncated,
+        stopped_early=" ".join(reason.rstrip(".") + "." for reason in reasons),
+    )
+
+
+def _batch_text(batches: Sequence[Sequence[str]], index: int) -> str:
+    batch = batches[index]
+    return f"{batch[0]} .. {batch[-1]} (batch {index + 1} of {len(batches)})"
 
 
 def _gaps_text(gaps: Sequence[tuple[Span, str]]) -> str:

@@ -1,7 +1,7 @@
 """``CloudWatchSource``: LogAI's data-source interface over the CloudWatch Logs API.
 
 Only read-only actions are called: DescribeLogGroups, FilterLogEvents, StartQuery,
-GetQueryResults and StopQuery (which only stops our own query).
+GetQueryResults, StopQuery (which only stops our own query) and StartLiveTail.
 
 Importing this module stays cheap (no boto3, botocore or tenacity): they are imported on the
 first call, so a frontend can create the source at startup without a pause.
@@ -19,7 +19,7 @@ import functools
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -38,7 +38,13 @@ from logai_cloudwatch import client as client_module
 from logai_cloudwatch._collect import EventSink, FirstEvents, OldestEvents
 from logai_cloudwatch._convert import to_log_event, to_log_group, to_millis
 from logai_cloudwatch._suggest import closest_names
-from logai_cloudwatch.insights import PollPolicy, SplitPolicy, first_error, run_insights_query
+from logai_cloudwatch.insights import (
+    PollPolicy,
+    QuerySlots,
+    SplitPolicy,
+    first_error,
+    run_insights_query,
+)
 from logai_cloudwatch.retry import RetryPolicy, call_with_retry
 
 if TYPE_CHECKING:
@@ -74,7 +80,9 @@ class CloudWatchSource(DataSource):
     query_language: ClassVar[str] = (
         "CloudWatch Logs Insights, e.g. `fields @timestamp, @message | filter @message like "
         "/ERROR/ | stats count(*) by bin(5m)`; commands: fields, filter, stats, sort, limit, "
-        "parse, dedup; at most 50 log groups per query."
+        "parse, dedup. Over more than 50 log groups (up to 500) LogAI runs batches of 50: event "
+        "rows are merged by @timestamp (include it in fields); stats are combined only for count, "
+        "sum, min and max (others are refused)."
     )
 
     def __init__(
@@ -114,6 +122,7 @@ class CloudWatchSource(DataSource):
         self._retry = retry or RetryPolicy()
         self._poll = poll or PollPolicy()
         self._split = split or SplitPolicy()
+        self._query_slots = QuerySlots(self._split.concurrency)
         self._page_size = max(1, min(page_size, MAX_PAGE_SIZE))
         self._max_search_groups = max_search_groups
         self._suggestion_scan_limit = suggestion_scan_limit
@@ -129,7 +138,12 @@ class CloudWatchSource(DataSource):
         cls, settings: LogAISettings, environ: Mapping[str, str] | None = None
     ) -> CloudWatchSource:
         """The source as the plugin builds it: settings plus ``LOGAI_CLOUDWATCH_*`` variables."""
-        return cls(settings, max_concurrency=cls.concurrency_from(environ))
+        env = os.environ if environ is None else environ
+        return cls(
+            settings,
+            max_concurrency=cls.concurrency_from(env),
+            split=SplitPolicy.from_environ(env),
+        )
 
     @staticmethod
     def concurrency_from(environ: Mapping[str, str] | None = None) -> int:
@@ -443,6 +457,7 @@ class CloudWatchSource(DataSource):
                 timeout=timeout,
                 poll=self._poll,
                 split=self._split,
+                slots=self._query_slots,
             )
         except SourceNotFound:
             for group in groups:
@@ -452,6 +467,31 @@ class CloudWatchSource(DataSource):
                         group, SourceNotFound(f"Log group '{group}' does not exist.")
                     ) from None
             raise
+
+    # -- following ---------------------------------------------------------------------------
+
+    def follow(
+        self,
+        groups: Sequence[str],
+        filter_pattern: str | None = None,
+        *,
+        poll_interval: float = 2.0,
+        start: datetime | None = None,
+    ) -> AsyncIterator[list[LogEvent]]:
+        """New events as they arrive: Live Tail on AWS, FilterLogEvents polling elsewhere;
+        see :mod:`logai_cloudwatch.live_tail`."""
+        from logai_cloudwatch.live_tail import follow_cloudwatch
+
+        return follow_cloudwatch(
+            self,
+            self._call,
+            self._ensure_client,
+            self._not_found,
+            groups,
+            filter_pattern,
+            poll_interval=poll_interval,
+            start=start,
+        )
 
     # -- lifecycle ---------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ the partial-failure notes and the ``target:group`` names are core's
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from logai.aws_targets import AwsTarget, TargetSyntaxError, parse_targets
@@ -32,19 +33,24 @@ def target_settings(settings: LogAISettings, target: AwsTarget) -> LogAISettings
 
 def build_source(settings: LogAISettings, max_concurrency: int) -> DataSource:
     """The configured targets as one source, or the single CloudWatch source without any."""
+    from logai_cloudwatch.insights import SplitPolicy
     from logai_cloudwatch.source import CloudWatchSource
 
+    # The Insights quota (LOGAI_CLOUDWATCH_INSIGHTS_CONCURRENCY) is per account and region, so
+    # each target gets its own slots.
+    split = SplitPolicy.from_environ(os.environ)
     try:
         targets = parse_targets(settings.aws_targets)
     except TargetSyntaxError as exc:
         raise SourceValidationError(str(exc)) from None
     if not targets:
-        return CloudWatchSource(settings, max_concurrency=max_concurrency)
+        return CloudWatchSource(settings, max_concurrency=max_concurrency, split=split)
     members: dict[str, DataSource] = {
         target.alias: CloudWatchSource(
             target_settings(settings, target),
             max_concurrency=max_concurrency,
             role_arn=target.role_arn,
+            split=split,
         )
         for target in targets
     }

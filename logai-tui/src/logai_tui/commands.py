@@ -1,4 +1,4 @@
-"""Slash commands: ``/help``, ``/clear``, ``/cache status``, ``/cache clear``, ``/quit``, ``/exit``.
+"""Slash commands: /help, /clear, /cache, /follow, /unfollow, /quit and /exit.
 
 A line is a command only when its first word is a slash and a bare name (``/clear``), so a
 question that starts with a log group name (``/aws/lambda/checkout errors?``) is still a
@@ -61,6 +61,14 @@ class CommandHost(Protocol):
         """Re-read the cache figures shown in the status bar."""
         ...
 
+    async def follow(self, groups: list[str]) -> None:
+        """Show new events of ``groups`` in a panel while the chat goes on."""
+        ...
+
+    async def unfollow(self) -> None:
+        """Close the follow panel."""
+        ...
+
     def quit(self) -> None:
         """Leave the app."""
         ...
@@ -94,6 +102,18 @@ async def _clear(host: CommandHost, _args: str) -> None:
         await host.show_error("An answer is still running: press Escape first, then /clear.")
         return
     await host.clear_conversation()
+
+
+async def _follow(host: CommandHost, args: str) -> None:
+    groups = list(dict.fromkeys(args.split()))
+    if not groups:
+        await host.show_error("Name the log group to follow, e.g. /follow /aws/lambda/checkout.")
+        return
+    await host.follow(groups)
+
+
+async def _unfollow(host: CommandHost, _args: str) -> None:
+    await host.unfollow()
 
 
 async def _quit(host: CommandHost, _args: str) -> None:
@@ -160,6 +180,11 @@ COMMANDS: dict[str, SlashCommand] = {
             ("/cache clear", "empty the cache: the next questions fetch afresh"),
         ),
     ),
+    "follow": SlashCommand(
+        _follow,
+        (("/follow GROUP [GROUP...]", "show new events of log groups live, below the chat"),),
+    ),
+    "unfollow": SlashCommand(_unfollow, (("/unfollow", "stop following, close the panel"),)),
     "quit": SlashCommand(_quit, (("/quit", "leave LogAI (also Ctrl+Q)"),)),
     "exit": SlashCommand(_quit, (("/exit", "leave LogAI"),)),
 }

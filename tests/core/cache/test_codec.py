@@ -16,7 +16,7 @@ from logai.cache.codec import (
     encode_groups,
     encode_query_result,
 )
-from logai.sources import LogEvent, LogGroup, QueryResult
+from logai.sources import LogEvent, LogGroup, QueryCost, QueryResult
 
 from .conftest import T0, make_events
 
@@ -47,6 +47,16 @@ def test_groups_round_trip() -> None:
 
 def test_query_result_round_trips() -> None:
     result = QueryResult(rows=[{"count": "3"}], status="Complete", statistics={"bytesScanned": 5.0})
+    assert decode_query_result(encode_query_result(result)) == result
+
+
+def test_query_result_round_trips_its_batches_and_cost() -> None:
+    result = QueryResult(
+        rows=[{"@message": "x"}],
+        queries=7,
+        batches=3,
+        cost=QueryCost(bytes_scanned=2**31, approx_usd=0.01, basis="approximate, list price"),
+    )
     assert decode_query_result(encode_query_result(result)) == result
 
 

@@ -49,13 +49,28 @@ class Recording(MemorySource):
         self.calls.append(("query", tuple(groups)))
         return QueryResult([{"@log": f"123456789012:{g}", "n": "1"} for g in GROUPS])
 
-    async def follow(
+    async def watch(
         self, groups: Sequence[str], *, filter_pattern: str = ""
     ) -> AsyncIterator[str]:
-        """A method the guard does not know (as a live tail would be)."""
-        self.calls.append(("follow", tuple(groups)))
+        """A method the guard does not know (as a source's own extension would be)."""
+        self.calls.append(("watch", tuple(groups)))
         for group in groups:
             yield group
+
+    async def _batches(self, groups: Sequence[str]) -> AsyncIterator[list[LogEvent]]:
+        yield [e for e in self.events if e.group in groups or e.group.startswith("/secret")]
+
+    def follow(
+        self,
+        groups: Sequence[str],
+        filter_pattern: str | None = None,
+        *,
+        poll_interval: float = 2.0,
+        start: datetime | None = None,
+    ) -> AsyncIterator[list[LogEvent]]:
+        """The source's own follow (as CloudWatch's Live Tail is): it must be the one used."""
+        self.calls.append(("follow", tuple(groups)))
+        return self._batches(groups)
 
     def region(self) -> str:
         return "eu-west-1"
@@ -134,12 +149,23 @@ async def test_a_query_runs_on_allowed_groups_only_and_drops_denied_rows() -> No
 
 async def test_methods_the_guard_does_not_know_follow_the_parameter_name_rule() -> None:
     guarded, inner = _guarded()
-    follow = guarded.follow  # type: ignore[attr-defined]
-    assert [g async for g in follow(["/app/api"])] == ["/app/api"]
+    watch = guarded.watch  # type: ignore[attr-defined]
+    assert [g async for g in watch(["/app/api"])] == ["/app/api"]
     with pytest.raises(GroupNotAllowed):
-        follow(["/app/api", "/secret/db"])
+        watch(["/app/api", "/secret/db"])
     assert guarded.region() == "eu-west-1"  # type: ignore[attr-defined]
+    assert inner.calls == [("watch", ("/app/api",))]
+
+
+async def test_follow_is_the_sources_own_for_allowed_groups_and_refused_for_denied_ones() -> None:
+    guarded, inner = _guarded()
+    with pytest.raises(GroupNotAllowed):
+        guarded.follow(["/app/api", "/secret/db"])
+    batches = [batch async for batch in guarded.follow(["/app/api"])]
+    # The source's own follow ran (a Live Tail stays a Live Tail), and what it streamed from a
+    # denied group was dropped like a fetch's events.
     assert inner.calls == [("follow", ("/app/api",))]
+    assert [[e.group for e in batch] for batch in batches] == [["/app/api"]]
 
 
 async def test_per_target_patterns_apply_in_that_target_only() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -243,3 +243,53 @@ async def test_a_target_that_may_read_but_not_list_is_still_searched() -> None:
     targets = _set(eu=NoListing(_events("/app/api", "eu one")), us=QueryingSource([]))
     events = await targets.search_logs(["/app/api"], "", START, END)
     assert [(e.group, e.message) for e in events] == [("eu:/app/api", "eu one")]
+
+
+class FollowingSource(QueryingSource):
+    """A source with its own follow (as CloudWatch's Live Tail is): one batch, then the end."""
+
+    def follow(
+        self,
+        groups: Sequence[str],
+        filter_pattern: str | None = None,
+        *,
+        poll_interval: float = 2.0,
+        start: datetime | None = None,
+    ) -> AsyncIterator[list[LogEvent]]:
+        self.calls.append(("follow", tuple(groups)))
+        return self._once(groups)
+
+    async def _once(self, groups: Sequence[str]) -> AsyncIterator[list[LogEvent]]:
+        yield [event for event in self.events if event.group in groups]
+
+
+class BrokenFollow(FollowingSource):
+    async def _once(self, groups: Sequence[str]) -> AsyncIterator[list[LogEvent]]:
+        raise SourceAuthError("The AWS credentials have expired.")
+        yield []  # pragma: no cover - makes this an async generator
+
+
+async def test_follow_uses_each_targets_own_follow_with_only_its_groups() -> None:
+    eu = FollowingSource(_events("/app/api", "eu one") + _events("/app/eu-only", "x"))
+    us = FollowingSource(_events("/app/api", "us one", offset=10))
+    targets = _set(eu=eu, us=us)
+    batches = [b async for b in targets.follow(["/app/api", "eu:/app/eu-only"], poll_interval=0.1)]
+    seen = sorted((e.group, e.message) for batch in batches for e in batch)
+    assert seen == [("eu:/app/api", "eu one"), ("eu:/app/eu-only", "x"), ("us:/app/api", "us one")]
+    follows = {c[0]: set(c[1]) for c in eu.calls if c[0] == "follow"}
+    assert follows == {"follow": {"/app/api", "/app/eu-only"}}
+    assert ("follow", ("/app/api",)) in us.calls
+    # Each target followed on its own: the set never polled through fetch_logs (the cache).
+    assert not [c for c in eu.calls + us.calls if c[0] == "fetch"]
+
+
+async def test_follow_goes_on_when_one_target_fails_and_fails_when_all_do() -> None:
+    ok = FollowingSource(_events("/app/api", "fine"))
+    targets = _set(ok=ok, bad=BrokenFollow(_events("/app/api", "never")))
+    with collect_notes() as notes:
+        batches = [b async for b in targets.follow(["/app/api"], poll_interval=0.1)]
+    assert [e.message for batch in batches for e in batch] == ["fine"]
+    assert any("bad stopped following" in note for note in notes)
+    only_bad = _set(bad=BrokenFollow(_events("/app/api", "never")))
+    with pytest.raises(SourceAuthError):
+        [b async for b in only_bad.follow(["/app/api"], poll_interval=0.1)]

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from logai.cache.clock import EPOCH
-from logai.sources.base import LogEvent, LogGroup, QueryResult
+from logai.sources.base import LogEvent, LogGroup, QueryCost, QueryResult
 
 __all__ = [
     "CodecError",
@@ -156,6 +156,14 @@ def encode_query_result(result: QueryResult) -> bytes:
             "truncated": result.truncated,
             "stopped_early": result.stopped_early,
             "queries": result.queries,
+            "batches": result.batches,
+            "cost": None
+            if result.cost is None
+            else {
+                "bytes_scanned": result.cost.bytes_scanned,
+                "approx_usd": result.cost.approx_usd,
+                "basis": result.cost.basis,
+            },
         }
     )
 
@@ -173,6 +181,19 @@ def decode_query_result(payload: bytes) -> QueryResult:
             truncated=bool(document.get("truncated", False)),
             stopped_early=str(document.get("stopped_early", "")),
             queries=int(document.get("queries", 1)),
+            batches=int(document.get("batches", 1)),
+            cost=_decode_cost(document.get("cost")),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise CodecError(f"damaged query payload: {exc}") from None
+
+
+def _decode_cost(raw: Any) -> QueryCost | None:
+    if raw is None:
+        return None
+    usd = raw.get("approx_usd")
+    return QueryCost(
+        bytes_scanned=int(raw["bytes_scanned"]),
+        approx_usd=None if usd is None else float(usd),
+        basis=str(raw.get("basis", "")),
+    )

@@ -15,7 +15,7 @@ results are kept whole and served only for a request they provably answer.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -140,6 +140,23 @@ class CachedDataSource(DataSource):
 
     async def resolve_cache_identity(self) -> str:
         return await self.inner.resolve_cache_identity()
+
+    def follow(
+        self,
+        groups: Sequence[str],
+        filter_pattern: str | None = None,
+        *,
+        poll_interval: float = 2.0,
+        start: datetime | None = None,
+    ) -> AsyncIterator[list[LogEvent]]:
+        """The wrapped source's follow, never the cache: following is about what is new.
+
+        A polling follow asks for ranges ending "now" every few seconds; answered from the
+        cache (whose live entries may be a TTL old) it would show events late or not at all.
+        Going straight to the source keeps "cache on" and "cache off" the same stream.
+        """
+        cache_outcome.set("bypass")
+        return self.inner.follow(groups, filter_pattern, poll_interval=poll_interval, start=start)
 
     async def aclose(self) -> None:
         try:

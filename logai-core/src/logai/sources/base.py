@@ -10,7 +10,7 @@ for the LLM): no tracebacks, no secrets.
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -91,6 +91,21 @@ class LogGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class QueryCost:
+    """What a server-side query scanned, and roughly what that costs at the backend's list price.
+
+    Backends that bill per byte scanned (CloudWatch Logs Insights) fill it so that a user
+    sees what a question cost before asking ten more like it. ``approx_usd`` is an estimate,
+    never a bill: ``basis`` says which price it assumes and why the real one may differ.
+    """
+
+    bytes_scanned: int
+    approx_usd: float | None = None
+    basis: str = ""
+    """The price assumed, in words ("list price $0.005 per GB scanned; varies by region")."""
+
+
+@dataclass(frozen=True, slots=True)
 class QueryResult:
     """Rows of a server-side query (CloudWatch Logs Insights and the like).
 
@@ -115,6 +130,10 @@ class QueryResult:
     everything the query matched, or when only the caller's ``limit`` cut them."""
     queries: int = 1
     """How many backend queries produced these rows (more than one when a query was split)."""
+    batches: int = 1
+    """Into how many batches of groups the query was cut (a backend's groups-per-query limit)."""
+    cost: QueryCost | None = None
+    """What the backend scanned for these rows, when it says (``None``: unknown)."""
 
     @property
     def complete(self) -> bool:
@@ -248,6 +267,33 @@ class DataSource(abc.ABC):
         """
         raise SourceValidationError(
             f"The {self.name or 'selected'} data source has no query language."
+        )
+
+    def follow(
+        self,
+        groups: Sequence[str],
+        filter_pattern: str | None = None,
+        *,
+        poll_interval: float = 2.0,
+        start: datetime | None = None,
+    ) -> AsyncIterator[list[LogEvent]]:
+        """New events of ``groups`` as they arrive, in batches, until the iteration is closed.
+
+        Each batch holds events not yielded before, oldest first; a batch may be empty, so a
+        consumer can react between events. Events before ``start`` (default: now) are never
+        yielded. The default polls :meth:`fetch_logs` every ``poll_interval`` seconds with an
+        overlap window and event-id de-duplication (:func:`logai.sources.follow.poll_follow`);
+        a backend with a push API (CloudWatch's StartLiveTail) overrides it. Errors of the
+        source propagate from the iteration.
+        """
+        from logai.sources.follow import FollowPolicy, poll_follow
+
+        return poll_follow(
+            self,
+            groups,
+            filter_pattern,
+            policy=FollowPolicy(poll_interval=poll_interval),
+            start=start,
         )
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook, most sources hold nothing

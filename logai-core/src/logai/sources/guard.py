@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -271,6 +271,37 @@ class GuardedSource(DataSource):
         from dataclasses import replace
 
         return replace(result, rows=rows)
+
+    def follow(
+        self,
+        groups: Sequence[str],
+        filter_pattern: str | None = None,
+        *,
+        poll_interval: float = 2.0,
+        start: datetime | None = None,
+    ) -> AsyncIterator[list[LogEvent]]:
+        """The wrapped source's own follow (Live Tail where it has one), for allowed groups only.
+
+        Every named group is checked before anything is opened, and each batch is filtered
+        like a fetch, so a folder of the files source never streams a denied file's lines.
+        """
+        for name in groups:
+            self._require(name)
+        batches = self.inner.follow(
+            groups, filter_pattern, poll_interval=poll_interval, start=start
+        )
+        return self._visible_batches(batches)
+
+    async def _visible_batches(
+        self, batches: AsyncIterator[list[LogEvent]]
+    ) -> AsyncIterator[list[LogEvent]]:
+        try:
+            async for batch in batches:
+                yield self._visible_events(batch)
+        finally:
+            close = getattr(batches, "aclose", None)  # ends a Live Tail session at once
+            if close is not None:
+                await close()
 
     def _row_allowed(self, row: dict[str, str]) -> bool:
         """A row's ``@log`` (``account:group``) names its group: a denied one is dropped."""

@@ -27,7 +27,7 @@ import asyncio
 import dataclasses
 import difflib
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import ClassVar, TypeVar
 
@@ -373,6 +373,72 @@ class TargetSet(DataSource):
         if len(found) == 1 and len(plan) == 1:
             return next(iter(found.values()))
         return _merge_results(found, limit)
+
+    # -- following -----------------------------------------------------------------------------
+
+    def follow(
+        self,
+        groups: Sequence[str],
+        filter_pattern: str | None = None,
+        *,
+        poll_interval: float = 2.0,
+        start: datetime | None = None,
+    ) -> AsyncIterator[list[LogEvent]]:
+        """Each target's own follow (its Live Tail, its cache bypass), merged as batches arrive.
+
+        Not the default poller over :meth:`fetch_logs`: that would read the members through
+        their caches, whose live entries may be a TTL old, and lose a member's push API.
+        """
+        return self._follow(list(groups), filter_pattern, poll_interval, start)
+
+    async def _follow(
+        self,
+        groups: list[str],
+        filter_pattern: str | None,
+        poll_interval: float,
+        start: datetime | None,
+    ) -> AsyncIterator[list[LogEvent]]:
+        plan = await self._plan(groups)
+        queue: asyncio.Queue[tuple[str, list[LogEvent]] | BaseException] = asyncio.Queue(8)
+        failures: dict[str, DataSourceError] = {}
+
+        async def pump(alias: str) -> None:
+            member = self.members[alias]
+            batches = member.follow(
+                plan[alias][0], filter_pattern, poll_interval=poll_interval, start=start
+            )
+            try:
+                async for batch in batches:
+                    await queue.put((alias, batch))
+            except DataSourceError as error:
+                failures[alias] = error
+                if len(failures) < len(plan):
+                    add_note(f"Target {alias} stopped following: {error} The others go on.")
+            except Exception as error:  # a bug: end the whole follow with it
+                await queue.put(error)
+            finally:
+                close = getattr(batches, "aclose", None)
+                if close is not None:
+                    await close()
+
+        pumps = [asyncio.create_task(pump(alias)) for alias in plan]
+        try:
+            while any(not task.done() for task in pumps) or not queue.empty():
+                try:
+                    item = await asyncio.wait_for(queue.get(), timeout=poll_interval)
+                except TimeoutError:
+                    yield []  # lets the consumer react between events, as every follow does
+                    continue
+                if isinstance(item, BaseException):
+                    raise item
+                alias, batch = item
+                yield _qualify(alias, batch)
+            if failures and len(failures) == len(plan):
+                raise next(iter(failures.values()))
+        finally:
+            for task in pumps:
+                task.cancel()
+            await asyncio.gather(*pumps, return_exceptions=True)
 
     # -- identity and lifecycle ----------------------------------------------------------------
 

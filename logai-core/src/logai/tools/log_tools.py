@@ -7,7 +7,9 @@ the interface and the LLM can use it at once.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -233,23 +235,32 @@ def query_tool(query_language: str) -> Tool:
         groups = [_in_target(name, target, known) for name in args.log_groups]
         with collect_notes() as notes:
             result = await source.run_query(args.query, groups, start, end, args.limit)
+        scanned = _scanned(result)
         notice = _query_notice(result, args.limit) + "".join(f" Note: {n}" for n in notes)
         where = f"{_span(start, end)}, status {result.status}"
-        if result.queries > 1:
+        if result.batches > 1:
+            where += (
+                f", over {len(dict.fromkeys(args.log_groups))} groups in {result.batches} "
+                f"batches, {counted(result.queries, 'query', 'queries')}"
+            )
+        elif result.queries > 1:
             where += f", split by time into {result.queries} queries"
+        scan_line = [f"{scanned.long}."] if scanned else []
         if not result.rows:
             return ToolResult(
-                text=f"Query returned no rows ({where}).{notice}",
-                summary="0 rows" + _summary_tail(result, args.limit),
+                text="\n".join([f"Query returned no rows ({where}).{notice}", *scan_line]),
+                summary="0 rows" + _summary_tail(result, args.limit) + scanned.short,
             )
         columns = list(dict.fromkeys(key for row in result.rows for key in row))
         # The notice sits in the first line: a long result is cut from the end to fit the
         # context budget, and the LLM must never read partial rows as the whole answer.
-        lines = [f"{len(result.rows)} rows ({where}).{notice}", " | ".join(columns)]
+        lines = [f"{len(result.rows)} rows ({where}).{notice}", *scan_line, " | ".join(columns)]
         lines += [" | ".join(row.get(column, "") for column in columns) for row in result.rows]
         return ToolResult(
             text="\n".join(lines),
-            summary=counted(len(result.rows), "row") + _summary_tail(result, args.limit),
+            summary=counted(len(result.rows), "row")
+            + _summary_tail(result, args.limit)
+            + scanned.short,
         )
 
     return Tool(
@@ -262,6 +273,51 @@ def query_tool(query_language: str) -> Tool:
         parameters=QueryLogsArgs,
         body=run_query,
     )
+
+
+@dataclass(frozen=True)
+class _Scanned:
+    """What a query scanned, worded for the LLM (``long``) and for the tool-call line."""
+
+    long: str = ""
+    short: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.long)
+
+
+def _scanned(result: QueryResult) -> _Scanned:
+    """Bytes scanned and their approximate cost, as far as the source reported them.
+
+    An answer the cache served scanned nothing now; saying so keeps the user from reading
+    the first call's cost as a second charge.
+    """
+    from logai.cache import cache_outcome
+    from logai.cache.stats import format_bytes
+
+    cost = result.cost
+    if cost is None:
+        return _Scanned()
+    if cache_outcome.get() == "hit":
+        return _Scanned("Answered from LogAI's cache: nothing was scanned for it now", ", cached")
+    size = format_bytes(cost.bytes_scanned)
+    if cost.approx_usd is None:
+        return _Scanned(f"Scanned {size}", f", {size} scanned")
+    usd = _usd(cost.approx_usd)
+    basis = f" ({cost.basis})" if cost.basis else ""
+    return _Scanned(f"Scanned {size}, about {usd}{basis}", f", {size} scanned (~{usd})")
+
+
+def _usd(amount: float) -> str:
+    """Dollars to two significant digits: a scan of a few MB costs fractions of a cent."""
+    if amount == 0:
+        return "$0"
+    if amount >= 0.01:
+        return f"${amount:,.2f}"
+    if amount < 1e-6:
+        return "<$0.000001"
+    decimals = 1 - math.floor(math.log10(amount))
+    return f"${amount:.{decimals}f}"
 
 
 def _query_notice(result: QueryResult, limit: int) -> str:

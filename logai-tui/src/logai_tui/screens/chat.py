@@ -42,10 +42,12 @@ if TYPE_CHECKING:
     from logai.config import LogAISettings, Problem
     from logai.llm.events import Event
     from logai.plugins import PluginHost
+    from logai.sanitize import Sanitizer
     from logai_tui.backend import ChatBackend, OrchestratorFactory
     from logai_tui.cache_access import CacheAccess
     from logai_tui.history import InputHistory
     from logai_tui.widgets.answer import AnswerView
+    from logai_tui.widgets.follow_panel import FollowPanel
 
 WELCOME = (
     "[b]LogAI[/b] — ask about your logs in plain language, e.g. "
@@ -97,6 +99,9 @@ class ChatScreen(Screen[None]):
         self._answer_worker: Worker[None] | None = None
         self._last_interrupt: float | None = None
         self._running_tools: set[str] = set()
+        self._follow_worker: Worker[None] | None = None
+        self.follow_interval = 2.0
+        """Seconds between polls of a ``/follow`` panel, where the source polls."""
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -358,6 +363,82 @@ class ChatScreen(Screen[None]):
 
     async def refresh_cache_status(self) -> None:
         self._load_cache_status()
+
+    async def follow(self, groups: list[str]) -> None:
+        """Open the follow panel above the prompt (replacing one already open) and start."""
+        from logai_tui.widgets.follow_panel import FollowPanel
+
+        await self.unfollow(quiet=True)
+        panel = FollowPanel(groups, id="follow")
+        await self.mount(panel, before=self.prompt)
+        self._follow_worker = self._follow(panel)
+
+    async def unfollow(self, *, quiet: bool = False) -> None:
+        """Stop following and close the panel."""
+        worker, self._follow_worker = self._follow_worker, None
+        if worker is not None:
+            worker.cancel()
+        panels = self.query("#follow")
+        if panels:
+            await panels.remove()
+        elif not quiet:
+            await self.show_error("Nothing is being followed. Use /follow GROUP to start.")
+
+    @property
+    def following(self) -> list[str]:
+        """The groups the open follow panel shows; empty when none is open."""
+        from logai_tui.widgets.follow_panel import FollowPanel
+
+        panels = self.query(FollowPanel)
+        return list(panels.first().groups) if panels else []
+
+    @work(group="follow", exclusive=True, exit_on_error=False)
+    async def _follow(self, panel: FollowPanel) -> None:
+        """Feed ``panel`` with new, sanitized events until cancelled or the source fails.
+
+        Runs beside the answer worker, so the chat goes on. Fails closed: when the sanitizer
+        cannot be built, nothing is shown.
+        """
+        from logai.sanitize.stream import sanitize_events
+        from logai.sources.base import DataSourceError
+        from logai.sources.notes import collect_notes
+
+        await self._backend_settled.wait()
+        data_source = getattr(self.backend, "data_source", None)
+        if data_source is None:
+            panel.show_note(self._backend_error or "This backend has no data source to follow.")
+            return
+        try:
+            sanitizer = await asyncio.to_thread(self._follow_sanitizer)
+            source = await data_source()
+        except Exception as exc:
+            panel.show_note(f"Cannot follow: {exc}")
+            return
+        batches = source.follow(panel.groups, poll_interval=self.follow_interval)
+        shown = 0
+        try:
+            with collect_notes() as notes:
+                async for batch in batches:
+                    for note in notes[shown:]:
+                        panel.show_note(note)
+                    shown = len(notes)
+                    if batch:
+                        panel.show_events(sanitize_events(batch, sanitizer)[0])
+        except DataSourceError as exc:
+            panel.show_note(str(exc))
+        finally:
+            close = getattr(batches, "aclose", None)
+            if close is not None:
+                await close()
+
+    def _follow_sanitizer(self) -> Sanitizer:
+        from logai.sanitize import Sanitizer
+
+        return Sanitizer.from_plugins(
+            enabled=self.settings.pii_sanitization_enabled,
+            disabled_rules=self.settings.sanitizer_disabled_rules,
+            host=self._host,
+        )
 
     def quit(self) -> None:
         self.app.exit(0)

@@ -24,6 +24,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from logai.llm.events import Usage
 from logai_tui import formatting
 from logai_tui.commands import is_command, run_command
 from logai_tui.messages import (
@@ -97,6 +98,9 @@ class ChatScreen(Screen[None]):
         self._answer_worker: Worker[None] | None = None
         self._last_interrupt: float | None = None
         self._running_tools: set[str] = set()
+        from logai.llm.usage import UsageMeter
+
+        self._usage = UsageMeter()
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -260,6 +264,7 @@ class ChatScreen(Screen[None]):
         view = AnswerView(self.restore)
         await self._append(view)
         self._running_tools.clear()
+        self._usage.start_question()
         self.status.activity = "thinking"
         try:
             if not self._backend_settled.is_set():
@@ -286,6 +291,9 @@ class ChatScreen(Screen[None]):
 
         try:
             async for event in events:
+                if isinstance(event, Usage):
+                    self._usage.add(event)
+                    self.status.usage = self._usage.status()
                 activity = activity_for(event, self._running_tools)
                 if activity is not None:
                     self.status.activity = activity
@@ -353,6 +361,8 @@ class ChatScreen(Screen[None]):
         await self._append(self._welcome())
         if self.backend is not None:
             self.backend.clear()
+        self._usage.clear()
+        self.status.usage = ""
         self.notify("Conversation cleared: the next question starts afresh.")
 
     async def refresh_cache_status(self) -> None:

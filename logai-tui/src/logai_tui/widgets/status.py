@@ -17,7 +17,7 @@ SPINNER_INTERVAL = 0.08
 
 
 class StatusBar(Static):
-    """Provider and model · AWS profile and region · cache · activity."""
+    """Provider and model · AWS profile and region · cache · tokens and cost · activity."""
 
     provider: reactive[str] = reactive("")
     model: reactive[str] = reactive("")
@@ -26,6 +26,8 @@ class StatusBar(Static):
     aws_account: reactive[str] = reactive("")
     """The AWS account the credentials belong to, once the data source has learnt it."""
     cache: reactive[str] = reactive("")
+    usage: reactive[str] = reactive("")
+    """Tokens and cost of the last question and of the chat; empty before the first call."""
     activity: reactive[str] = reactive("")
     """What is happening ("thinking", "fetch_logs"); empty when idle."""
     frame: reactive[int] = reactive(0)
@@ -63,4 +65,6 @@ class StatusBar(Static):
         if self.aws_account:
             parts += [self.aws_account, " · "]
         parts += [self.aws_region or "no region", " │ ", self.cache or "cache –", " "]
+        if self.usage:
+            parts += ["│ ", self.usage, " "]
         return Content.assemble(*parts)

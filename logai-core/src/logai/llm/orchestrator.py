@@ -175,6 +175,7 @@ class Orchestrator:
         if self._conversation is not None:
             self._conversation.clear()
         self._budget.last_fit = (0, 0, 0)
+        self._budget.told = set()
 
     def restore(self, text: str) -> str:
         """Placeholders back to the original values, for display to the local user only.
@@ -245,7 +246,7 @@ class Orchestrator:
         registry = await self._tools()
         source = await self._context.source()
         provider = self.provider()
-        facts, counter = await self._budget.for_model(provider.model, self.settings)
+        facts, counter = await self._budget.start_question(provider.model, self.settings)
         cap = self.settings.max_cost_per_question
         if cap is not None and not facts.priced:
             yield Failed(_unpriced_cap_message(facts, cap), kind="cost_limit")
@@ -412,27 +413,37 @@ class _Budget:
         self.result_tokens: int | None = None
         """Budget of one tool result: the setting, or less when the window is small."""
         self.last_fit: tuple[int, int, int] = (0, 0, 0)
-        """What the last fitting notice reported; the next one is shown only when it differs."""
+        """The figures of the last fitting notice (condensed, questions and exchanges left out)."""
+        self.told: set[int] = set()
+        """Which of those figures this question's notices already reported."""
 
-    async def for_model(
+    async def start_question(
         self, model: str, settings: LogAISettings
     ) -> tuple[ModelFacts, TokenCounter]:
-        """Limits and counter for ``model`` (LiteLLM's map is read in a worker thread)."""
+        """Limits and counter for ``model`` (LiteLLM's map is read in a worker thread).
+
+        Called once per question: it also starts the question's notices afresh.
+        """
         from logai.llm.context import TokenCounter, model_facts
 
         if self._facts is None or self._counter is None or self._facts.model != model:
             self._facts = await asyncio.to_thread(model_facts, model, settings)
             self._counter = TokenCounter(model)
+        self.told = set()
         return self._facts, self._counter
 
     def fit_notice(self, fitted: Fitted, facts: ModelFacts) -> str | None:
-        """One line when fitting changed what is sent since the last time the user was told."""
+        """One line when fitting gave up something new, at most once per kind per question.
+
+        Within a question more results are condensed with every round; saying so each time
+        would bury the answer, so a kind of change is reported again only in a later question.
+        """
         now = (fitted.condensed_results, fitted.dropped_questions, fitted.dropped_exchanges)
-        if now == self.last_fit:
+        changed = {kind for kind in range(3) if now[kind] and now[kind] != self.last_fit[kind]}
+        if not changed - self.told:
             return None
         self.last_fit = now
-        if not fitted.changed:
-            return None
+        self.told |= changed
         parts = []
         if fitted.condensed_results:
             parts.append(_plural(fitted.condensed_results, "older tool result") + " condensed")

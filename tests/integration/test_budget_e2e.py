@@ -13,15 +13,21 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from logai.config import load_settings
+from logai.llm.context import call_cost
 from logai.llm.events import Done, Event, Failed, Notice, ToolCallFinished, Usage
 from logai.llm.orchestrator import Orchestrator
+from logai.llm.usage import format_cost
 from logai.sources import LogEvent
 from tests.fakes.fake_llm import FakeLLMServer, LLMRequest, ToolCall, Turn
 from tests.fakes.fixtures import fake_llm  # noqa: F401 - fixture
@@ -265,3 +271,93 @@ async def test_cost_cap_on_a_model_without_a_price_sends_nothing(
     assert not fake_llm.chat_requests()
     (failed,) = [e for e in events if isinstance(e, Failed)]
     assert failed.kind == "cost_limit" and "cannot be enforced" in failed.message
+
+
+def _run_ask(
+    fake_llm: FakeLLMServer,  # noqa: F811
+    tmp_path: Path,
+    *args: str,
+) -> subprocess.CompletedProcess[str]:
+    root = tmp_path / "logs"
+    root.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S,000")
+    (root / "app.log").write_text(f"{stamp} ERROR payments timed out for {EMAIL}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOGAI_", "AWS_"))}
+    env.update(
+        LOGAI_LLM_PROVIDER="openai",
+        LOGAI_LLM_API_BASE=fake_llm.openai_base,
+        LOGAI_LLM_MODEL="gpt-4o-mini",
+        LOGAI_DATA_SOURCE="files",
+        LOGAI_FILES_ROOT=str(root),
+        LOGAI_CACHE_DIR=str(tmp_path / "cache"),
+        LOGAI_ENV_FILE=os.devnull,
+        LITELLM_LOCAL_MODEL_COST_MAP="True",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "logai", "ask", *args, "what failed?"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _fetch_then_answer(fake_llm: FakeLLMServer) -> None:  # noqa: F811
+    fake_llm.script(
+        Turn(
+            tool_calls=[ToolCall("fetch_logs", {"log_group": "app.log", "start_time": "1h ago"})],
+            input_tokens=100_000,
+            output_tokens=20,
+        ),
+        Turn(text="Payments timed out.", input_tokens=2_000, output_tokens=7),
+    )
+
+
+def test_ask_prints_one_usage_line_on_stderr(
+    fake_llm: FakeLLMServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    _fetch_then_answer(fake_llm)
+    done = _run_ask(fake_llm, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Payments timed out."
+    cost = format_cost(
+        (call_cost("openai/gpt-4o-mini", 100_000, 20) or 0)
+        + (call_cost("openai/gpt-4o-mini", 2_000, 7) or 0)
+    )
+    assert done.stderr.splitlines()[-1] == (
+        f"usage: 2 LLM calls, 102,000 tokens in, 27 out, {cost}"
+    )
+
+
+def test_ask_json_has_usage_events_and_max_cost_stops_the_loop(
+    fake_llm: FakeLLMServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    _fetch_then_answer(fake_llm)
+    done = _run_ask(fake_llm, tmp_path, "--json", "--max-cost", "0.01")
+    assert done.returncode != 0
+    events = [json.loads(line) for line in done.stdout.splitlines()]
+    usage = [e for e in events if e["type"] == "usage"]
+    assert usage == [
+        {
+            "type": "usage",
+            "model": "openai/gpt-4o-mini",
+            "prompt_tokens": 100_000,
+            "completion_tokens": 20,
+            "cost_usd": call_cost("openai/gpt-4o-mini", 100_000, 20),
+        }
+    ]
+    (error,) = [e for e in events if e["type"] == "error"]
+    assert error["kind"] == "cost_limit" and "over the $0.0100 cap" in error["message"]
+    assert len(fake_llm.chat_requests()) == 1
+
+
+def test_ask_rejects_a_max_cost_that_is_not_positive(
+    fake_llm: FakeLLMServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    done = _run_ask(fake_llm, tmp_path, "--max-cost", "0")
+    assert done.returncode == 2 and "--max-cost" in done.stderr
+    assert not fake_llm.chat_requests()

@@ -164,17 +164,25 @@ class TokenCounter:
     def __init__(self, model: str, *, capacity: int = 4096) -> None:
         self.model = model
         self._capacity = capacity
-        self._counts: OrderedDict[str, int] = OrderedDict()
+        self._counts: OrderedDict[tuple[Any, ...], int] = OrderedDict()
         self._lock = threading.Lock()
 
     def message(self, message: dict[str, Any]) -> int:
         """Tokens of one OpenAI-format message."""
-        key = json.dumps(message, sort_keys=True, ensure_ascii=False)
+        # Keyed on the message's own strings: hashing a str is cached by Python and a stored
+        # message renders the same str objects every time, so a hit costs almost nothing.
+        calls = message.get("tool_calls")
+        key = (
+            message.get("role"),
+            message.get("content"),
+            message.get("tool_call_id"),
+            json.dumps(calls, sort_keys=True) if calls else None,
+        )
         with self._lock:
             if key in self._counts:
                 self._counts.move_to_end(key)
                 return self._counts[key]
-        count = self._count_message(message, key)
+        count = self._count_message(message)
         with self._lock:
             self._counts[key] = count
             while len(self._counts) > self._capacity:
@@ -189,11 +197,11 @@ class TokenCounter:
         """Tokens of plain text (a tool schema, say), counted as one user message."""
         return self.message({"role": "user", "content": text})
 
-    def _count_message(self, message: dict[str, Any], key: str) -> int:
+    def _count_message(self, message: dict[str, Any]) -> int:
         from logai.reduce.tokens import estimate_tokens
 
         litellm = load_litellm()
         try:
             return int(litellm.token_counter(model=self.model, messages=[message]))
         except Exception:  # a model LiteLLM cannot tokenize for: the conservative estimate
-            return estimate_tokens(key)
+            return estimate_tokens(json.dumps(message, ensure_ascii=False))

@@ -51,6 +51,7 @@ from logai.sources.base import DataSourceError
 from logai.tools.base import ToolContext, ToolError, ToolResult
 from logai.tools.fit import render_result
 from logai.tools.registry import ToolRegistry
+from logai.wording import counted
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
@@ -446,22 +447,18 @@ class _Budget:
         self.told |= changed
         parts = []
         if fitted.condensed_results:
-            parts.append(_plural(fitted.condensed_results, "older tool result") + " condensed")
+            parts.append(counted(fitted.condensed_results, "older tool result") + " condensed")
         if fitted.dropped_questions:
-            parts.append(_plural(fitted.dropped_questions, "earlier question") + " left out")
+            parts.append(counted(fitted.dropped_questions, "earlier question") + " left out")
         if fitted.dropped_exchanges:
             parts.append(
-                _plural(fitted.dropped_exchanges, "earlier tool exchange") + " of this question"
+                counted(fitted.dropped_exchanges, "earlier tool exchange") + " of this question"
                 " left out"
             )
         return (
             f"Conversation fitted to the model's {facts.context_tokens:,}-token context window: "
             f"{', '.join(parts)}."
         )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def _result_budget(setting: int, room: int) -> int:

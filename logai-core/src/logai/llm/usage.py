@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from logai.wording import counted
+
 if TYPE_CHECKING:
     from logai.llm.events import Usage
 
@@ -66,10 +68,9 @@ class UsageTotals:
 
     def describe(self) -> str:
         """``3 LLM calls, 12,345 tokens in, 678 out, $0.0021``."""
-        calls = "1 LLM call" if self.calls == 1 else f"{self.calls:,} LLM calls"
         return (
-            f"{calls}, {self.prompt_tokens:,} tokens in, {self.completion_tokens:,} out, "
-            f"{self.cost_text()}"
+            f"{counted(self.calls, 'LLM call')}, {self.prompt_tokens:,} tokens in, "
+            f"{self.completion_tokens:,} out, {self.cost_text()}"
         )
 
     def short(self) -> str:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import threading
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from logai.llm.budget import Budget, ContextOverflow
 from logai.llm.conversation import (
     AcceptedCall,
     Conversation,
@@ -33,7 +33,6 @@ from logai.llm.events import (
     TextDelta,
     ToolCallFinished,
     ToolCallStarted,
-    Usage,
 )
 from logai.llm.provider import (
     Completed,
@@ -51,22 +50,14 @@ from logai.sources.base import DataSourceError
 from logai.tools.base import ToolContext, ToolError, ToolResult
 from logai.tools.fit import render_result
 from logai.tools.registry import ToolRegistry
-from logai.wording import counted
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
-    from logai.llm._fitting import Fitted
-    from logai.llm.context import ModelFacts, TokenCounter
     from logai.plugins import PluginHost
     from logai.sanitize import Sanitizer, SanitizeStats
     from logai.sources.base import DataSource
 
 MAX_ITERATIONS = 10
-
-
-class ContextOverflow(LLMBadRequest):
-    """Even the system prompt and the latest question alone exceed the model's window."""
-
 
 _ERROR_KINDS: tuple[tuple[type[LLMError], str], ...] = (
     (LLMAuthError, "llm_auth"),
@@ -110,7 +101,7 @@ class Orchestrator:
         # warm_up builds the conversation in a worker thread while a question may already be
         # asking for it: two conversations would split the placeholder mapping.
         self._conversation_lock = threading.Lock()
-        self._budget = _Budget()
+        self._budget = Budget()
 
     # -- lazily built parts -----------------------------------------------------------------
 
@@ -175,8 +166,7 @@ class Orchestrator:
         """Forget the conversation (placeholder numbering carries on, so nothing is reused)."""
         if self._conversation is not None:
             self._conversation.clear()
-        self._budget.last_fit = (0, 0, 0)
-        self._budget.told = set()
+        self._budget.reset()
 
     def restore(self, text: str) -> str:
         """Placeholders back to the original values, for display to the local user only.
@@ -247,10 +237,10 @@ class Orchestrator:
         registry = await self._tools()
         source = await self._context.source()
         provider = self.provider()
-        facts, counter = await self._budget.start_question(provider.model, self.settings)
-        cap = self.settings.max_cost_per_question
-        if cap is not None and not facts.priced:
-            yield Failed(_unpriced_cap_message(facts, cap), kind="cost_limit")
+        budget = await self._budget.start_question(provider.model, self.settings)
+        refusal = budget.refusal()
+        if refusal is not None:
+            yield Failed(refusal, kind="cost_limit")
             yield Done("", iterations=0, ok=False)
             return
         # The prompt embeds settings-derived text (the source's endpoint, folder, profile):
@@ -258,29 +248,16 @@ class Orchestrator:
         conversation.set_system(system_prompt(self._now(), registry.names, source.describe()))
         conversation.set_tools(registry.specs())
         _count(totals, conversation.add_user(question))
-        tools_tokens = await asyncio.to_thread(
-            counter.text, json.dumps([spec.to_openai() for spec in conversation.tools()])
-        )
-        self._budget.result_tokens = _result_budget(
-            self.settings.tool_result_max_tokens, facts.input_limit - tools_tokens
-        )
-        spent = 0.0
+        await budget.offer_tools(conversation)
 
         for iteration in range(1, self._max_iterations + 1):
-            fitted = await asyncio.to_thread(
-                conversation.render_fitted,
-                facts.input_limit,
-                counter.message,
-                fixed_tokens=tools_tokens,
-            )
-            if not fitted.fits:
-                raise ContextOverflow(_overflow_message(facts, fitted))
-            notice = self._budget.fit_notice(fitted, facts)
+            # What is sent is fitted into the model's window (raises ContextOverflow).
+            fitted = await budget.fit(conversation)
+            notice = budget.fit_notice(fitted)
             if notice is not None:
                 yield Notice(notice)
-            estimate = facts.prompt_cost(fitted.tokens)
-            if cap is not None and estimate is not None and spent + estimate > cap:
-                message = _cap_message(cap, spent, estimate)
+            message = budget.over_cap(fitted)
+            if message is not None:
                 conversation.add_notice(message)
                 if totals:
                     yield Redacted(_render_totals(totals), dict(totals))
@@ -301,15 +278,12 @@ class Orchestrator:
                         calls = list(item.calls)
                     elif isinstance(item, Completed):
                         completed = item
-            usage = _usage_event(provider.model, completed)
+            usage = budget.usage(provider.model, completed)
             if usage is not None:
-                spent += usage.cost_usd or 0.0
                 yield usage
-            if completed is not None and completed.finish_reason == "length":
-                yield Notice(
-                    f"The reply reached its limit of {facts.reply_tokens:,} tokens and was cut "
-                    "(LOGAI_LLM_MAX_OUTPUT_TOKENS raises it)."
-                )
+            cut = budget.cut_notice(completed)
+            if cut is not None:
+                yield Notice(cut)
             accepted, stats = conversation.add_assistant("".join(text), calls)
             _count(totals, stats)
             if not accepted:
@@ -403,117 +377,6 @@ class Orchestrator:
         """The text the LLM reads for a result, within the token budget, and a summary line."""
         budget = self._budget.result_tokens or self.settings.tool_result_max_tokens
         return render_result(result, budget)
-
-
-class _Budget:
-    """The model's limits and a token counter, kept per model, and what the user was told."""
-
-    def __init__(self) -> None:
-        self._facts: ModelFacts | None = None
-        self._counter: TokenCounter | None = None
-        self.result_tokens: int | None = None
-        """Budget of one tool result: the setting, or less when the window is small."""
-        self.last_fit: tuple[int, int, int] = (0, 0, 0)
-        """The figures of the last fitting notice (condensed, questions and exchanges left out)."""
-        self.told: set[int] = set()
-        """Which of those figures this question's notices already reported."""
-
-    async def start_question(
-        self, model: str, settings: LogAISettings
-    ) -> tuple[ModelFacts, TokenCounter]:
-        """Limits and counter for ``model`` (LiteLLM's map is read in a worker thread).
-
-        Called once per question: it also starts the question's notices afresh.
-        """
-        from logai.llm.context import TokenCounter, model_facts
-
-        if self._facts is None or self._counter is None or self._facts.model != model:
-            self._facts = await asyncio.to_thread(model_facts, model, settings)
-            self._counter = TokenCounter(model)
-        self.told = set()
-        return self._facts, self._counter
-
-    def fit_notice(self, fitted: Fitted, facts: ModelFacts) -> str | None:
-        """One line when fitting gave up something new, at most once per kind per question.
-
-        Within a question more results are condensed with every round; saying so each time
-        would bury the answer, so a kind of change is reported again only in a later question.
-        """
-        now = (fitted.condensed_results, fitted.dropped_questions, fitted.dropped_exchanges)
-        changed = {kind for kind in range(3) if now[kind] and now[kind] != self.last_fit[kind]}
-        if not changed - self.told:
-            return None
-        self.last_fit = now
-        self.told |= changed
-        parts = []
-        if fitted.condensed_results:
-            parts.append(counted(fitted.condensed_results, "older tool result") + " condensed")
-        if fitted.dropped_questions:
-            parts.append(counted(fitted.dropped_questions, "earlier question") + " left out")
-        if fitted.dropped_exchanges:
-            parts.append(
-                counted(fitted.dropped_exchanges, "earlier tool exchange") + " of this question"
-                " left out"
-            )
-        return (
-            f"Conversation fitted to the model's {facts.context_tokens:,}-token context window: "
-            f"{', '.join(parts)}."
-        )
-
-
-def _result_budget(setting: int, room: int) -> int:
-    """One tool result may take at most half of what the window leaves beside the tools."""
-    return max(300, min(setting, room // 2))
-
-
-def _usage_event(model: str, completed: Completed | None) -> Usage | None:
-    """The call's usage as the provider reported it, priced from LiteLLM's local map."""
-    if completed is None or not completed.usage:
-        return None
-    prompt = completed.usage.get("prompt_tokens")
-    completion = completed.usage.get("completion_tokens")
-    if prompt is None and completion is None:
-        return None
-    from logai.llm.context import call_cost
-
-    prompt, completion = prompt or 0, completion or 0
-    return Usage(model, prompt, completion, call_cost(model, prompt, completion))
-
-
-def _overflow_message(facts: ModelFacts, fitted: Fitted) -> str:
-    where = {
-        "setting": "LOGAI_LLM_CONTEXT_TOKENS",
-        "litellm": "LiteLLM's model map",
-        "default": "the default for models LiteLLM does not know",
-    }[facts.window_source]
-    return (
-        f"Nothing was sent: even the question alone (with the system prompt and tool "
-        f"descriptions) needs about {fitted.tokens:,} tokens, and '{facts.model}' has room for "
-        f"{facts.input_limit:,} ({facts.context_tokens:,}-token window from {where}, "
-        f"{facts.reply_tokens:,} kept for the reply). Ask a shorter question, or set "
-        "LOGAI_LLM_CONTEXT_TOKENS to the model's real window if it is larger."
-    )
-
-
-def _cap_message(cap: float, spent: float, estimate: float) -> str:
-    from logai.llm.usage import format_cost
-
-    return (
-        f"Stopped before the next LLM call: its prompt alone would cost about "
-        f"{format_cost(estimate)}, taking this question to {format_cost(spent + estimate)}, over "
-        f"the {format_cost(cap)} cap (LOGAI_MAX_COST_PER_QUESTION or --max-cost). Raise the cap "
-        "and say 'continue', or ask a narrower question."
-    )
-
-
-def _unpriced_cap_message(facts: ModelFacts, cap: float) -> str:
-    from logai.llm.usage import format_cost
-
-    return (
-        f"Nothing was sent: a cost cap of {format_cost(cap)} is set (LOGAI_MAX_COST_PER_QUESTION "
-        f"or --max-cost), but LiteLLM's local cost map has no price for '{facts.model}', so the "
-        "cap cannot be enforced. Remove the cap, or use a model whose price LiteLLM knows."
-    )
 
 
 def _count(totals: dict[str, int], stats: SanitizeStats) -> None:

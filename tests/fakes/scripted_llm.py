@@ -30,6 +30,10 @@ class Reply:
     calls: list[tuple[str, dict[str, Any] | str]] = field(default_factory=list)
     error: LLMError | None = None
     hang: bool = False
+    usage: dict[str, int] | None = None
+    """What the provider reports in ``Completed.usage`` (nothing by default)."""
+    finish_reason: str | None = None
+    """Overrides the finish reason (``"length"``: the reply was cut)."""
 
 
 Turn = Reply | Callable[[list[dict[str, Any]]], Reply]
@@ -74,7 +78,8 @@ class ScriptedProvider:
                 raw = arguments if isinstance(arguments, str) else json.dumps(arguments)
                 requests.append(ToolCallRequest(f"call_{self._ids}", name, raw))
             yield ToolCallsReady(requests)
-        yield Completed("tool_calls" if reply.calls else "stop")
+        finish = reply.finish_reason or ("tool_calls" if reply.calls else "stop")
+        yield Completed(finish, reply.usage)
 
 
 def last_tool_result(messages: list[dict[str, Any]]) -> str:

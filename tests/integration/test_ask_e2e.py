@@ -357,7 +357,7 @@ def test_logai_ask_command_streams_answer_to_stdout_activity_to_stderr(
     assert as_json.returncode == 0, as_json.stderr
     events = [json.loads(line) for line in as_json.stdout.splitlines()]
     assert events[-1] == {"type": "done", "text": "short answer", "iterations": 1, "ok": True}
-    assert {e["type"] for e in events} == {"text", "done"}
+    assert {e["type"] for e in events} == {"text", "usage", "done"}
 
 
 def test_logai_ask_fails_clearly_when_the_llm_keeps_failing(

@@ -40,7 +40,7 @@ FETCH = ToolCall(
 )
 ANSWER = "One ERROR: boom."
 #: What ``logai ask`` itself writes on stderr in a normal run.
-EXPECTED_STDERR = ("→ fetch_logs(", "✓ fetch_logs: 2 events")
+EXPECTED_STDERR = ("→ fetch_logs(", "✓ fetch_logs: 2 events", "usage: ")
 
 
 def _respond(request: LLMRequest) -> Turn:

@@ -90,6 +90,7 @@ def _llm_messages() -> list[str]:
         Failure("timeout", None, ""),
         Failure("connection", None, "Connection refused"),
         Failure("not_found", 404, "model not found"),
+        Failure("context", 400, "prompt is too long"),
     ]
     return [
         to_llm_error(failure, ctx, attempts=5).message for ctx in contexts for failure in failures
@@ -97,10 +98,10 @@ def _llm_messages() -> list[str]:
 
 
 def _orchestrator_messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    async def failures(provider: ScriptedProvider) -> list[str]:
+    async def failures(provider: ScriptedProvider, question: str = "why?") -> list[str]:
         orchestrator = Orchestrator(load_settings(), provider=provider, source=MemorySource([]))
         try:
-            return [e.message async for e in orchestrator.ask("why?") if isinstance(e, Failed)]
+            return [e.message async for e in orchestrator.ask(question) if isinstance(e, Failed)]
         finally:
             await orchestrator.aclose()
 
@@ -109,6 +110,17 @@ def _orchestrator_messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setenv("LOGAI_SANITIZER_DISABLED_RULES", "emial")
     messages += asyncio.run(failures(ScriptedProvider(Reply(text="never"))))
     monkeypatch.delenv("LOGAI_SANITIZER_DISABLED_RULES")
+    # Cost caps: over the cap (a priced model), and no price to enforce one with.
+    monkeypatch.setenv("LOGAI_MAX_COST_PER_QUESTION", "0.000001")
+    priced = ScriptedProvider(Reply(text="never"))
+    priced.model = "openai/gpt-4o-mini"
+    messages += asyncio.run(failures(priced))
+    messages += asyncio.run(failures(ScriptedProvider(Reply(text="never"))))
+    monkeypatch.delenv("LOGAI_MAX_COST_PER_QUESTION")
+    # A window too small for the system prompt, the tools and the question.
+    monkeypatch.setenv("LOGAI_LLM_CONTEXT_TOKENS", "2000")
+    messages += asyncio.run(failures(ScriptedProvider(Reply(text="never")), "why? " * 500))
+    monkeypatch.delenv("LOGAI_LLM_CONTEXT_TOKENS")
     return messages
 
 

@@ -142,6 +142,15 @@ class LogAISettings(BaseSettings):
     tool_result_max_tokens: int = Field(default=8000, ge=500)
     """Token budget of one tool result; larger results are grouped into templates."""
 
+    llm_context_tokens: int | None = Field(default=None, ge=2000)
+    """Context window of the model in tokens; default: LiteLLM's figure, else 32,768."""
+
+    llm_max_output_tokens: int | None = Field(default=None, ge=256)
+    """Tokens reserved for (and asked as the limit of) each reply; default: up to 16,384."""
+
+    max_cost_per_question: float | None = Field(default=None, gt=0)
+    """USD cap per question; the tool loop stops before a call that would exceed it."""
+
     history_file: Path = Path("~/.logai/history")
     """Where interactive frontends keep the input history."""
 
@@ -218,6 +227,9 @@ class LogAISettings(BaseSettings):
         "files_root",
         "frontend",
         "aws_targets",
+        "llm_context_tokens",
+        "llm_max_output_tokens",
+        "max_cost_per_question",
         mode="before",
     )
     @classmethod

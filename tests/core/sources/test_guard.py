@@ -49,9 +49,7 @@ class Recording(MemorySource):
         self.calls.append(("query", tuple(groups)))
         return QueryResult([{"@log": f"123456789012:{g}", "n": "1"} for g in GROUPS])
 
-    async def watch(
-        self, groups: Sequence[str], *, filter_pattern: str = ""
-    ) -> AsyncIterator[str]:
+    async def watch(self, groups: Sequence[str], *, filter_pattern: str = "") -> AsyncIterator[str]:
         """A method the guard does not know (as a source's own extension would be)."""
         self.calls.append(("watch", tuple(groups)))
         for group in groups:

@@ -22,8 +22,18 @@ if TYPE_CHECKING:
 @click.option("--model", help="LiteLLM model string for this question (overrides LOGAI_LLM_MODEL).")
 @click.option("--source", "source_name", help="Data source to use (overrides LOGAI_DATA_SOURCE).")
 @click.option("--json", "as_json", is_flag=True, help="Print the event stream as JSON lines.")
+@click.option(
+    "--max-cost",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Stop before an LLM call that would take this question over USD this much "
+    "(overrides LOGAI_MAX_COST_PER_QUESTION).",
+)
 def ask(
-    question: tuple[str, ...], model: str | None, source_name: str | None, as_json: bool
+    question: tuple[str, ...],
+    model: str | None,
+    source_name: str | None,
+    as_json: bool,
+    max_cost: float | None,
 ) -> None:
     """Ask one question about your logs and stream the answer."""
     from logai.cli._common import (
@@ -37,9 +47,11 @@ def ask(
     )
 
     check_source_option(source_name)
-    overrides = {"llm_model": model} if model else {}
+    overrides: dict[str, object] = {"llm_model": model} if model else {}
     if source_name:
         overrides["data_source"] = source_name
+    if max_cost is not None:
+        overrides["max_cost_per_question"] = max_cost
     settings = load_settings_or_exit(**overrides)
     require_ready(settings, for_llm=True)
     text = " ".join(question).strip()

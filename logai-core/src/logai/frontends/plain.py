@@ -39,6 +39,10 @@ class PlainChat:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
+        from logai.llm.usage import UsageMeter
+
+        self.usage = UsageMeter()
+        """Tokens and cost of this chat (``/clear`` starts them again)."""
 
     def _read(self, prompt: str) -> str | None:
         if self.stdin is sys.stdin and sys.stdin.isatty():
@@ -60,6 +64,7 @@ class PlainChat:
             self.stdout.write(HELP + "\n")
         elif command == "/clear":
             self.orchestrator.clear()
+            self.usage.clear()
             self.stdout.write("Conversation cleared.\n")
         else:
             from logai.terminal import visible
@@ -71,7 +76,7 @@ class PlainChat:
         from logai.frontends.render import AnswerWriter
         from logai.llm.events import Done, TextDelta
 
-        writer = AnswerWriter(self.orchestrator.restore, self.stdout, self.stderr)
+        writer = AnswerWriter(self.orchestrator.restore, self.stdout, self.stderr, self.usage)
         ok = False
         try:
             async for event in self.orchestrator.ask(question):

@@ -10,7 +10,17 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from logai.llm.events import Event, Failed, Notice, Redacted, ToolCallFinished, ToolCallStarted
+from logai.llm.events import (
+    Done,
+    Event,
+    Failed,
+    Notice,
+    Redacted,
+    ToolCallFinished,
+    ToolCallStarted,
+    Usage,
+)
+from logai.llm.usage import UsageMeter
 from logai.terminal import VisibleStream, visible
 from logai.url_credentials import mask_urls_in_text
 
@@ -89,21 +99,34 @@ class AnswerWriter:
     the terminal (``Let me look.`` then ``→ list_log_groups(…)``) nor ``out`` alone
     (``Let me look.`` then the next text) shows two pieces glued together, and the answer always
     ends with a newline before the redaction summary follows it.
+
+    ``Usage`` events are added to ``usage`` (a fresh meter unless the caller keeps one for the
+    whole conversation) and summed up in one ``usage:`` line when the answer is done.
     """
 
-    def __init__(self, restore: Any, out: TextIO, err: TextIO) -> None:
+    def __init__(
+        self, restore: Any, out: TextIO, err: TextIO, usage: UsageMeter | None = None
+    ) -> None:
         self._restorer = PlaceholderStreamRestorer(restore)
         self._out = out
         self._err = err
         self._mid_line = False  # ``out`` holds answer text whose line is not ended yet
         self.wrote_text = False
+        self._usage = usage if usage is not None else UsageMeter()
+        self._with_conversation = usage is not None
+        self._usage.start_question()
 
     def text(self, delta: str) -> None:
         self._write_out(self._restorer.feed(delta))
 
     def activity(self, event: Event) -> None:
         """The event's activity line on ``err`` (nothing for events that are not activity)."""
+        if isinstance(event, Usage):
+            self._usage.add(event)
+            return
         line = activity_line(event)
+        if isinstance(event, Done):
+            line = self._usage.line(with_conversation=self._with_conversation)
         if line is None:
             return
         self.end_text()

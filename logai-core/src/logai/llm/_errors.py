@@ -321,7 +321,8 @@ def to_llm_error(
     elif failure.kind == "context":
         message = (
             f"The conversation no longer fits in the context window of '{ctx.model}'.{said} "
-            "Start a new conversation (/clear) or ask about a shorter time range."
+            "LogAI fits every request to the window it knows: set LOGAI_LLM_CONTEXT_TOKENS to "
+            "the model's real window (smaller than assumed), or start a new conversation (/clear)."
         )
         error = LLMBadRequest(message, status=failure.status, attempts=attempts)
     elif failure.kind == "bad_url":

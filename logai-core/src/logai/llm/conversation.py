@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from logai.llm.provider import ToolCallRequest, ToolSpec
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from logai.config import LogAISettings
+    from logai.llm._fitting import Block, Fitted
     from logai.plugins import PluginHost
     from logai.sanitize import Sanitizer, SanitizeStats
 
@@ -97,6 +98,8 @@ class _Message:
     content: str | None
     calls: tuple[AcceptedCall, ...] = ()
     call_id: str = ""
+    summary: str = ""
+    """For a tool result: the one-line summary kept when the result is condensed."""
 
     def render(self) -> dict[str, Any]:
         message: dict[str, Any] = {"role": self.role, "content": self.content}
@@ -204,9 +207,13 @@ class Conversation:
             self._pending = _Pending(tuple(call.id for call in accepted))
         return accepted, stats
 
-    def add_tool_result(self, call_id: str, text: str) -> SanitizeStats:
-        """What a tool returned for one call of the last assistant turn."""
-        return self._add_tool_message(call_id, text)
+    def add_tool_result(self, call_id: str, text: str, summary: str = "") -> SanitizeStats:
+        """What a tool returned for one call of the last assistant turn.
+
+        ``summary`` (``"12,408 events → 37 templates"``) is what remains of the result when
+        the conversation outgrows the context window and older results are condensed.
+        """
+        return self._add_tool_message(call_id, text, summary)
 
     def add_tool_error(self, call_id: str, message: str) -> SanitizeStats:
         """Why one call failed, for the model to read and correct."""
@@ -223,13 +230,31 @@ class Conversation:
 
     def render(self) -> list[dict[str, Any]]:
         """The messages in OpenAI chat format: fresh copies, so nobody can edit the history."""
-        if self._pending is not None:
-            missing = [i for i in self._pending.order if i not in self._pending.results]
-            raise RuntimeError(f"tool calls {missing} have no result yet")
+        self._require_complete()
         rendered = [message.render() for message in self._messages]
         if self._system is not None:
             rendered.insert(0, {"role": "system", "content": self._system})
         return rendered
+
+    def render_fitted(
+        self, limit: int, count: Callable[[dict[str, Any]], int], *, fixed_tokens: int = 0
+    ) -> Fitted:
+        """The messages to send, fitted into ``limit`` tokens (see :mod:`logai.llm._fitting`).
+
+        Like :meth:`render`, only stored (sanitized) text and LogAI's own wording go out; the
+        history itself is left whole, so a larger window later sees everything again.
+        ``fixed_tokens`` is what the rest of the request (the tool specs) takes.
+        """
+        from logai.llm._fitting import fit
+
+        self._require_complete()
+        return fit(
+            self._system,
+            self._blocks(),
+            limit=limit,
+            count=count,
+            fixed_tokens=fixed_tokens,
+        )
 
     def tools(self) -> list[ToolSpec]:
         """The tool specs as offered (sanitized), with schemas copied."""
@@ -322,22 +347,97 @@ class Conversation:
         )
         return AcceptedCall(call.id, name, "{}", problem=message, raw=shown + cut)
 
-    def _add_tool_message(self, call_id: str, text: str) -> SanitizeStats:
+    def _add_tool_message(self, call_id: str, text: str, summary: str = "") -> SanitizeStats:
         pending = self._pending
         if pending is None or call_id not in pending.order:
             raise ValueError(f"no tool call {call_id!r} is waiting for a result")
         if call_id in pending.results:
             raise ValueError(f"tool call {call_id!r} already has a result")
         clean, stats = self._sanitize(text)
-        pending.results[call_id] = _Message("tool", clean, call_id=call_id)
+        clean_summary, found = self._sanitize(summary)
+        stats.merge(found)
+        pending.results[call_id] = _Message("tool", clean, call_id=call_id, summary=clean_summary)
         if len(pending.results) == len(pending.order):
             self._messages.extend(pending.results[i] for i in pending.order)
             self._pending = None
         return stats
 
+    def _blocks(self) -> list[Block]:
+        """The stored messages grouped so that each call travels with its results."""
+        from logai.llm._fitting import Block
+
+        blocks: list[Block] = []
+        index = 0
+        while index < len(self._messages):
+            message = self._messages[index]
+            index += 1
+            if message.role == "user":
+                blocks.append(Block((message.render(),), question=message.content or ""))
+                continue
+            if not message.calls:
+                blocks.append(Block((message.render(),)))
+                continue
+            results = self._messages[index : index + len(message.calls)]
+            index += len(results)
+            blocks.append(_exchange_block(message, results))
+        return blocks
+
+    def _require_complete(self) -> None:
+        if self._pending is not None:
+            missing = [i for i in self._pending.order if i not in self._pending.results]
+            raise RuntimeError(f"tool calls {missing} have no result yet")
+
     def _require_no_pending(self, what: str) -> None:
         if self._pending is not None:
             raise RuntimeError(f"cannot add {what}: the last tool calls have no results yet")
+
+
+#: Longest first line of a result kept in its condensed form, in characters.
+_CONDENSED_HEADER_CHARS = 300
+
+
+def _exchange_block(assistant: _Message, results: Sequence[_Message]) -> Block:
+    """An assistant turn with tool calls and their results, full and condensed."""
+    from logai.llm._fitting import Block
+
+    calls = {call.id: call for call in assistant.calls}
+    condensed: list[dict[str, Any]] = [assistant.render()]
+    lines: list[str] = []
+    saved = False
+    for result in results:
+        call = calls.get(result.call_id)
+        name = call.name if call is not None else "the tool"
+        arguments = call.arguments if call is not None else "{}"
+        short = _condensed_result(name, result)
+        if len(short) < len(result.content or ""):
+            condensed.append(dataclasses.replace(result, content=short).render())
+            saved = True
+        else:
+            condensed.append(result.render())
+        outcome = result.summary or _first_line(result.content or "")
+        lines.append(f"{name} {arguments} → {outcome}")
+    return Block(
+        full=(assistant.render(), *(result.render() for result in results)),
+        condensed=tuple(condensed) if saved else None,
+        calls=tuple(lines),
+    )
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().split("\n", 1)[0]
+    if len(line) > _CONDENSED_HEADER_CHARS:
+        line = line[: _CONDENSED_HEADER_CHARS - 1] + "…"
+    return line
+
+
+def _condensed_result(name: str, result: _Message) -> str:
+    """A tool result cut to its first line and summary (both already sanitized)."""
+    header = _first_line(result.content or "")
+    summary = f" Summary: {result.summary}." if result.summary else ""
+    return (
+        f"[Condensed by LogAI to fit the context window. The result began: {header}{summary} "
+        f"Call {name} again if you need the details.]"
+    )
 
 
 def _json_type(value: Any) -> str:

@@ -89,6 +89,8 @@ class LiteLLMProvider:
         self._backoff_base = backoff_base
         self._max_retry_wait = max_retry_wait
         self._rng = rng or random.Random()
+        self._settings = settings
+        self._reply_tokens: int | None = None
 
     def __repr__(self) -> str:
         return f"LiteLLMProvider(model={self.model!r}, api_base={self._api_base!r})"
@@ -185,10 +187,19 @@ class LiteLLMProvider:
             attempts=0,
         )
 
+    def _max_tokens(self) -> int:
+        if self._reply_tokens is None:
+            from logai.llm.context import model_facts
+
+            self._reply_tokens = model_facts(self.model, self._settings).reply_tokens
+        return self._reply_tokens
+
     def _request(self, messages: list[dict[str, Any]], tools: list[ToolSpec]) -> dict[str, Any]:
         request: dict[str, Any] = {
             "model": self.model,
             "messages": list(messages),
+            # The reply room the orchestrator kept free when it fitted the messages.
+            "max_tokens": self._max_tokens(),
             "stream": True,
             "stream_options": {"include_usage": True},
             "timeout": self._timeout,

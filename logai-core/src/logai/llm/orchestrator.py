@@ -17,6 +17,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from logai.llm.budget import Budget, ContextOverflow
 from logai.llm.conversation import (
     AcceptedCall,
     Conversation,
@@ -27,12 +28,14 @@ from logai.llm.events import (
     Done,
     Event,
     Failed,
+    Notice,
     Redacted,
     TextDelta,
     ToolCallFinished,
     ToolCallStarted,
 )
 from logai.llm.provider import (
+    Completed,
     LLMAuthError,
     LLMBadRequest,
     LLMError,
@@ -60,6 +63,7 @@ _ERROR_KINDS: tuple[tuple[type[LLMError], str], ...] = (
     (LLMAuthError, "llm_auth"),
     (LLMRateLimited, "llm_rate_limited"),
     (LLMTimeout, "llm_timeout"),
+    (ContextOverflow, "context_overflow"),
     (LLMBadRequest, "llm_bad_request"),
 )
 
@@ -97,6 +101,7 @@ class Orchestrator:
         # warm_up builds the conversation in a worker thread while a question may already be
         # asking for it: two conversations would split the placeholder mapping.
         self._conversation_lock = threading.Lock()
+        self._budget = Budget()
 
     # -- lazily built parts -----------------------------------------------------------------
 
@@ -161,6 +166,7 @@ class Orchestrator:
         """Forget the conversation (placeholder numbering carries on, so nothing is reused)."""
         if self._conversation is not None:
             self._conversation.clear()
+        self._budget.reset()
 
     def restore(self, text: str) -> str:
         """Placeholders back to the original values, for display to the local user only.
@@ -233,6 +239,12 @@ class Orchestrator:
         registry = await self._tools()
         source = await self._context.source()
         provider = self.provider()
+        budget = await self._budget.start_question(provider.model, self.settings)
+        refusal = budget.refusal()
+        if refusal is not None:
+            yield Failed(refusal, kind="cost_limit")
+            yield Done("", iterations=0, ok=False)
+            return
         # The prompt embeds settings-derived text (the source's endpoint, folder, profile):
         # it enters through the conversation like everything else.
         conversation.set_system(
@@ -246,11 +258,26 @@ class Orchestrator:
         )
         conversation.set_tools(registry.specs())
         _count(totals, conversation.add_user(question))
+        await budget.offer_tools(conversation)
 
         for iteration in range(1, self._max_iterations + 1):
+            # What is sent is fitted into the model's window (raises ContextOverflow).
+            fitted = await budget.fit(conversation)
+            notice = budget.fit_notice(fitted)
+            if notice is not None:
+                yield Notice(notice)
+            message = budget.over_cap(fitted)
+            if message is not None:
+                conversation.add_notice(message)
+                if totals:
+                    yield Redacted(_render_totals(totals), dict(totals))
+                yield Failed(message, kind="cost_limit")
+                yield Done("".join(answer), iterations=iteration - 1, ok=False)
+                return
             text: list[str] = []
             calls: list[ToolCallRequest] = []
-            stream = provider.stream(conversation.render(), conversation.tools())
+            completed: Completed | None = None
+            stream = provider.stream(fitted.messages, conversation.tools())
             async with contextlib.aclosing(stream) as items:
                 async for item in items:
                     if isinstance(item, StreamText):
@@ -259,6 +286,14 @@ class Orchestrator:
                         yield TextDelta(item.text)
                     elif isinstance(item, ToolCallsReady):
                         calls = list(item.calls)
+                    elif isinstance(item, Completed):
+                        completed = item
+            usage = budget.usage(provider.model, completed)
+            if usage is not None:
+                yield usage
+            cut = budget.cut_notice(completed)
+            if cut is not None:
+                yield Notice(cut)
             accepted, stats = conversation.add_assistant("".join(text), calls)
             _count(totals, stats)
             if not accepted:
@@ -330,7 +365,7 @@ class Orchestrator:
             except Exception as exc:  # rendering or a bug: report it as this call's failure
                 error = f"{call.name} failed: {type(exc).__name__}: {exc}"
         if error is None:
-            stats = conversation.add_tool_result(call.id, raw)
+            stats = conversation.add_tool_result(call.id, raw, summary)
         else:
             stats = conversation.add_tool_error(call.id, error)
             summary = conversation.redact(error)
@@ -350,7 +385,8 @@ class Orchestrator:
 
     def _render(self, result: ToolResult) -> tuple[str, str]:
         """The text the LLM reads for a result, within the token budget, and a summary line."""
-        return render_result(result, self.settings.tool_result_max_tokens)
+        budget = self._budget.result_tokens or self.settings.tool_result_max_tokens
+        return render_result(result, budget)
 
 
 def _count(totals: dict[str, int], stats: SanitizeStats) -> None:

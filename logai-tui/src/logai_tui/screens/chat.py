@@ -24,6 +24,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from logai.llm.events import Usage
 from logai_tui import formatting
 from logai_tui.commands import is_command, run_command
 from logai_tui.messages import (
@@ -102,6 +103,9 @@ class ChatScreen(Screen[None]):
         self._follow_worker: Worker[None] | None = None
         self.follow_interval = 2.0
         """Seconds between polls of a ``/follow`` panel, where the source polls."""
+        from logai.llm.usage import UsageMeter
+
+        self._usage = UsageMeter()
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -266,6 +270,7 @@ class ChatScreen(Screen[None]):
         view = AnswerView(self.restore)
         await self._append(view)
         self._running_tools.clear()
+        self._usage.start_question()
         self.status.activity = "thinking"
         try:
             if not self._backend_settled.is_set():
@@ -292,6 +297,9 @@ class ChatScreen(Screen[None]):
 
         try:
             async for event in events:
+                if isinstance(event, Usage):
+                    self._usage.add(event)
+                    self.status.usage = self._usage.status()
                 activity = activity_for(event, self._running_tools)
                 if activity is not None:
                     self.status.activity = activity
@@ -359,6 +367,8 @@ class ChatScreen(Screen[None]):
         await self._append(self._welcome())
         if self.backend is not None:
             self.backend.clear()
+        self._usage.clear()
+        self.status.usage = ""
         self.notify("Conversation cleared: the next question starts afresh.")
 
     async def refresh_cache_status(self) -> None:

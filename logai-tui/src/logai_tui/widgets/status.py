@@ -17,7 +17,8 @@ SPINNER_INTERVAL = 0.08
 
 
 class StatusBar(Static):
-    """Provider and model · AWS profile and region (or the targets) · cache · activity."""
+    """Provider and model · AWS profile and region (or the targets) · cache · tokens and cost ·
+    activity."""
 
     provider: reactive[str] = reactive("")
     model: reactive[str] = reactive("")
@@ -29,6 +30,8 @@ class StatusBar(Static):
     """The names of the AWS targets (``LOGAI_AWS_TARGETS``), when several are configured:
     they replace the one profile and region."""
     cache: reactive[str] = reactive("")
+    usage: reactive[str] = reactive("")
+    """Tokens and cost of the last question and of the chat; empty before the first call."""
     activity: reactive[str] = reactive("")
     """What is happening ("thinking", "fetch_logs"); empty when idle."""
     frame: reactive[int] = reactive(0)
@@ -70,4 +73,6 @@ class StatusBar(Static):
                 parts += [self.aws_account, " · "]
             parts += [self.aws_region or "no region", " │ "]
         parts += [self.cache or "cache –", " "]
+        if self.usage:
+            parts += ["│ ", self.usage, " "]
         return Content.assemble(*parts)

@@ -191,7 +191,7 @@ def logs(
     else:
         events = sanitize(sanitizer, settings, events)
     # Several groups, or a plain name read in several targets: each line says which one.
-    render = renderer(len({event.group for event in events}) > 1)
+    render = renderer(len(names) > 1 or len({event.group for event in events}) > 1)
     write_lines((render(event) for event in events), buffered=True)
     if more:
         limit_text = "1 event" if limit == 1 else f"{limit} events"

@@ -34,6 +34,7 @@ def _isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LOGAI_ENV_FILE", str(tmp_path / "no-such.env"))
     monkeypatch.setenv("LOGAI_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("LOGAI_HISTORY_FILE", str(tmp_path / "history"))
+    monkeypatch.setenv("LOGAI_HISTORY_DIR", str(tmp_path / "conversations"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
 

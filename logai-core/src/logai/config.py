@@ -142,6 +142,12 @@ class LogAISettings(BaseSettings):
     history_file: Path = Path("~/.logai/history")
     """Where interactive frontends keep the input history."""
 
+    history_enabled: bool = True
+    """Save every conversation (questions, sanitized messages, tool calls, answers, usage)."""
+
+    history_dir: Path = Field(default_factory=lambda: _default_history_dir())
+    """Directory of saved conversations (created 0700); `logai cache clear` never touches it."""
+
     aws_profile: str | None = Field(
         default=None, validation_alias=AliasChoices("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
     )
@@ -182,7 +188,7 @@ class LogAISettings(BaseSettings):
     def _normalise_provider(cls, value: str) -> str:
         return value.strip().lower()
 
-    @field_validator("cache_dir", "history_file")
+    @field_validator("cache_dir", "history_file", "history_dir")
     @classmethod
     def _expand_home(cls, value: Path) -> Path:
         return value.expanduser()
@@ -247,6 +253,13 @@ class LogAISettings(BaseSettings):
         if self.aws_keys_set():
             return "access keys (AWS_ACCESS_KEY_ID)"
         return "default credential chain"
+
+
+def _default_history_dir() -> Path:
+    """``$XDG_DATA_HOME/logai/history`` (``~/.local/share/logai/history``): kept data, not cache."""
+    base = os.environ.get("XDG_DATA_HOME", "").strip()
+    root = Path(base).expanduser() if base and Path(base).is_absolute() else None
+    return (root or Path("~/.local/share").expanduser()) / "logai" / "history"
 
 
 def _aws_file(variable: str, default: str) -> Path:

@@ -162,6 +162,14 @@ class Orchestrator:
         if self._conversation is not None:
             self._conversation.clear()
 
+    def new_conversation(self) -> Conversation:
+        """Start a conversation with an empty placeholder mapping (to resume a saved one into)."""
+        with self._conversation_lock:
+            if self._conversation is not None:
+                self._sanitizer = self._conversation.fresh_sanitizer()
+            self._conversation = None
+        return self.conversation
+
     def restore(self, text: str) -> str:
         """Placeholders back to the original values, for display to the local user only.
 

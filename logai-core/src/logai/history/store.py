@@ -478,9 +478,7 @@ class HistoryStore:
             .group_by(usage.c.conversation_id)
             .subquery()
         )
-        last_model = (
-            select(turns.c.model).where(turns.c.id == asked.c.last_turn).scalar_subquery()
-        )
+        last_model = select(turns.c.model).where(turns.c.id == asked.c.last_turn).scalar_subquery()
         query = (
             select(
                 conversations.c.id,
@@ -552,9 +550,7 @@ class HistoryStore:
                 )
             spent: dict[int, list[SavedUsage]] = {}
             for row in await connection.execute(
-                select(usage)
-                .where(usage.c.conversation_id == conversation_id)
-                .order_by(usage.c.id)
+                select(usage).where(usage.c.conversation_id == conversation_id).order_by(usage.c.id)
             ):
                 spent.setdefault(int(row.turn_id), []).append(
                     SavedUsage(

@@ -147,3 +147,50 @@ def test_history_show_export_and_delete(llm: FakeLLMServer, tmp_path: Path) -> N
     assert _logai("history", "rm", conversation_id).exit_code == 0
     gone = _logai("history", "show", conversation_id)
     assert gone.exit_code == 1 and "no saved conversation" in gone.stderr
+
+
+def _wait_for(condition: object, within: float = 60.0) -> None:
+    deadline = time.monotonic() + within
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {condition}")
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+@parametrize
+def test_kill_9_mid_answer_keeps_the_completed_turns(llm: FakeLLMServer) -> None:
+    llm.script("The first answer.")
+    assert _logai("ask", "first question?").exit_code == 0
+
+    llm.reset()
+    llm.script(Turn(text="This answer never ends " * 20, interrupt_after=3, interrupt="hang"))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "logai", "ask", "--continue", "second question?"],
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_for(lambda: len(llm.chat_requests()) == 1 or child.poll() is not None)
+        time.sleep(0.3)  # the first chunks are on their way: mid-answer
+        assert child.poll() is None, child.communicate()
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+        child.stdout.close()  # type: ignore[union-attr]
+        child.stderr.close()  # type: ignore[union-attr]
+
+    shown = json.loads(_logai("history", "show", "1", "--json").stdout)
+    assert [turn["status"] for turn in shown["turns"]] == ["ok", "unfinished"]
+    assert shown["turns"][0]["answer"] == "The first answer."
+    assert [m["role"] for m in shown["turns"][0]["messages"]] == ["user", "assistant"]
+    assert shown["turns"][1]["messages"] == []
+
+    llm.reset()
+    llm.script("Third answer.")
+    assert _logai("ask", "--continue", "third question?").exit_code == 0
+    (request,) = llm.parsed_requests()
+    sent = json.dumps(request.messages)
+    assert "first question?" in sent and "The first answer." in sent
+    assert "second question?" not in sent and not request.malformations()

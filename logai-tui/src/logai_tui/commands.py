@@ -1,4 +1,5 @@
-"""Slash commands: ``/help``, ``/clear``, ``/cache status``, ``/cache clear``, ``/quit``, ``/exit``.
+"""Slash commands: ``/help``, ``/clear``, ``/new``, ``/history``, ``/resume ID``, ``/export PATH``,
+``/cache status``, ``/cache clear``, ``/quit``, ``/exit``.
 
 A line is a command only when its first word is a slash and a bare name (``/clear``), so a
 question that starts with a log group name (``/aws/lambda/checkout errors?``) is still a
@@ -61,6 +62,18 @@ class CommandHost(Protocol):
         """Re-read the cache figures shown in the status bar."""
         ...
 
+    async def open_history(self) -> None:
+        """Show the saved conversations; picking one resumes it."""
+        ...
+
+    async def resume_conversation(self, conversation_id: int) -> None:
+        """Continue saved conversation ``conversation_id`` here."""
+        ...
+
+    async def export_conversation(self, path: str) -> None:
+        """Write the current conversation to ``path`` as a Markdown incident note."""
+        ...
+
     def quit(self) -> None:
         """Leave the app."""
         ...
@@ -94,6 +107,34 @@ async def _clear(host: CommandHost, _args: str) -> None:
         await host.show_error("An answer is still running: press Escape first, then /clear.")
         return
     await host.clear_conversation()
+
+
+async def _history(host: CommandHost, _args: str) -> None:
+    if host.busy:
+        await host.show_error("An answer is still running: press Escape first, then /history.")
+        return
+    await host.open_history()
+
+
+async def _resume(host: CommandHost, args: str) -> None:
+    text = args.strip().lstrip("#")
+    if not text.isdigit():
+        await host.show_error("Usage: /resume ID (a number from /history or `logai history`).")
+        return
+    if host.busy:
+        await host.show_error("An answer is still running: press Escape first, then /resume.")
+        return
+    await host.resume_conversation(int(text))
+
+
+async def _export(host: CommandHost, args: str) -> None:
+    path = args.strip()
+    if not path:
+        await host.show_error(
+            "Usage: /export PATH (the conversation as Markdown, placeholders kept)."
+        )
+        return
+    await host.export_conversation(path)
 
 
 async def _quit(host: CommandHost, _args: str) -> None:
@@ -153,6 +194,14 @@ async def _cache_clear(host: CommandHost) -> None:
 COMMANDS: dict[str, SlashCommand] = {
     "help": SlashCommand(_help, (("/help", "this list of commands and keys"),)),
     "clear": SlashCommand(_clear, (("/clear", "clear the screen, start a new conversation"),)),
+    "new": SlashCommand(
+        _clear, (("/new", "start a new conversation (the current one stays saved)"),)
+    ),
+    "history": SlashCommand(_history, (("/history", "saved conversations; Enter resumes one"),)),
+    "resume": SlashCommand(_resume, (("/resume ID", "continue saved conversation ID here"),)),
+    "export": SlashCommand(
+        _export, (("/export PATH", "write this conversation to PATH as a Markdown note"),)
+    ),
     "cache": SlashCommand(
         _cache,
         (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -63,7 +62,7 @@ async def test_a_turn_is_saved_with_its_messages_calls_and_placeholders() -> Non
     assert turn.question == "why did <EMAIL_1> fail?"
     assert EMAIL not in json.dumps(turn.to_dict())
     # The messages are exactly what the LLM was sent, plus its answer.
-    assert turn.messages == provider.requests[-1][1:] + [turn.messages[-1]]
+    assert turn.messages == [*provider.requests[-1][1:], turn.messages[-1]]
     (call,) = turn.tool_calls
     assert call.name == "fetch_logs" and call.ok and call.events == 2
     assert call.arguments["filter_pattern"] == "ERROR"
@@ -215,12 +214,16 @@ async def test_resuming_an_unknown_id_says_so() -> None:
 
 
 async def test_a_cancelled_answer_is_recorded_as_cancelled() -> None:
-    provider = ScriptedProvider(Reply(text="ok"), Reply(hang=True))
-    session = _session(provider)
+    asked = asyncio.Event()
+
+    def hang(_messages: list[dict[str, Any]]) -> Reply:
+        asked.set()
+        return Reply(hang=True)
+
+    session = _session(ScriptedProvider(Reply(text="ok"), hang))
     await _ask(session, "one")
     answering = asyncio.create_task(_ask(session, "two"))
-    while len(provider.requests) < 2:
-        await asyncio.sleep(0.01)
+    await asked.wait()
     answering.cancel()
     with pytest.raises(asyncio.CancelledError):
         await answering
@@ -232,4 +235,3 @@ async def test_a_cancelled_answer_is_recorded_as_cancelled() -> None:
     await store.aclose()
     assert saved is not None and [t.status for t in saved.turns] == ["ok", "cancelled"]
     assert len(saved.messages()) == 2
-    assert os.path.exists(store.path)

@@ -6,6 +6,7 @@ import asyncio
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -103,7 +104,7 @@ async def test_a_damaged_file_is_moved_aside_with_one_warning(tmp_path: Path) ->
     await store.aclose()
     assert conversation_id == 1 and store.available
     assert len(warnings) == 1 and "moved it to history.sqlite3.corrupt-" in warnings[0]
-    assert list(tmp_path.glob("history.sqlite3.corrupt-*"))
+    assert await asyncio.to_thread(lambda: list(tmp_path.glob("history.sqlite3.corrupt-*")))
 
 
 async def test_an_unusable_directory_turns_history_off_not_the_question(tmp_path: Path) -> None:
@@ -191,7 +192,7 @@ _WRITER = textwrap.dedent(
 )
 
 
-async def test_two_processes_write_history_at_once(tmp_path: Path) -> None:
+def test_two_processes_write_history_at_once(tmp_path: Path) -> None:
     path = tmp_path / "shared" / "history.sqlite3"
     count = 25
     root = Path(__file__).resolve().parents[3]
@@ -208,12 +209,16 @@ async def test_two_processes_write_history_at_once(tmp_path: Path) -> None:
     ready = [tmp_path / f"{name}.ready" for name in ("left", "right")]
     while not all(flag.exists() for flag in ready):
         assert all(writer.poll() is None for writer in writers), writers[0].communicate()
-        await asyncio.sleep(0.02)
+        time.sleep(0.02)
     (tmp_path / "go").touch()
     for writer in writers:
         _out, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err
         assert "warning" not in err, err
+    asyncio.run(_check_both_wrote(path, count))
+
+
+async def _check_both_wrote(path: Path, count: int) -> None:
     store = HistoryStore(path)
     summaries = await store.list()
     titles = sorted(summary.title for summary in summaries)

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,7 +43,15 @@ if TYPE_CHECKING:
 
     from logai.config import LogAISettings
 
-__all__ = ["DB_FILENAME", "HistoryStore", "NewToolCall", "NewUsage", "TurnOutcome", "open_history"]
+__all__ = [
+    "DB_FILENAME",
+    "HistoryStore",
+    "NewToolCall",
+    "NewUsage",
+    "TurnOutcome",
+    "close_open_histories",
+    "open_history",
+]
 
 T = TypeVar("T")
 
@@ -50,6 +59,17 @@ T = TypeVar("T")
 DB_FILENAME = "history.sqlite3"
 _LOCK_RETRIES = 5
 _LOCK_RETRY_PAUSE = 0.1
+
+#: Stores holding an engine, for :func:`close_open_histories`.
+_OPEN: weakref.WeakSet[HistoryStore] = weakref.WeakSet()
+
+
+async def close_open_histories() -> None:
+    """Close every store whose connections belong to the running loop (as the cache does)."""
+    loop = asyncio.get_running_loop()
+    for store in list(_OPEN):
+        if store._engine_loop is loop:
+            await store.aclose()
 
 
 def open_history(
@@ -208,10 +228,12 @@ class HistoryStore:
                 await engine.dispose()
                 raise
             self._engine, self._engine_loop = engine, loop
+            _OPEN.add(self)
             return engine
 
     async def _dispose(self) -> None:
         engine, self._engine, self._engine_loop = self._engine, None, None
+        _OPEN.discard(self)
         if engine is not None:
             with contextlib.suppress(Exception):
                 await engine.dispose()

@@ -194,3 +194,15 @@ def test_kill_9_mid_answer_keeps_the_completed_turns(llm: FakeLLMServer) -> None
     sent = json.dumps(request.messages)
     assert "first question?" in sent and "The first answer." in sent
     assert "second question?" not in sent and not request.malformations()
+
+
+@parametrize
+def test_plain_chat_saves_and_clear_starts_a_new_conversation(llm: FakeLLMServer) -> None:
+    llm.script("First answer.", "Second answer.")
+    done = CliRunner().invoke(
+        cli, ["chat", "--plain"], input="first?\n/clear\nsecond?\n/quit\n", catch_exceptions=False
+    )
+    assert done.exit_code == 0, done.output
+    listed = json.loads(_logai("history", "--json").stdout)
+    assert [row["title"] for row in listed] == ["second?", "first?"]
+    assert all(row["questions"] == 1 for row in listed)

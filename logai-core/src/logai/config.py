@@ -538,6 +538,18 @@ def find_problems(
                     "or set LOGAI_CACHE_ENABLED=false.",
                 )
             )
+    if settings.history_enabled:
+        reason = _first_missing_ancestor_problem(settings.history_dir)
+        if reason:
+            problems.append(
+                Problem(
+                    "warning",
+                    "LOGAI_HISTORY_DIR",
+                    f"history directory not creatable: {reason}; questions are answered but "
+                    "not saved. Point LOGAI_HISTORY_DIR elsewhere or set "
+                    "LOGAI_HISTORY_ENABLED=false.",
+                )
+            )
     if not settings.pii_sanitization_enabled:
         problems.append(
             Problem(

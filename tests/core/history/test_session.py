@@ -235,3 +235,28 @@ async def test_a_cancelled_answer_is_recorded_as_cancelled() -> None:
     await store.aclose()
     assert saved is not None and [t.status for t in saved.turns] == ["ok", "cancelled"]
     assert len(saved.messages()) == 2
+
+
+def test_config_check_warns_when_the_history_directory_cannot_be_made(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    from logai.config import find_problems
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("LOGAI_HISTORY_DIR", str(blocker / "history"))
+    problems = [p for p in find_problems(load_settings()) if p.variable == "LOGAI_HISTORY_DIR"]
+    assert [p.severity for p in problems] == ["warning"]
+    monkeypatch.setenv("LOGAI_HISTORY_ENABLED", "false")
+    assert not [p for p in find_problems(load_settings()) if p.variable == "LOGAI_HISTORY_DIR"]
+
+
+def test_the_default_directory_follows_xdg_data_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.delenv("LOGAI_HISTORY_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert load_settings().history_dir == tmp_path / "data" / "logai" / "history"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert load_settings().history_dir == tmp_path / "home" / ".local/share/logai/history"

@@ -192,6 +192,7 @@ _WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_two_processes_write_history_at_once(tmp_path: Path) -> None:
     path = tmp_path / "shared" / "history.sqlite3"
     count = 25

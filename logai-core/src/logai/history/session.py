@@ -267,7 +267,7 @@ class _TurnRecorder:
         if rendered and rendered[0].get("role") == "system":
             system = str(rendered[0].get("content") or "")
             rendered = rendered[1:]
-        messages = rendered[self._before :]
+        messages = self._turn_messages(rendered, done)
         answer = self._conversation.redact(done.text)
         await self._write(
             TurnOutcome(
@@ -300,6 +300,22 @@ class _TurnRecorder:
                 placeholders=self._used_placeholders([], "", ""),
             )
         )
+
+    def _turn_messages(self, body: list[dict[str, Any]], done: Done) -> list[dict[str, Any]]:
+        """The messages this question added: from its user message to the end.
+
+        Found from the end rather than by position, so that a conversation whose older turns
+        were condensed or dropped meanwhile (to fit the context window) still yields this turn.
+        A failed answer that was rolled back added nothing.
+        """
+        if not done.ok and len(body) <= self._before:
+            return []
+        for start in range(len(body) - 1, -1, -1):
+            if body[start].get("role") == "user":
+                if body[start].get("content") == self._question:
+                    return body[start:]
+                break
+        return body[self._before :]
 
     def _rendered(self) -> list[dict[str, Any]]:
         try:

@@ -21,6 +21,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from logai.history import HistoryStore
 from logai.history.store import NewToolCall, NewUsage, TurnOutcome
@@ -34,9 +35,9 @@ TOOL_RESULT = "\n".join(
 
 
 def _outcome(turn: int) -> TurnOutcome:
-    call = {"id": f"c{turn}", "type": "function"}
-    call["function"] = {"name": "fetch_logs", "arguments": '{"log_group":"/aws/lambda/checkout"}'}
-    messages = [
+    function = {"name": "fetch_logs", "arguments": '{"log_group":"/aws/lambda/checkout"}'}
+    call: dict[str, Any] = {"id": f"c{turn}", "type": "function", "function": function}
+    messages: list[dict[str, Any]] = [
         {"role": "user", "content": f"question {turn} about <EMAIL_1>?"},
         {"role": "assistant", "content": None, "tool_calls": [call]},
         {"role": "tool", "tool_call_id": f"c{turn}", "content": TOOL_RESULT},

@@ -136,6 +136,7 @@ def test_history_show_export_and_delete(llm: FakeLLMServer, tmp_path: Path) -> N
     assert EMAIL not in json.dumps(exported) and exported["originals_restored"] is False
     (turn,) = exported["turns"]
     assert turn["tool_calls"][0]["name"] == "fetch_logs"
+    assert turn["source"] == "files" and "logs" in turn["target"]
     assert [m["role"] for m in turn["messages"]] == ["user", "assistant", "tool", "assistant"]
 
     table = _logai("history").stdout

@@ -211,24 +211,32 @@ class _TurnRecorder:
             )
         if session.conversation_id is None:
             return
-        source, target = await self._source()
+        source, target = self._source()
         self._turn_id = await self._store.start_turn(
             session.conversation_id,
             question=self._question,
             model=redact(session.model),
             source=source,
-            target=redact(target),
+            target=target or "",
         )
 
-    async def _source(self) -> tuple[str, str]:
+    def _source(self) -> tuple[str, str | None]:
+        """The data source's name and where it points, if a question created it already.
+
+        Never creates it: a source that fails to build must fail inside the answer, where the
+        orchestrator reports it, not here.
+        """
         from logai.url_credentials import mask_urls_in_text
 
         orchestrator = self._session.orchestrator
+        source = orchestrator.source_if_created
+        if source is None:
+            return orchestrator.settings.data_source, None
         try:
-            source = await orchestrator.data_source()
-            return source.name, mask_urls_in_text(source.describe())
-        except Exception:  # the question reports a source that cannot be created
-            return orchestrator.settings.data_source, ""
+            described = mask_urls_in_text(source.describe())
+        except Exception:
+            return source.name, None
+        return source.name, self._conversation.redact(described)
 
     def see(self, event: Event) -> None:
         redact = self._conversation.redact
@@ -269,8 +277,11 @@ class _TurnRecorder:
             rendered = rendered[1:]
         messages = self._turn_messages(rendered, done)
         answer = self._conversation.redact(done.text)
+        source, target = self._source()
         await self._write(
             TurnOutcome(
+                source=source,
+                target=target,
                 status="ok" if done.ok else "failed",
                 answer=answer,
                 error=self._error,

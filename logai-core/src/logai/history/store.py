@@ -118,6 +118,9 @@ class TurnOutcome:
     tool_calls: Sequence[NewToolCall]
     usage: Sequence[NewUsage]
     placeholders: Sequence[PlaceholderEntry]
+    source: str | None = None
+    """The data source's name and target as learnt during the answer (None: keep)."""
+    target: str | None = None
 
 
 def _json(value: Any) -> str:
@@ -367,6 +370,11 @@ class HistoryStore:
                     messages=_json(outcome.messages),
                     redactions=_json(outcome.redactions),
                     iterations=outcome.iterations,
+                    **{
+                        name: value
+                        for name, value in (("source", outcome.source), ("target", outcome.target))
+                        if value is not None
+                    },
                 )
             )
             if outcome.tool_calls:

@@ -137,6 +137,11 @@ class Orchestrator:
         """The data source the tools read (created on first use), for status lines."""
         return await self._context.source()
 
+    @property
+    def source_if_created(self) -> DataSource | None:
+        """The data source if a question created it already (looking never creates one)."""
+        return self._context.created_source
+
     async def _tools(self) -> ToolRegistry:
         if self._registry is None:
             self._registry = await ToolRegistry.build(self._context, self._host)

@@ -22,7 +22,7 @@ from logai.history import ChatSession, ConversationSummary, SavedConversation, o
 from logai.llm.orchestrator import Orchestrator
 from logai.plugins import PluginHost
 from logai_tui.screens.history import HistoryScreen
-from logai_tui.widgets import ErrorMessage, UserMessage
+from logai_tui.widgets import ErrorMessage, NoticeMessage, UserMessage
 from tests.core.orchestrator.test_orchestrator import GROUP, NOW, _events
 from tests.fakes.memory_source import MemorySource
 from tests.fakes.scripted_llm import Reply, ScriptedProvider
@@ -203,3 +203,21 @@ def test_snapshot_history_screen(snap_compare: SnapCompare, make_app: MakeApp) -
     assert snap_compare(
         make_app(conversations=conversations), terminal_size=TERMINAL_SIZE, run_before=run_before
     )
+
+
+async def test_an_unusable_history_is_reported_and_the_answer_still_comes(
+    make_app: MakeApp, settings: LogAISettings, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    broken = settings.model_copy(update={"history_dir": blocker / "history"})
+    app = make_app(settings=broken, orchestrator_factory=factory(ScriptedProvider(Reply("fine"))))
+    async with app.run_test(size=TERMINAL_SIZE) as pilot:
+        await ready(pilot)
+        view = await ask(pilot, "still answered?")
+        assert view.text.strip() == "fine"
+        await wait_until(pilot, lambda: len(chat(pilot).query(NoticeMessage)) == 2)
+        notices = [notice.message for notice in chat(pilot).query(NoticeMessage)]
+    # The configuration check says so on start; the store says so once when it gives up.
+    assert notices[0].startswith("LOGAI_HISTORY_DIR: history directory not creatable")
+    assert notices[1].startswith("conversation history turned off")

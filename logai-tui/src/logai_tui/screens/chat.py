@@ -165,7 +165,10 @@ class ChatScreen(Screen[None]):
         self.post_message(CacheWarning(text))
 
     async def on_cache_warning(self, message: CacheWarning) -> None:
-        await self._append(NoticeMessage(f"Cache: {message.text}"))
+        text = message.text
+        # The history store shares this warning channel; its messages name themselves.
+        named = text.startswith(("conversation history", "history file"))
+        await self._append(NoticeMessage(text if named else f"Cache: {text}"))
 
     # -- the backend -------------------------------------------------------------------------
 

@@ -260,3 +260,19 @@ def test_the_default_directory_follows_xdg_data_home(
     monkeypatch.delenv("XDG_DATA_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert load_settings().history_dir == tmp_path / "home" / ".local/share/logai/history"
+
+
+async def test_a_consumer_that_stops_at_done_keeps_the_turn() -> None:
+    session = _session(ScriptedProvider(Reply(text="ok")))
+    stream = session.ask("hello")
+    async for event in stream:
+        if isinstance(event, Done):
+            break
+    await stream.aclose()  # type: ignore[attr-defined]
+    conversation_id = session.conversation_id
+    await session.aclose()
+    assert conversation_id is not None
+    store = open_history(load_settings())
+    saved = await store.load(conversation_id)
+    await store.aclose()
+    assert saved is not None and [turn.status for turn in saved.turns] == ["ok"]

@@ -157,14 +157,20 @@ class ChatSession:
                     yield event
             return
         recorder = _TurnRecorder(self, store, conversation)
-        await recorder.begin(question)
+        # Recording must never cost the answer: a failure here only means no record.
+        with contextlib.suppress(Exception):
+            await recorder.begin(question)
         try:
             async with _closing(self.orchestrator.ask(question)) as events:
                 async for event in events:
-                    recorder.see(event)
-                    yield event
+                    with contextlib.suppress(Exception):
+                        recorder.see(event)
                     if isinstance(event, Done):
-                        await recorder.finish(event)
+                        # Committed before the frontend hears the answer is done, so a
+                        # consumer that stops at Done (or exits right after) keeps the turn.
+                        with contextlib.suppress(Exception):
+                            await recorder.finish(event)
+                    yield event
         finally:
             if not recorder.finished:
                 with contextlib.suppress(BaseException):

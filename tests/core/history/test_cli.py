@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from logai.cli.app import cli
@@ -81,3 +83,35 @@ def test_rm_names_what_it_could_not_find() -> None:
 
 def test_history_is_listed_by_logai_help() -> None:
     assert "history" in _logai("--help").stdout
+
+
+def _llm_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Settings that pass the checks; nothing may reach this address in these tests."""
+    monkeypatch.setenv("LOGAI_LLM_PROVIDER", "openai")
+    monkeypatch.setenv("LOGAI_LLM_API_BASE", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("LOGAI_DATA_SOURCE", "files")
+    monkeypatch.setenv("LOGAI_FILES_ROOT", str(tmp_path))
+
+
+def test_ask_session_with_an_unknown_id_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _llm_env(monkeypatch, tmp_path)
+    _save("something")
+    result = _logai("ask", "--session", "99", "and then?")
+    assert result.exit_code == 1
+    assert "no saved conversation 99; `logai history` lists them" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_ask_continue_with_nothing_saved_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _llm_env(monkeypatch, tmp_path)
+    result = _logai("ask", "--continue", "and then?")
+    assert result.exit_code == 1 and "no saved conversation to continue yet" in result.stderr
+    both = _logai("ask", "--continue", "--session", "1", "and then?")
+    assert both.exit_code == 2 and "exclusive" in both.stderr
+    monkeypatch.setenv("LOGAI_HISTORY_ENABLED", "false")
+    off = _logai("ask", "--continue", "and then?")
+    assert off.exit_code == 1 and "LOGAI_HISTORY_ENABLED=false" in off.stderr

@@ -124,9 +124,9 @@ def test_history_show_export_and_delete(llm: FakeLLMServer, tmp_path: Path) -> N
     conversation_id = str(row["id"])
 
     note = _logai("history", "show", conversation_id, "--markdown").stdout
-    assert "### Evidence" in note and "**fetch_logs** on `app.log`" in note
-    assert "→ 1 events" in note or "→ 2 events" in note
-    assert "A payment for <EMAIL_1> was declined." in note and EMAIL not in note
+    assert "### Evidence" in note and "1. **fetch_logs** on `app.log` → 2 events" in note
+    # Escaped, or Markdown renderers would take the placeholder for an HTML tag.
+    assert "A payment for \\<EMAIL_1\\> was declined." in note and EMAIL not in note
     restored = _logai("history", "show", conversation_id, "--markdown", "--originals").stdout
     assert f"A payment for {EMAIL} was declined." in restored
     shown = _logai("history", "show", conversation_id).stdout

@@ -115,9 +115,9 @@ async def test_export_writes_an_incident_note_with_placeholders(
         await _command(pilot, f"/export {note}")
         await wait_until(pilot, note.exists)
     text = note.read_text(encoding="utf-8")
-    assert text.startswith("# what happened to <EMAIL_1>?")
-    assert "### Evidence" in text and f"**fetch_logs** on `{GROUP}` from `1h ago`" in text
-    assert "### Answer\n\nDeclined for <EMAIL_1>." in text
+    assert text.startswith("# what happened to \\<EMAIL_1\\>?")
+    assert "### Evidence" in text and f"**fetch_logs** on `{GROUP}`, from `1h ago` to now" in text
+    assert "### Answer\n\nDeclined for \\<EMAIL_1\\>." in text
     assert EMAIL not in text
 
 

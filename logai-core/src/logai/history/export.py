@@ -8,6 +8,7 @@ saved mapping to put the real values back (docs/history.md says when that is wis
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,39 @@ from logai.history.records import SavedConversation, SavedToolCall, SavedTurn, S
 __all__ = ["format_cost", "format_tokens", "to_json_data", "to_markdown"]
 
 #: Argument names that say where a tool looked; the rest are listed after them.
-_WHERE = ("log_group", "log_groups", "log_group_prefixes", "prefix", "query")
+_WHERE = ("log_group", "log_groups", "log_group_prefixes", "prefix")
+#: How an argument is named in the note.
+_LABELS = {"filter_pattern": "filter"}
+_PLACEHOLDER = re.compile(r"<([A-Z][A-Z0-9_]*_[0-9]+)>")
+_INLINE_CODE = re.compile(r"(`+)(.+?)\1")
+
+
+def _escape_placeholders(line: str) -> str:
+    r"""Placeholders outside inline code written ``\<EMAIL_1\>``.
+
+    Markdown renderers (GitHub, wikis) take a bare ``<EMAIL_1>`` for an HTML tag and show nothing.
+    """
+    parts: list[str] = []
+    position = 0
+    for code in _INLINE_CODE.finditer(line):
+        parts.append(_PLACEHOLDER.sub(r"\\<\1\\>", line[position : code.start()]))
+        parts.append(code.group(0))
+        position = code.end()
+    parts.append(_PLACEHOLDER.sub(r"\\<\1\\>", line[position:]))
+    return "".join(parts)
+
+
+def markdown_safe(text: str) -> str:
+    """``text`` (Markdown) with placeholders escaped everywhere but in code."""
+    lines: list[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            lines.append(line)
+        else:
+            lines.append(line if fenced else _escape_placeholders(line))
+    return "\n".join(lines)
 
 
 def _when(moment: datetime | None) -> str:
@@ -66,16 +99,17 @@ def _evidence_line(number: int, call: SavedToolCall, show: Callable[[str], str])
     start, end = arguments.pop("start_time", None), arguments.pop("end_time", None)
     if start is not None or end is not None:
         parts.append(
-            f"from {_code(show(str(start)) if start is not None else 'the start')} "
-            f"to {_code(show(str(end)) if end is not None else 'now')}"
+            f"from {_code(show(str(start))) if start is not None else 'the start'} "
+            f"to {_code(show(str(end))) if end is not None else 'now'}"
         )
     for key, value in arguments.items():
-        parts.append(f"{key} {_code(show(_plain(value)))}")
-    outcome = f"→ {show(call.summary)}" if call.ok else f"→ failed: {show(call.summary)}"
+        parts.append(f"{_LABELS.get(key, key)} {_code(show(_plain(value)))}")
+    summary = _escape_placeholders(" ".join(show(call.summary).split()))
+    outcome = f"→ {summary}" if call.ok else f"→ failed: {summary}"
     details = [f"{call.duration_s:.1f} s"]
     if call.cache:
         details.append(f"cache {call.cache}")
-    return " ".join(parts) + f" {outcome} ({', '.join(details)})"
+    return ", ".join(parts) + f" {outcome} ({', '.join(details)})"
 
 
 def _plain(value: Any) -> str:
@@ -85,7 +119,8 @@ def _plain(value: Any) -> str:
 
 
 def _turn_markdown(turn: SavedTurn, show: Callable[[str], str]) -> list[str]:
-    lines = [f"## {turn.seq}. {' '.join(show(turn.question).split())}", ""]
+    question = _escape_placeholders(" ".join(show(turn.question).split()))
+    lines = [f"## {turn.seq}. {question}", ""]
     facts = [f"asked {_when(turn.started)}", turn.status]
     if turn.duration_s is not None:
         facts.append(f"{turn.duration_s:.1f} s")
@@ -97,7 +132,7 @@ def _turn_markdown(turn: SavedTurn, show: Callable[[str], str]) -> list[str]:
     lines += [f"*{' · '.join(facts)}*", ""]
     if turn.source:
         target = f" ({show(turn.target)})" if turn.target and turn.target != turn.source else ""
-        lines += [f"Data source: {turn.source}{target}", ""]
+        lines += [_escape_placeholders(f"Data source: {turn.source}{target}"), ""]
     lines += ["### Evidence", ""]
     if turn.tool_calls:
         lines += [_evidence_line(n, call, show) for n, call in enumerate(turn.tool_calls, 1)]
@@ -105,16 +140,17 @@ def _turn_markdown(turn: SavedTurn, show: Callable[[str], str]) -> list[str]:
         lines.append("No tool calls: the answer came from the conversation so far.")
     lines += ["", "### Answer", ""]
     if turn.answer.strip():
-        lines.append(show(turn.answer).strip())
+        lines.append(markdown_safe(show(turn.answer).strip()))
     elif turn.status == "unfinished":
         lines.append("*(no answer: the process ended before the answer did)*")
     else:
         lines.append(f"*(no answer: {turn.status})*")
     if turn.error:
-        lines += ["", f"> **Error:** {' '.join(show(turn.error).split())}"]
+        error = _escape_placeholders(" ".join(show(turn.error).split()))
+        lines += ["", f"> **Error:** {error}"]
     if turn.redactions:
-        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(turn.redactions.items()))
-        lines += ["", f"*Redacted before the LLM saw it: {kinds}.*"]
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(turn.redactions.items()))
+        lines += ["", f"*Replaced before the LLM saw it: {kinds}.*"]
     return [*lines, ""]
 
 
@@ -122,8 +158,9 @@ def to_markdown(saved: SavedConversation, *, originals: bool = False) -> str:
     """The conversation as an incident note; placeholders kept unless ``originals``."""
     show: Callable[[str], str] = saved.restore if originals else (lambda text: text)
     prompt, completion, cost = usage_totals(saved.usage)
+    title = _escape_placeholders(" ".join(show(saved.title).split()))
     lines = [
-        f"# {' '.join(show(saved.title).split()) or f'Conversation {saved.id}'}",
+        f"# {title or f'Conversation {saved.id}'}",
         "",
         f"- Conversation: {saved.id} (`logai ask --session {saved.id}` continues it)",
         f"- Started: {_when(saved.started)}; last question: {_when(saved.updated)}",
@@ -133,7 +170,7 @@ def to_markdown(saved: SavedConversation, *, originals: bool = False) -> str:
         + (
             "**real values restored** — handle this note like the raw logs"
             if originals
-            else "sensitive values appear as placeholders such as `<EMAIL_1>`"
+            else "sensitive values appear as placeholders such as \\<EMAIL_1\\>"
         ),
         "",
     ]

@@ -34,6 +34,9 @@ def _isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LOGAI_ENV_FILE", str(tmp_path / "no-such.env"))
     monkeypatch.setenv("LOGAI_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("LOGAI_HISTORY_FILE", str(tmp_path / "history"))
+    monkeypatch.setenv("LOGAI_HISTORY_DIR", str(tmp_path / "conversations"))
+    # Children started with LOGAI_* stripped from their environment still save history here.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
 

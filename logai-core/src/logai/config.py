@@ -166,6 +166,12 @@ class LogAISettings(BaseSettings):
     """Comma-separated glob patterns (``target:pattern`` for one target) of log groups that
     may never be read or listed; deny wins over allow."""
 
+    history_enabled: bool = True
+    """Save every conversation (questions, sanitized messages, tool calls, answers, usage)."""
+
+    history_dir: Path = Field(default_factory=lambda: _default_history_dir())
+    """Directory of saved conversations (created 0700); `logai cache clear` never touches it."""
+
     aws_profile: str | None = Field(
         default=None, validation_alias=AliasChoices("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
     )
@@ -208,7 +214,7 @@ class LogAISettings(BaseSettings):
     def _normalise_provider(cls, value: str) -> str:
         return value.strip().lower()
 
-    @field_validator("cache_dir", "history_file")
+    @field_validator("cache_dir", "history_file", "history_dir")
     @classmethod
     def _expand_home(cls, value: Path) -> Path:
         return value.expanduser()
@@ -277,6 +283,13 @@ class LogAISettings(BaseSettings):
         if self.aws_keys_set():
             return "access keys (AWS_ACCESS_KEY_ID)"
         return "default credential chain"
+
+
+def _default_history_dir() -> Path:
+    """``$XDG_DATA_HOME/logai/history`` (``~/.local/share/logai/history``): kept data, not cache."""
+    base = os.environ.get("XDG_DATA_HOME", "").strip()
+    root = Path(base).expanduser() if base and Path(base).is_absolute() else None
+    return (root or Path("~/.local/share").expanduser()) / "logai" / "history"
 
 
 def _aws_file(variable: str, default: str) -> Path:
@@ -611,6 +624,18 @@ def find_problems(
                     "LOGAI_CACHE_DIR",
                     f"cache directory not creatable: {reason}. Point LOGAI_CACHE_DIR elsewhere "
                     "or set LOGAI_CACHE_ENABLED=false.",
+                )
+            )
+    if settings.history_enabled:
+        reason = _first_missing_ancestor_problem(settings.history_dir)
+        if reason:
+            problems.append(
+                Problem(
+                    "warning",
+                    "LOGAI_HISTORY_DIR",
+                    f"history directory not creatable: {reason}; questions are answered but "
+                    "not saved. Point LOGAI_HISTORY_DIR elsewhere or set "
+                    "LOGAI_HISTORY_ENABLED=false.",
                 )
             )
     if not settings.pii_sanitization_enabled:

@@ -19,6 +19,7 @@ from textual.app import App
 from logai.config import ConfigError, LogAISettings, Problem, find_problems, load_settings
 from logai_tui.backend import create_orchestrator
 from logai_tui.cache_access import LocalCache
+from logai_tui.conversations import LocalConversations
 from logai_tui.history import InputHistory
 from logai_tui.screens import ChatScreen, ConfigProblemsScreen
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from logai.registries import FrontendContext
     from logai_tui.backend import OrchestratorFactory
     from logai_tui.cache_access import CacheAccess
+    from logai_tui.conversations import ConversationAccess
 
 #: Benchmark hook: when set, the app writes the wall-clock time of its first painted frame to
 #: this file and exits (``benchmarks/bench_tui_startup.py``).
@@ -52,7 +54,8 @@ class LogAIApp(App[int]):
 
     Every collaborator is injectable so tests run the real screens against scripted fakes:
     ``orchestrator_factory`` builds the backend, ``cache`` serves ``/cache``, ``history``
-    keeps the input history, ``problems`` overrides the configuration check and
+    keeps the input history, ``conversations`` lists saved conversations (``/history``),
+    ``problems`` overrides the configuration check and
     ``frozen=True`` stops the spinner and the cursor blink for snapshot tests.
     """
 
@@ -72,6 +75,7 @@ class LogAIApp(App[int]):
         problems: list[Problem] | None = None,
         settings_loader: Callable[[], LogAISettings] | None = load_settings,
         frozen: bool = False,
+        conversations: ConversationAccess | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -84,6 +88,7 @@ class LogAIApp(App[int]):
         )
         self._settings_loader = settings_loader
         self.frozen = frozen
+        self._conversations = conversations
 
     @property
     def has_config_errors(self) -> bool:
@@ -107,6 +112,7 @@ class LogAIApp(App[int]):
             host=self.host,
             warnings=[p for p in self._problems if p.severity != "error"],
             frozen=self.frozen,
+            conversations=self._conversations or LocalConversations(self.settings),
         )
 
     def action_recheck_config(self) -> None:
@@ -137,6 +143,10 @@ class LogAIApp(App[int]):
             from logai.cache.store import close_open_caches
 
             await close_open_caches()
+        if "logai.history.store" in sys.modules:
+            from logai.history.store import close_open_histories
+
+            await close_open_histories()
 
     def on_ready(self) -> None:
         """The first frame is on screen: answer the start-up benchmark if it is listening."""

@@ -1,6 +1,7 @@
 """What the chat screen needs from the orchestrator, as a protocol, so tests can script it.
 
-The real implementation is :class:`logai.llm.orchestrator.Orchestrator`. Its module pulls in
+The real implementation is :class:`logai.llm.orchestrator.Orchestrator`, wrapped in a
+:class:`logai.history.ChatSession` that saves each question. Its module pulls in
 the tool registry and the LLM plumbing, so it is imported by :func:`create_orchestrator`
 only, which the app calls from a worker thread after the first paint.
 """
@@ -52,7 +53,10 @@ OrchestratorFactory = Callable[["LogAISettings", "PluginHost | None"], ChatBacke
 
 
 def create_orchestrator(settings: LogAISettings, host: PluginHost | None) -> ChatBackend:
-    """The production backend: core's orchestrator over the configured data source."""
+    """The production backend: core's orchestrator over the configured data source, saving
+    each question to the conversation history (``LOGAI_HISTORY_ENABLED``) and able to resume
+    a saved conversation (``/resume``)."""
+    from logai.history import open_session
     from logai.llm.orchestrator import Orchestrator
 
-    return Orchestrator(settings, host=host)
+    return open_session(settings, Orchestrator(settings, host=host), frontend="tui")

@@ -1,4 +1,6 @@
-"""Slash commands: /help, /clear, /cache, /follow, /unfollow, /quit and /exit.
+"""Slash commands: ``/help``, ``/clear``, ``/new``, ``/history``, ``/resume ID``,
+``/export PATH``, ``/cache status``, ``/cache clear``, ``/follow GROUP``, ``/unfollow``, ``/quit``,
+``/exit``.
 
 A line is a command only when its first word is a slash and a bare name (``/clear``), so a
 question that starts with a log group name (``/aws/lambda/checkout errors?``) is still a
@@ -69,6 +71,18 @@ class CommandHost(Protocol):
         """Close the follow panel."""
         ...
 
+    async def open_history(self) -> None:
+        """Show the saved conversations; picking one resumes it."""
+        ...
+
+    async def resume_conversation(self, conversation_id: int) -> None:
+        """Continue saved conversation ``conversation_id`` here."""
+        ...
+
+    async def export_conversation(self, path: str) -> None:
+        """Write the current conversation to ``path`` as a Markdown incident note."""
+        ...
+
     def quit(self) -> None:
         """Leave the app."""
         ...
@@ -114,6 +128,34 @@ async def _follow(host: CommandHost, args: str) -> None:
 
 async def _unfollow(host: CommandHost, _args: str) -> None:
     await host.unfollow()
+
+
+async def _history(host: CommandHost, _args: str) -> None:
+    if host.busy:
+        await host.show_error("An answer is still running: press Escape first, then /history.")
+        return
+    await host.open_history()
+
+
+async def _resume(host: CommandHost, args: str) -> None:
+    text = args.strip().lstrip("#")
+    if not text.isdigit():
+        await host.show_error("Usage: /resume ID (a number from /history or `logai history`).")
+        return
+    if host.busy:
+        await host.show_error("An answer is still running: press Escape first, then /resume.")
+        return
+    await host.resume_conversation(int(text))
+
+
+async def _export(host: CommandHost, args: str) -> None:
+    path = args.strip()
+    if not path:
+        await host.show_error(
+            "Usage: /export PATH (the conversation as Markdown, placeholders kept)."
+        )
+        return
+    await host.export_conversation(path)
 
 
 async def _quit(host: CommandHost, _args: str) -> None:
@@ -173,6 +215,14 @@ async def _cache_clear(host: CommandHost) -> None:
 COMMANDS: dict[str, SlashCommand] = {
     "help": SlashCommand(_help, (("/help", "this list of commands and keys"),)),
     "clear": SlashCommand(_clear, (("/clear", "clear the screen, start a new conversation"),)),
+    "new": SlashCommand(
+        _clear, (("/new", "start a new conversation (the current one stays saved)"),)
+    ),
+    "history": SlashCommand(_history, (("/history", "saved conversations; Enter resumes one"),)),
+    "resume": SlashCommand(_resume, (("/resume ID", "continue saved conversation ID here"),)),
+    "export": SlashCommand(
+        _export, (("/export PATH", "write this conversation to PATH as a Markdown note"),)
+    ),
     "cache": SlashCommand(
         _cache,
         (

@@ -17,6 +17,7 @@ CORE_COMMANDS: dict[str, str] = {
     "chat": "logai.cli.chat_cmd:chat",
     "config": "logai.cli.config_cmd:config",
     "groups": "logai.cli.groups_cmd:groups",
+    "history": "logai.cli.history_cmd:history",
     "logs": "logai.cli.logs_cmd:logs",
     "plugins": "logai.cli.plugins_cmd:plugins",
     "sanitize": "logai.cli.sanitize_cmd:sanitize",

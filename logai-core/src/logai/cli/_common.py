@@ -172,6 +172,10 @@ def run_async(main: Coroutine[Any, Any, T]) -> T:
             return await main
         finally:
             await close_open_caches()
+            if "logai.history.store" in sys.modules:
+                from logai.history.store import close_open_histories
+
+                await close_open_histories()
 
     return asyncio.run(guarded())
 

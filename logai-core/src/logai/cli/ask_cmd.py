@@ -14,7 +14,7 @@ import click
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
-    from logai.llm.orchestrator import Orchestrator
+    from logai.history import ChatSession
 
 
 @click.command("ask")
@@ -28,14 +28,28 @@ if TYPE_CHECKING:
     help="Stop before an LLM call that would take this question over USD this much "
     "(overrides LOGAI_MAX_COST_PER_QUESTION).",
 )
+@click.option(
+    "--continue", "-c", "resume_latest", is_flag=True,
+    help="Continue the latest saved conversation (`logai history` lists them).",
+)  # fmt: skip
+@click.option(
+    "--session", "session_id", metavar="ID", type=int,
+    help="Continue saved conversation ID (`logai history` lists them).",
+)  # fmt: skip
 def ask(
     question: tuple[str, ...],
     model: str | None,
     source_name: str | None,
     as_json: bool,
     max_cost: float | None,
+    resume_latest: bool,
+    session_id: int | None,
 ) -> None:
-    """Ask one question about your logs and stream the answer."""
+    """Ask one question about your logs and stream the answer.
+
+    The question and its answer are saved (LOGAI_HISTORY_ENABLED); --continue or --session
+    sends the saved conversation along, so a follow-up question has its context.
+    """
     from logai.cli._common import (
         EXIT_FAILED,
         EXIT_INTERRUPTED,
@@ -57,25 +71,41 @@ def ask(
     text = " ".join(question).strip()
     if not text:
         raise click.UsageError("The question is empty.")
+    if resume_latest and session_id is not None:
+        raise click.UsageError("--continue and --session are exclusive: pick one.")
+    resume: int | str | None = "latest" if resume_latest else session_id
     try:
-        ok = run_async(_run(settings, text, as_json))
+        ok = run_async(_run(settings, text, as_json, resume))
     except KeyboardInterrupt:
         sys.stdout.flush()
         fail("interrupted.", EXIT_INTERRUPTED)
     sys.exit(0 if ok else EXIT_FAILED)
 
 
-async def _run(settings: LogAISettings, question: str, as_json: bool) -> bool:
+async def _run(
+    settings: LogAISettings, question: str, as_json: bool, resume: int | str | None
+) -> bool:
+    from logai.cli._common import note
+    from logai.history.cli import resume_or_exit
+    from logai.history.session import open_session
     from logai.llm.orchestrator import Orchestrator
 
-    orchestrator = Orchestrator(settings)
+    session = open_session(settings, Orchestrator(settings), frontend="ask")
     try:
-        return await _answer(orchestrator, question, as_json)
+        await resume_or_exit(session, resume)
+        ok = await _answer(session, question, as_json)
+        if session.conversation_id is not None:
+            note(
+                f"saved as conversation {session.conversation_id}; "
+                "`logai ask --continue` asks a follow-up",
+                only_on_tty=True,
+            )
+        return ok
     finally:
-        await orchestrator.aclose()
+        await session.aclose()
 
 
-async def _answer(orchestrator: Orchestrator, question: str, as_json: bool) -> bool:
+async def _answer(orchestrator: ChatSession, question: str, as_json: bool) -> bool:
     from logai.frontends.render import AnswerWriter
     from logai.llm.events import Done, TextDelta
     from logai.terminal import json_safe

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
+    from logai.history import ChatSession
     from logai.llm.orchestrator import Orchestrator
     from logai.registries import FrontendContext
 
@@ -29,7 +30,7 @@ class PlainChat:
 
     def __init__(
         self,
-        orchestrator: Orchestrator,
+        orchestrator: Orchestrator | ChatSession,
         *,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
@@ -140,7 +141,9 @@ def run(context: FrontendContext) -> int:
 
 def run_plain(settings: LogAISettings) -> int:
     from logai.cli._common import require_ready
+    from logai.history import open_session
     from logai.llm.orchestrator import Orchestrator
 
     require_ready(settings, for_llm=True)
-    return PlainChat(Orchestrator(settings)).run()
+    # Saved as it goes, like `logai ask` (LOGAI_HISTORY_ENABLED); /clear starts a new record.
+    return PlainChat(open_session(settings, Orchestrator(settings), frontend="chat")).run()

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from logai.config import LogAISettings
     from logai.llm._fitting import Block, Fitted
     from logai.plugins import PluginHost
-    from logai.sanitize import Sanitizer, SanitizeStats
+    from logai.sanitize import PlaceholderEntry, Sanitizer, SanitizeStats
 
 __all__ = ["AcceptedCall", "Conversation", "SanitizerUnavailable", "open_conversation"]
 
@@ -272,6 +272,20 @@ class Conversation:
     def restore(self, text: str) -> str:
         """Placeholders back to original values: for local display and tool arguments only."""
         return self._sanitizer.restore(text)
+
+    def placeholder_entries(self) -> list[PlaceholderEntry]:
+        """The placeholder mapping, for the saved-conversation store only (docs/history.md)."""
+        return self._sanitizer.placeholder_entries()
+
+    def fresh_sanitizer(self) -> Sanitizer:
+        """This conversation's rules with an empty mapping, for the next conversation."""
+        return self._sanitizer.fresh()
+
+    def adopt_placeholders(
+        self, entries: Iterable[PlaceholderEntry], reserved: Iterable[str] = ()
+    ) -> None:
+        """Continue a saved conversation's placeholder numbering; before anything is added."""
+        self._sanitizer.adopt_placeholders(entries, reserved)
 
     # -- history -------------------------------------------------------------------------------
 

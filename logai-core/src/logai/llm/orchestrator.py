@@ -142,6 +142,11 @@ class Orchestrator:
         """The data source the tools read (created on first use), for status lines."""
         return await self._context.source()
 
+    @property
+    def source_if_created(self) -> DataSource | None:
+        """The data source if a question created it already (looking never creates one)."""
+        return self._context.created_source
+
     async def _tools(self) -> ToolRegistry:
         if self._registry is None:
             self._registry = await ToolRegistry.build(self._context, self._host)
@@ -167,6 +172,14 @@ class Orchestrator:
         if self._conversation is not None:
             self._conversation.clear()
         self._budget.reset()
+
+    def new_conversation(self) -> Conversation:
+        """Start a conversation with an empty placeholder mapping (to resume a saved one into)."""
+        with self._conversation_lock:
+            if self._conversation is not None:
+                self._sanitizer = self._conversation.fresh_sanitizer()
+            self._conversation = None
+        return self.conversation
 
     def restore(self, text: str) -> str:
         """Placeholders back to the original values, for display to the local user only.

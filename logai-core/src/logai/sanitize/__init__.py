@@ -16,6 +16,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from logai.sanitize._guard import RuleBudget
+from logai.sanitize._vault import PlaceholderEntry, placeholders_in
 from logai.sanitize.engine import Sanitizer
 from logai.sanitize.packs import SanitizerUnavailable
 from logai.sanitize.rule import Rule, Validator
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from logai.sources.base import LogEvent
 
 __all__ = [
+    "PlaceholderEntry",
     "Rule",
     "RuleBudget",
     "SanitizeStats",
@@ -36,6 +38,7 @@ __all__ = [
     "Validator",
     "default_rules",
     "default_sanitizer",
+    "placeholders_in",
     "reset_default_sanitizer",
     "sanitize_logs",
     "sanitize_text",

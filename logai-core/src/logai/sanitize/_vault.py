@@ -1,22 +1,58 @@
 """The in-memory map between sensitive values and their placeholders.
 
-It exists only inside one :class:`~logai.sanitize.Sanitizer` (one conversation): it is never
-written to the cache, a file, a log or an LLM request, never shown by ``repr`` and refuses to be
+It exists inside one :class:`~logai.sanitize.Sanitizer` (one conversation): it is never
+written to the cache, a log or an LLM request, never shown by ``repr`` and refuses to be
 pickled or copied, so a careless ``logger.debug(sanitizer.__dict__)`` or a cache that pickles
-its arguments cannot leak it.
+its arguments cannot leak it. The one way out is explicit: :meth:`PlaceholderVault.entries`,
+which the conversation history calls to keep a conversation resumable in its private database
+(``docs/history.md`` states that threat model), and :meth:`PlaceholderVault.adopt` to bring it
+back.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import NoReturn
 
 _PLACEHOLDER_RE = re.compile(r"<([A-Z][A-Z0-9_]*_[0-9]+)>")
 _LINE_BREAK = re.compile(r"\r?\n")
 
 Normalizer = Callable[[str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceholderEntry:
+    """One issued placeholder: ``<{kind}_{number}>`` stands for ``original``.
+
+    ``key`` is the identity the rule's normalizer gave the value (``Jane@X.org`` and
+    ``jane@x.org`` share one), so a resumed conversation recognises the value in any form.
+    """
+
+    kind: str
+    number: int
+    key: str
+    original: str
+
+    @property
+    def placeholder(self) -> str:
+        return f"<{self.kind}_{self.number}>"
+
+    def __repr__(self) -> str:
+        # Never the value: entries travel through code that may log them.
+        return f"<PlaceholderEntry {self.placeholder}>"
+
+
+def placeholders_in(text: str) -> set[str]:
+    """Every ``<KIND_n>``-shaped placeholder in ``text``."""
+    return {f"<{name}>" for name in _PLACEHOLDER_RE.findall(text)}
+
+
+def _split(name: str) -> tuple[str, int]:
+    kind, _, number = name.rpartition("_")
+    return kind, int(number)
 
 
 class _Kind:
@@ -114,6 +150,42 @@ class PlaceholderVault:
             return text
         originals = self._originals
         return _PLACEHOLDER_RE.sub(lambda m: originals.get(m.group(1), m.group(0)), text)
+
+    def entries(self) -> list[PlaceholderEntry]:
+        """Every placeholder issued so far, with its identity key and original value."""
+        found: list[PlaceholderEntry] = []
+        for table in list(self._kinds.values()):
+            for key, placeholder in list(table.by_key.items()):
+                original = self._originals.get(placeholder[1:-1])
+                if original is not None:
+                    found.append(
+                        PlaceholderEntry(table.label, _split(placeholder[1:-1])[1], key, original)
+                    )
+        return sorted(found, key=lambda entry: (entry.kind, entry.number))
+
+    def adopt(self, entries: Iterable[PlaceholderEntry], reserved: Iterable[str] = ()) -> None:
+        """Take over a saved conversation's placeholders before anything new is issued.
+
+        Numbering carries on after the highest adopted or ``reserved`` placeholder of each kind,
+        so ``<EMAIL_3>`` of yesterday's turns is never handed to a different value today, even
+        for a placeholder whose original was not kept. Only a vault that has issued nothing may
+        adopt: two mappings cannot be merged without renumbering text already sent.
+        """
+        if self._originals:
+            raise ValueError("this conversation has issued placeholders already")
+        highest: dict[str, int] = {}
+        for entry in entries:
+            table = self._kind(entry.kind)
+            placeholder = entry.placeholder
+            table.by_key.setdefault(entry.key, placeholder)
+            table.by_value.setdefault(entry.original, placeholder)
+            self._originals[placeholder[1:-1]] = entry.original
+            highest[entry.kind] = max(highest.get(entry.kind, 0), entry.number)
+        for placeholder in reserved:
+            kind, number = _split(placeholder.strip("<>"))
+            highest[kind] = max(highest.get(kind, 0), number)
+        for kind, number in highest.items():
+            self._kind(kind).counter = itertools.count(number + 1)
 
     def __len__(self) -> int:
         return len(self._originals)

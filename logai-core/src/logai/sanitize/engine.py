@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, NoReturn
 
 from logai.sanitize._matcher import Matcher
-from logai.sanitize._vault import PlaceholderVault
+from logai.sanitize._vault import PlaceholderEntry, PlaceholderVault
 from logai.sanitize.packs import SanitizerUnavailable
 from logai.sanitize.rule import Rule
 from logai.sanitize.stats import SanitizeStats
@@ -167,3 +167,23 @@ class Sanitizer:
         the LLM, a cache or a log.
         """
         return self._vault.restore(text)
+
+    # -- keeping a conversation across processes ------------------------------------------------
+
+    def fresh(self) -> Sanitizer:
+        """The same compiled rules with an empty placeholder mapping (a new conversation)."""
+        twin = object.__new__(Sanitizer)
+        for name in self.__slots__:
+            setattr(twin, name, getattr(self, name))
+        twin._vault = PlaceholderVault()
+        return twin
+
+    def placeholder_entries(self) -> list[PlaceholderEntry]:
+        """The mapping, for the conversation history's private store only (docs/history.md)."""
+        return self._vault.entries()
+
+    def adopt_placeholders(
+        self, entries: Iterable[PlaceholderEntry], reserved: Iterable[str] = ()
+    ) -> None:
+        """Continue a saved conversation's numbering (see :meth:`PlaceholderVault.adopt`)."""
+        self._vault.adopt(entries, reserved)

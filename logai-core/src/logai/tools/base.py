@@ -92,6 +92,11 @@ class ToolContext:
                     )
         return self._source
 
+    @property
+    def created_source(self) -> DataSource | None:
+        """The data source if it exists already; never creates it (for records and status)."""
+        return self._source
+
     async def aclose(self) -> None:
         """Close the data source (and the cache behind it) if one was created."""
         if self._source is not None:

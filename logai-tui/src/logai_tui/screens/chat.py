@@ -41,11 +41,13 @@ if TYPE_CHECKING:
     from textual.worker import Worker
 
     from logai.config import LogAISettings, Problem
+    from logai.history import SavedConversation
     from logai.llm.events import Event
     from logai.plugins import PluginHost
     from logai.sanitize import Sanitizer
     from logai_tui.backend import ChatBackend, OrchestratorFactory
     from logai_tui.cache_access import CacheAccess
+    from logai_tui.conversations import ConversationAccess
     from logai_tui.history import InputHistory
     from logai_tui.widgets.answer import AnswerView
     from logai_tui.widgets.follow_panel import FollowPanel
@@ -85,9 +87,11 @@ class ChatScreen(Screen[None]):
         host: PluginHost | None = None,
         warnings: list[Problem] | None = None,
         frozen: bool = False,
+        conversations: ConversationAccess | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
+        self._conversations = conversations
         self._factory = orchestrator_factory
         self._cache = cache
         self._history = history
@@ -171,7 +175,10 @@ class ChatScreen(Screen[None]):
         self.post_message(CacheWarning(text))
 
     async def on_cache_warning(self, message: CacheWarning) -> None:
-        await self._append(NoticeMessage(f"Cache: {message.text}"))
+        text = message.text
+        # The history store shares this warning channel; its messages name themselves.
+        named = text.startswith(("conversation history", "history file"))
+        await self._append(NoticeMessage(text if named else f"Cache: {text}"))
 
     # -- the backend -------------------------------------------------------------------------
 
@@ -448,6 +455,99 @@ class ChatScreen(Screen[None]):
             enabled=self.settings.pii_sanitization_enabled,
             disabled_rules=self.settings.sanitizer_disabled_rules,
             host=self._host,
+        )
+
+    # -- saved conversations -----------------------------------------------------------------
+
+    async def open_history(self) -> None:
+        from logai_tui.screens.history import HistoryScreen
+
+        if self._conversations is None:
+            await self.show_error("Saved conversations are not available in this chat.")
+            return
+
+        def picked(conversation_id: int | None) -> None:
+            if conversation_id is not None:
+                self._resume(conversation_id)
+
+        await self.app.push_screen(HistoryScreen(self._conversations), picked)
+
+    async def resume_conversation(self, conversation_id: int) -> None:
+        self._resume(conversation_id)
+
+    @work(group="answer", exclusive=True, exit_on_error=False)
+    async def _resume(self, conversation_id: int) -> None:
+        """Continue a saved conversation: the backend adopts it, the screen shows its turns."""
+        await self._backend_settled.wait()
+        resume = getattr(self.backend, "resume", None)
+        if resume is None:
+            await self.show_error(self._backend_error or "This chat cannot resume conversations.")
+            return
+        try:
+            saved: SavedConversation = await resume(conversation_id)
+        except Exception as exc:  # HistoryError says what to do; anything else, what broke
+            await self.show_error(f"Could not resume conversation {conversation_id}: {exc}")
+            return
+        await self.conversation.remove_children()
+        await self._append(self._welcome())
+        for turn in saved.turns:
+            await self._show_saved_turn(turn)
+        self.conversation.anchor()
+        self.notify(f"Resumed conversation {saved.id}: the next question continues it.")
+
+    async def _show_saved_turn(self, turn: object) -> None:
+        from logai.history import SavedTurn
+        from logai.llm.events import Done, ToolCallFinished, ToolCallStarted
+        from logai_tui.widgets.answer import AnswerView
+
+        assert isinstance(turn, SavedTurn)
+        await self._append(UserMessage(self.restore(turn.question)))
+        view = AnswerView(self.restore)
+        await self._append(view)
+        for call in turn.tool_calls:
+            await view.show(ToolCallStarted(call.call_id, call.name, call.arguments))
+            await view.show(
+                ToolCallFinished(
+                    call_id=call.call_id,
+                    name=call.name,
+                    arguments=call.arguments,
+                    duration_s=call.duration_s,
+                    ok=call.ok,
+                    summary=call.summary,
+                    events=call.events,
+                    cache=call.cache,
+                )
+            )
+        await view.show(Done(turn.answer, iterations=turn.iterations, ok=turn.status == "ok"))
+        if turn.status != "ok":
+            await view.mount(NoticeMessage(f"This question ended {turn.status}."))
+
+    async def export_conversation(self, path: str) -> None:
+        from pathlib import Path
+
+        from logai.history.export import to_markdown
+
+        conversation_id = getattr(self.backend, "conversation_id", None)
+        if conversation_id is None or self._conversations is None:
+            await self.show_error("Nothing to export yet: ask a question (or /resume one) first.")
+            return
+        try:
+            saved = await self._conversations.load(conversation_id)
+        except Exception as exc:
+            await self.show_error(f"Could not read conversation {conversation_id}: {exc}")
+            return
+        if saved is None:
+            await self.show_error(f"Conversation {conversation_id} is not saved (any more).")
+            return
+        target = await asyncio.to_thread(Path(path).expanduser)
+        try:
+            await asyncio.to_thread(target.write_text, to_markdown(saved), encoding="utf-8")
+        except OSError as exc:
+            await self.show_error(f"Could not write {target}: {exc.strerror or exc}")
+            return
+        await self.show_info(
+            f"Exported conversation {saved.id} to `{target}` as Markdown "
+            "(placeholders kept; `logai history show --markdown --originals` restores values)."
         )
 
     def quit(self) -> None:

@@ -4,7 +4,7 @@ Targets (issue 3): recall >= 0.99 of the labeled values in ``tests/fixtures/sani
 1% of its negative lines changed, and >= 30 MB/s end to end through ``logai sanitize`` on ~50 MB
 of mixed log text in which 80% of the lines hold no PII.
 
-Run: ``python benchmarks/bench_sanitize.py [--mb 50] [--keep DIR] [--baseline-ref REF]``. The log
+Run: ``python benchmarks/bench_sanitize.py [--mb 50] [--keep DIR] [--baseline-ref REF]...``. The log
 text is generated (seeded, so every run sees the same bytes) into a temporary directory and
 deleted afterwards. In the same run, interleaved with the timed runs of the current rules, it
 times the previous rule set: the default pack without the rule families of issues 13 and 18
@@ -347,7 +347,10 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the generated log here and keep it")
     parser.add_argument("--runs", type=int, default=3, help="timed runs (best one counts)")
     parser.add_argument(
-        "--baseline-ref", help="also time the logai-core of this git commit (e.g. main)"
+        "--baseline-ref",
+        action="append",
+        default=[],
+        help="also time the logai-core of this git commit (e.g. main); repeatable",
     )
     args = parser.parse_args()
 
@@ -379,9 +382,9 @@ def main() -> None:
             "current rules": {},
             "previous rules": {"LOGAI_SANITIZER_DISABLED_RULES": ",".join(NEW_FAMILY_RULES)},
         }
-        if args.baseline_ref:
-            baseline = export_core(args.baseline_ref, Path(tmp) / "baseline")
-            setups[f"logai-core@{args.baseline_ref}"] = {
+        for number, ref in enumerate(args.baseline_ref):
+            baseline = export_core(ref, Path(tmp) / f"baseline-{number}")
+            setups[f"logai-core@{ref}"] = {
                 "PYTHONPATH": os.pathsep.join(
                     filter(None, [str(baseline), os.environ.get("PYTHONPATH")])
                 )

@@ -137,8 +137,9 @@ def test_hints_sharing_a_leaf_are_told_apart() -> None:
 
 def test_hints_with_the_same_rare_first_letter_share_one_scan() -> None:
     prefilter = Prefilter(["secret", "ssn", "sin", "dob", "dni", "social security"])
+    # "social security": its only rare letter is its last, no marker worth folding for it
     assert [members for _, members in prefilter._shared] == [
-        ("secret", "ssn", "sin"),
+        ("secret", "ssn", "sin", "social security"),
         ("dob", "dni"),
     ]
     text = "SSN 1 Secret x sinsecret dobDNI social-security"
@@ -148,3 +149,29 @@ def test_hints_with_the_same_rare_first_letter_share_one_scan() -> None:
     assert found["sin"] == [15]
     assert found["dob"] == [25] and found["dni"] == [28]
     assert found["social security"] == [32]
+
+
+def _find_all(view: str, needle: str) -> list[int]:
+    """What a scan of ``needle`` alone reports: a run of one shape counts once."""
+    found, at = [], view.find(needle)
+    while at >= 0:
+        found.append(at)
+        at = view.find(needle, at + len(needle))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_plain_hints_holding_a_common_string_ride_one_scan(seed: int) -> None:
+    prefilter = Prefilter(["000 0000", "000 00 0000", "0000000000000"])
+    assert [carrier for carrier, _ in prefilter._carriers] == ["00 0000"]
+    rng = random.Random(seed)
+    text = "".join(rng.choice("0123456789 -.x\n") for _ in range(20000))
+    view = prefilter.view(text)
+    found = prefilter.positions(text, view)
+    for hint in ("000 0000", "000 00 0000", "0000000000000"):
+        assert sorted(found[hint]) == _find_all(view, hint), hint
+
+
+def test_a_hint_whose_only_rare_letter_ends_it_folds_nothing() -> None:
+    # "npm_" would need "_" folded, and a hint ending in its only marker is scanned anyway
+    assert Prefilter(["npm_", "token"])._table.get(ord("_")) is None

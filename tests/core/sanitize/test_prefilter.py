@@ -138,7 +138,7 @@ def test_hints_sharing_a_leaf_are_told_apart() -> None:
 def test_hints_with_the_same_rare_first_letter_share_one_scan() -> None:
     prefilter = Prefilter(["secret", "ssn", "sin", "dob", "dni", "social security"])
     # "social security": its only rare letter is its last, no marker worth folding for it
-    assert [members for _, members in prefilter._shared] == [
+    assert [tuple(hint for hint, _ in members) for _, members in prefilter._shared] == [
         ("secret", "ssn", "sin", "social security"),
         ("dob", "dni"),
     ]
@@ -149,6 +149,15 @@ def test_hints_with_the_same_rare_first_letter_share_one_scan() -> None:
     assert found["sin"] == [15]
     assert found["dob"] == [25] and found["dni"] == [28]
     assert found["social security"] == [32]
+
+
+def test_a_lone_hint_rides_a_shared_scan_for_a_later_letter() -> None:
+    prefilter = Prefilter(["secret", "ssn", "pass"])
+    ((_, members),) = prefilter._shared
+    assert ("pass", 2) in members and not prefilter._scanned
+    text = "pass passpass xpas s ssn"
+    found = prefilter.positions(text, prefilter.view(text))
+    assert sorted(found["pass"]) == [0, 5, 9] and found["ssn"] == [21]
 
 
 def _find_all(view: str, needle: str) -> list[int]:

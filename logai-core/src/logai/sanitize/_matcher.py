@@ -353,7 +353,7 @@ class Matcher:
             while start <= at:
                 if starts is not None and text[start] not in starts:
                     # no match starts here: on to the next character one can start with
-                    ahead = jump(text, start + 1, at + 1)  # type: ignore[misc]
+                    ahead = jump(text, start + 1, at + 1) if start < at else None  # type: ignore[misc]
                     if ahead is None:
                         start = at + 1
                         break

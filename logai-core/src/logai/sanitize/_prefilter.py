@@ -91,41 +91,57 @@ _SHARED_SCAN_MAX_SHARE = 40
 _OWN_BRANCHES = 6
 
 _Needle = tuple[str, "str | re.Pattern[str]"]
-_SharedScan = tuple[re.Pattern[str], tuple[str, ...]]
+#: One shared scan: its regex, and each member hint with the offset of the letter scanned for.
+_SharedScan = tuple[re.Pattern[str], tuple[tuple[str, int], ...]]
 
 
 def _share_scans(scanned: list[_Needle]) -> tuple[tuple[_Needle, ...], tuple[_SharedScan, ...]]:
-    """Merge the scans of marker-less hints that start with the same fairly rare letter.
+    """Merge the scans of marker-less hints that hold the same fairly rare letter.
 
     ``secret``, ``ssn`` and ``sin`` then cost one regex that skips to ``s`` and looks ahead
-    for any of them, instead of a scan of the text each. (A hint without a marker reads the
-    same in the view.)
+    for any of them, instead of a scan of the text each. A hint left alone by its first letter
+    joins a group whose letter it holds further on (``pass`` rides the scan for ``s``, checked
+    behind). (A hint without a marker reads the same in the view.)
     """
+    plain: list[str] = []
     by_first: dict[str, list[str]] = {}
     for hint, needle in scanned:
         first = hint[0]
         form = needle if isinstance(needle, str) else needle.pattern
-        if form not in (hint, re.escape(hint)) or _MARKER in form:
+        if form not in (hint, re.escape(hint)) or _MARKER in form or len(hint) < 2:
             continue  # the view holds something else than the hint: a folded letter
-        if len(hint) > 1 and first.isalpha() and 0 < _share(first) <= _SHARED_SCAN_MAX_SHARE:
+        plain.append(hint)
+        if first.isalpha() and 0 < _share(first) <= _SHARED_SCAN_MAX_SHARE:
             by_first.setdefault(first, []).append(hint)
-    merged = {hint for hints in by_first.values() if len(hints) > 1 for hint in hints}
+    groups = {first: [(h, 0) for h in hints] for first, hints in by_first.items() if len(hints) > 1}
+    for hint in plain:
+        if any(hint == member for members in groups.values() for member, _ in members):
+            continue
+        for letter, members in groups.items():
+            offset = hint.find(letter, 1)
+            if offset > 0:
+                members.append((hint, offset))
+                break
     shared = tuple(
-        (
-            # longest first: the look-ahead only decides where to stop; every hint is
-            # then checked at that stop
-            re.compile(
-                re.escape(first)
-                + "(?="
-                + "|".join(re.escape(h[1:]) for h in sorted(hints, key=len, reverse=True))
-                + ")"
-            ),
-            tuple(hints),
-        )
-        for first, hints in by_first.items()
-        if len(hints) > 1
+        (_shared_regex(letter, members), tuple(members)) for letter, members in groups.items()
     )
+    merged = {hint for members in groups.values() for hint, _ in members}
     return tuple(item for item in scanned if item[0] not in merged), shared
+
+
+def _shared_regex(letter: str, members: list[tuple[str, int]]) -> re.Pattern[str]:
+    """Stops at ``letter`` where a member may hold it; Python then checks each member there.
+
+    Longest first: the look-ahead only decides where to stop.
+    """
+    ahead = sorted((h[1:] for h, offset in members if not offset), key=len, reverse=True)
+    alternatives = ["(?=" + "|".join(map(re.escape, ahead)) + ")"] if ahead else []
+    alternatives += [
+        f"(?<={re.escape(h[: offset + 1])})(?={re.escape(h[offset + 1 :])})"
+        for h, offset in members
+        if offset
+    ]
+    return re.compile(re.escape(letter) + "(?:" + "|".join(alternatives) + ")")
 
 
 #: Plain hints sharing at least this many characters ride one scan of what they share.
@@ -373,9 +389,9 @@ class Prefilter:
         for regex, members in self._shared:
             for match in regex.finditer(view):
                 at = match.start()
-                for hint in members:
-                    if startswith(hint, at):
-                        found[hint].append(at)
+                for hint, offset in members:
+                    if at >= offset and startswith(hint, at - offset):
+                        found[hint].append(at - offset)
         return found
 
 

@@ -34,8 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "sanitize" / "corpus.jsonl"
 
 #: The rules added for datastore credentials, connection strings, URL-encoded values, national
-#: and financial identifiers, session cookies and chat-ops webhooks (issues 13 and 18): switched
-#: off, the default pack is the previous rule set.
+#: and financial identifiers, session cookies, chat-ops webhooks, vendor tokens, device
+#: identifiers, kubeconfig credentials and cookie jars (issues 13 and 18): switched off, the
+#: default pack is the previous rule set.
 NEW_FAMILY_RULES = (
     "sql_password", "sql_password_replace", "redis_auth", "redis_acl_password",
     "mongodb_password", "broker_cli_password", "mysql_password_hash", "postgres_password_hash",
@@ -43,6 +44,11 @@ NEW_FAMILY_RULES = (
     "iban", "us_itin", "es_nie", "es_dni", "uk_nino", "ca_sin", "passport_number",
     "date_of_birth", "session_cookie", "har_session_cookie", "teams_webhook_url",
     "workflow_trigger_url", "chat_hook_url", "google_chat_webhook_url", "chat_robot_webhook_url",
+    "docker_hub_token", "vault_token", "terraform_cloud_token", "digitalocean_token",
+    "shopify_token", "mailgun_api_key", "new_relic_key", "grafana_token", "sentry_token",
+    "doppler_token", "linear_api_key", "atlassian_api_token", "postman_api_key",
+    "databricks_token", "twilio_api_key", "advertising_id", "device_id", "push_token",
+    "mac_address", "imei", "kubeconfig_client_data", "cookie_jar_session",
 )  # fmt: skip
 
 

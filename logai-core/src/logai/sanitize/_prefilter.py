@@ -24,6 +24,7 @@ Rule triggers (regexes over the raw text) that start with the same literal chara
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from logai.sanitize.rule import PREFILTER_TABLE, normalize_for_prefilter
@@ -69,8 +70,25 @@ def _choose_markers(hints: list[str]) -> set[str]:
     a stop for the regex), as long as it spares more ``str.find`` scans than its stops cost.
     """
     # A hint whose only marker would be its last character is scanned apart anyway (see
-    # Prefilter): that character does not cover it.
-    uncovered = [chars for chars in (set(hint[:-1]) & _FOLDABLE for hint in hints) if chars]
+    # Prefilter): that character does not cover it. Nor need it cover hints that share a scan
+    # anyway: those starting with a letter too common to fold that other hints start with
+    # (``dop_v1_`` rides the scan for ``dni`` and ``dob``).
+    # So need hints starting with a letter too common to scan for that hold such a group's
+    # letter (``advertisin`` joins the group for ``d``).
+    firsts = Counter(hint[0] for hint in hints)
+    grouped = {c for c, n in firsts.items() if n > 1 and _shares_first_letter(c)}
+
+    def shares_a_scan(hint: str) -> bool:
+        if hint[0] in grouped:
+            return True
+        too_common = hint[0].isalpha() and _share(hint[0]) > _SHARED_SCAN_MAX_SHARE
+        return too_common and not grouped.isdisjoint(hint[1:])
+
+    uncovered = [
+        chars
+        for chars in (set(hint[:-1]) & _FOLDABLE for hint in hints if not shares_a_scan(hint))
+        if chars
+    ]
     chosen: set[str] = set()
     while uncovered:
         counts = {c: sum(c in chars for chars in uncovered) for c in set().union(*uncovered)}
@@ -80,6 +98,12 @@ def _choose_markers(hints: list[str]) -> set[str]:
         chosen.add(best)
         uncovered = [chars for chars in uncovered if best not in chars]
     return chosen
+
+
+def _shares_first_letter(first: str) -> bool:
+    """Whether hints starting with ``first`` share one scan when no marker anchors them."""
+    common = first not in _FOLDABLE
+    return first.isalpha() and common and 0 < _share(first) <= _SHARED_SCAN_MAX_SHARE
 
 
 #: Hints whose first character is at most this common (per mille) share one scan with the

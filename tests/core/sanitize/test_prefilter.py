@@ -152,35 +152,10 @@ def test_hints_with_the_same_rare_first_letter_share_one_scan() -> None:
 
 
 def test_a_lone_hint_rides_a_shared_scan_for_a_later_letter() -> None:
-    prefilter = Prefilter(["secret", "ssn", "pass"])
+    prefilter = Prefilter(["dni", "dob", "adid", "pass"])
     ((_, members),) = prefilter._shared
-    assert ("pass", 2) in members and not prefilter._scanned
-    text = "pass passpass xpas s ssn"
+    # "adid" looks ahead for "id" after its "d"; "pass" would only have "s" after an "s"
+    assert ("adid", 1) in members and [hint for hint, _ in prefilter._scanned] == ["pass"]
+    text = "adid=1 dadid did xadi dob"
     found = prefilter.positions(text, prefilter.view(text))
-    assert sorted(found["pass"]) == [0, 5, 9] and found["ssn"] == [21]
-
-
-def _find_all(view: str, needle: str) -> list[int]:
-    """What a scan of ``needle`` alone reports: a run of one shape counts once."""
-    found, at = [], view.find(needle)
-    while at >= 0:
-        found.append(at)
-        at = view.find(needle, at + len(needle))
-    return found
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_plain_hints_holding_a_common_string_ride_one_scan(seed: int) -> None:
-    prefilter = Prefilter(["000 0000", "000 00 0000", "0000000000000"])
-    assert [carrier for carrier, _ in prefilter._carriers] == ["00 0000"]
-    rng = random.Random(seed)
-    text = "".join(rng.choice("0123456789 -.x\n") for _ in range(20000))
-    view = prefilter.view(text)
-    found = prefilter.positions(text, view)
-    for hint in ("000 0000", "000 00 0000", "0000000000000"):
-        assert sorted(found[hint]) == _find_all(view, hint), hint
-
-
-def test_a_hint_whose_only_rare_letter_ends_it_folds_nothing() -> None:
-    # "npm_" would need "_" folded, and a hint ending in its only marker is scanned anyway
-    assert Prefilter(["npm_", "token"])._table.get(ord("_")) is None
+    assert sorted(found["adid"]) == [0, 8] and found["dob"] == [22]

@@ -119,7 +119,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
     ],
     "cookie_jar_session": [
         ("#HttpOnly_.example.com\tTRUE\t/\tTRUE\t1767225600\tsessionid\tq8w7e6r5t4y3u2i1o0p9", "q8w7e6r5t4y3u2i1o0p9"),
-        ("app.example.com\tFALSE\t/api\tTRUE\t1799999999\tremember_token\t7b1e2c3d4f5a6b7c8d9e0f1a2b3c4d5e", "7b1e2c3d4f5a6b7c8d9e0f1a2b3c4d5e"),
+        ("app.example.com\tFALSE\t/api\tTRUE\t1799999999\t_app_session\t7b1e2c3d4f5a6b7c8d9e0f1a2b3c4d5e", "7b1e2c3d4f5a6b7c8d9e0f1a2b3c4d5e"),
     ],
 }  # fmt: skip
 
@@ -145,6 +145,7 @@ LOOKALIKES = [
     "    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUMvakNDQWVhZ0F3",
     "    client-key-data: <redacted>",
     ".example.com\tTRUE\t/\tFALSE\t1767225600\tlang\ten",
+    "app.example.com\tFALSE\t/\tTRUE\t0\tremember_token\tnull",
     "nif=B12345678 (company CIF)",
 ]
 

@@ -124,8 +124,10 @@ def _share_scans(scanned: list[_Needle]) -> tuple[tuple[_Needle, ...], tuple[_Sh
 
     ``secret``, ``ssn`` and ``sin`` then cost one regex that skips to ``s`` and looks ahead
     for any of them, instead of a scan of the text each. A hint left alone by its first letter
-    joins a group whose letter it holds further on (``pass`` rides the scan for ``s``, checked
-    behind). (A hint without a marker reads the same in the view.)
+    joins a group whose letter it holds further on, if at least two characters follow that
+    letter in it (``adid`` rides the scan for ``d``, looking ahead for ``id``); Python checks
+    the whole hint where the look-ahead matched. (A hint without a marker reads the same in
+    the view.)
     """
     plain: list[str] = []
     by_first: dict[str, list[str]] = {}
@@ -138,34 +140,52 @@ def _share_scans(scanned: list[_Needle]) -> tuple[tuple[_Needle, ...], tuple[_Sh
         if first.isalpha() and 0 < _share(first) <= _SHARED_SCAN_MAX_SHARE:
             by_first.setdefault(first, []).append(hint)
     groups = {first: [(h, 0) for h in hints] for first, hints in by_first.items() if len(hints) > 1}
+    members = {hint for group in groups.values() for hint, _ in group}
     for hint in plain:
-        if any(hint == member for members in groups.values() for member, _ in members):
+        if hint in members:
             continue
-        for letter, members in groups.items():
-            offset = hint.find(letter, 1)
-            if offset > 0:
-                members.append((hint, offset))
-                break
-    shared = tuple(
-        (_shared_regex(letter, members), tuple(members)) for letter, members in groups.items()
-    )
-    merged = {hint for members in groups.values() for hint, _ in members}
+        # the group letter followed by the most of the hint: the most selective look-ahead
+        places = [
+            (len(hint) - offset, letter, offset)
+            for letter in groups
+            for offset in range(1, len(hint) - _MIN_LOOKAHEAD)
+            if hint[offset] == letter
+        ]
+        if places:
+            _, letter, offset = max(places)
+            groups[letter].append((hint, offset))
+    shared = tuple((_shared_regex(letter, group), tuple(group)) for letter, group in groups.items())
+    merged = {hint for group in groups.values() for hint, _ in group}
     return tuple(item for item in scanned if item[0] not in merged), shared
 
 
-def _shared_regex(letter: str, members: list[tuple[str, int]]) -> re.Pattern[str]:
-    """Stops at ``letter`` where a member may hold it; Python then checks each member there.
+#: Characters that must follow a shared scan's letter in a hint that joins it further on: a
+#: shorter look-ahead would stop too often (``ss`` of ``pass`` is everywhere).
+_MIN_LOOKAHEAD = 2
 
-    Longest first: the look-ahead only decides where to stop.
+
+def _shared_regex(letter: str, members: list[tuple[str, int]]) -> re.Pattern[str]:
+    """Stops at ``letter`` where what follows may continue a member; Python checks each there.
+
+    One look-ahead for all members, longest first: it only decides where to stop.
     """
-    ahead = sorted((h[1:] for h, offset in members if not offset), key=len, reverse=True)
-    alternatives = ["(?=" + "|".join(map(re.escape, ahead)) + ")"] if ahead else []
-    alternatives += [
-        f"(?<={re.escape(h[: offset + 1])})(?={re.escape(h[offset + 1 :])})"
-        for h, offset in members
-        if offset
-    ]
-    return re.compile(re.escape(letter) + "(?:" + "|".join(alternatives) + ")")
+    rests = sorted({h[offset + 1 :] for h, offset in members})
+    return re.compile(re.escape(letter) + "(?=" + _lookahead_trie(rests) + ")")
+
+
+def _lookahead_trie(rests: list[str], depth: int = 0) -> str:
+    """A regex matching any of ``rests`` (sorted, sharing their first ``depth`` characters).
+
+    As a trie, so that a stop compares one character per level instead of trying each rest
+    in turn; a rest that is a prefix of another ends its branch (any match will do).
+    """
+    if any(len(rest) == depth for rest in rests):
+        return ""
+    by_char: dict[str, list[str]] = {}
+    for rest in rests:
+        by_char.setdefault(rest[depth], []).append(rest)
+    branches = [re.escape(c) + _lookahead_trie(group, depth + 1) for c, group in by_char.items()]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 #: Plain hints sharing at least this many characters ride one scan of what they share.
@@ -315,6 +335,11 @@ class Prefilter:
             if all(at for _, _, at in own):
                 forms = dict.fromkeys(form for _, form, _ in own)
                 check = "(?:" + "|".join(f"(?<={re.escape(f)})" for f in forms) + ")"
+                if len(forms) > 1:
+                    # One look-behind at the character before the marker first: at most stops
+                    # it rules out every form at once (the forms share what follows it).
+                    before = "".join(sorted({re.escape(form[at - 1]) for _, form, at in own}))
+                    check = f"(?<=[{before}]{re.escape(_MARKER + suffix)}){check}"
             alternatives.append(f"{check}(?P<g{number}>)")
         if len(alternatives) == 1:
             return alternatives[0]

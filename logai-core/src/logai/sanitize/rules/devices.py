@@ -7,8 +7,8 @@ and trace IDs, so each rule needs the keyword naming the value right before it; 
 also pass the Luhn check. A MAC address written with colons is found through the IPv6 rule's
 trigger (no extra scan of the text); written with dashes, only after a keyword with ``addr``.
 
-Hints ride scans the pack runs anyway: ``device``, ``dfa`` (of ``idfa``), ``adid``, ``aaid``
-and ``addr`` the scan for ``d``; ``apns`` the one for ``s``; ``gaid``, ``hwaddr``, ``push_``
+Hints ride scans the pack runs anyway: ``device``, ``dfa`` (of ``idfa``), ``adid`` and
+``addr`` the scan for ``d``; ``android`` and ``apns_`` the one for ``n``; ``gaid``, ``push_``
 and ``fcm_token`` hold a rare letter; an IMEI holds the 13-digit run payment cards are found by.
 Deliberately left alone: an all-zero advertising ID (the user opted out of tracking), the
 broadcast MAC, vendor IDs without a keyword, and IDs of servers (instance and container IDs).
@@ -31,7 +31,7 @@ _UUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f
 
 _ADVERTISING_ID = rf"""(?x)
     (?<![A-Za-z0-9])
-    (?:[Ii][Dd][Ff][AaVv]|[AaGg][Aa][Ii][Dd]|[Aa][Dd][Ii][Dd]|[Aa]dvertising[ _-]?[Ii][Dd]
+    (?:[Ii][Dd][Ff][AaVv]|[Gg][Aa][Ii][Dd]|[Aa][Dd][Ii][Dd]|[Aa]dvertising[ _-]?[Ii][Dd]
       |[Aa]d[_-][Ii][Dd])
     {_GAP}(?P<value>{_UUID})(?![0-9A-Za-z-])
 """
@@ -50,8 +50,8 @@ _DEVICE_ID = rf"""(?x)
 
 _PUSH_TOKEN = rf"""(?x)
     (?<![A-Za-z0-9])
-    (?:[Pp]ush[ _-]?[Tt]oken|[Aa][Pp][Nn][Ss](?:[ _-]?[Tt]oken)?|[Ff][Cc][Mm][ _-]?[Tt]oken
-      |[Dd]evice[ _-]?[Tt]oken|[Rr]egistration[ _-]?(?:[Tt]oken|[Ii][Dd]))
+    (?:[Pp]ush_?[Tt]oken|[Aa][Pp][Nn][Ss]_?[Tt]oken|[Ff][Cc][Mm]_?[Tt]oken
+      |[Dd]evice[ _-]?[Tt]oken|[Rr]egistration_?(?:[Tt]oken|[Ii][Dd]))
     {_GAP}(?P<value>[0-9a-fA-F]{{64}}|[A-Za-z0-9_-]{{11,}}:[A-Za-z0-9_-]{{32,}}|[A-Za-z0-9_-]{{32,}})
     (?![A-Za-z0-9_:-])
 """
@@ -107,10 +107,10 @@ def device_rules() -> list[Rule]:
             validator=_advertising_id_ok,
             group="value",
             description=(
-                "Mobile advertising IDs after idfa, idfv, gaid, aaid, adid or advertising_id "
+                "Mobile advertising IDs after idfa, idfv, gaid, adid, advertising_id or ad_id "
                 "(an all-zero ID means tracking is off and stays)."
             ),
-            hints=("dfa", "dfv", "gaid", "aaid", "adid", "advertisin", "ad_id", "ad id"),
+            hints=("dfa", "dfv", "gaid", "adid", "advertisin", "ad_id", "ad id"),
             reach=1,
             priority=PII_PRIORITY,
             example='{"event":"install","idfa":"6D92078A-8246-4BA4-AE5B-76104861E7DC","os":"ios"}',
@@ -136,16 +136,16 @@ def device_rules() -> list[Rule]:
             validator=_push_token_ok,
             group="value",
             description=(
-                "Push notification tokens after push_token, apns, fcm_token, device_token or "
+                "Push notification tokens after push_token, apns_token, fcm_token, device_token or "
                 "registration_id (APNs hex, FCM tokens)."
             ),
             hints=(
                 "push_",
                 "pushtoken",
-                "push token",
-                "apns",
+                "apns_",
+                "apnstoken",
                 "fcm_token",
-                "fcm token",
+                "fcmtoken",
                 "device",
                 "registration",
             ),

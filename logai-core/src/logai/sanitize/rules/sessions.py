@@ -80,10 +80,10 @@ def _har_ok(match: re.Match[str]) -> bool:
 
 #: A line of a Netscape ``cookies.txt`` jar (curl, wget, yt-dlp, browser exports): domain,
 #: include-subdomains flag, path, secure flag, expiry, name, value; ``#HttpOnly_`` may prefix
-#: the domain. Redacted: the value of a cookie whose name speaks of a session or a login.
+#: the domain. Redacted: the value of a cookie whose name speaks of a session (sess, sid).
 _COOKIE_JAR = r"""(?mx)
     ^(?:\#HttpOnly_)?[A-Za-z0-9.-]+\t(?:TRUE|FALSE)\t[^\t\n]*\t(?:TRUE|FALSE)\t-?[0-9]+\t
-    (?P<name>[^\t\n]*(?i:sess|sid|token|login|jwt|auth|remember)[^\t\n]*)\t
+    (?P<name>[^\t\n]*(?i:sess|sid)[^\t\n]*)\t
     (?P<value>[^\t\n]+)
 """
 
@@ -134,11 +134,11 @@ def session_rules() -> list[Rule]:
             validator=_jar_ok,
             group="value",
             description=(
-                "Session and login cookie values in Netscape cookies.txt jars (curl -c, wget "
-                "--save-cookies, browser exports), #HttpOnly_ lines too."
+                "Session cookie values (names with sess or sid) in Netscape cookies.txt jars "
+                "(curl -c, wget --save-cookies, browser exports), #HttpOnly_ lines too."
             ),
-            # "sess" and "sid" ride the scan for "s"; "token", "login", "jwt" hold a rare letter
-            hints=("sess", "sid", "token", "login", "jwt"),
+            # "sess" and "sid" ride the scan for "s"
+            hints=("sess", "sid"),
             reach=None,
             priority=CONTEXT_PRIORITY,
             example="#HttpOnly_.example.com\tTRUE\t/\tTRUE\t1767225600\tsessionid\tq8w7e6r5t4y3u2i1o0p9",

@@ -158,7 +158,7 @@ _VENDORS = (
         ),
         "Doppler personal, service, service-account, CLI, SCIM and audit tokens (dp.pt. ...).",
         "doppler configure set token dp.pt.Xq7Lk9Vb2Nc4Mz8Pw1Rt5Ys3Uo6Ia0Eh2Gd4Jf8Kl3Z",
-        hints=("dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."),
+        hints=("dp.",),
     ),
     _Vendor(
         "linear_api_key",

@@ -4,7 +4,7 @@ Targets (issue 3): recall >= 0.99 of the labeled values in ``tests/fixtures/sani
 1% of its negative lines changed, and >= 30 MB/s end to end through ``logai sanitize`` on ~50 MB
 of mixed log text in which 80% of the lines hold no PII.
 
-Run: ``python benchmarks/bench_sanitize.py [--mb 50] [--keep DIR] [--baseline-ref REF]``. The log
+Run: ``python benchmarks/bench_sanitize.py [--mb 50] [--keep DIR] [--baseline-ref REF]...``. The log
 text is generated (seeded, so every run sees the same bytes) into a temporary directory and
 deleted afterwards. In the same run, interleaved with the timed runs of the current rules, it
 times the previous rule set: the default pack without the rule families of issues 13 and 18
@@ -34,8 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "sanitize" / "corpus.jsonl"
 
 #: The rules added for datastore credentials, connection strings, URL-encoded values, national
-#: and financial identifiers, session cookies and chat-ops webhooks (issues 13 and 18): switched
-#: off, the default pack is the previous rule set.
+#: and financial identifiers, session cookies, chat-ops webhooks, vendor tokens, device
+#: identifiers, kubeconfig credentials and cookie jars (issues 13 and 18): switched off, the
+#: default pack is the previous rule set.
 NEW_FAMILY_RULES = (
     "sql_password", "sql_password_replace", "redis_auth", "redis_acl_password",
     "mongodb_password", "broker_cli_password", "mysql_password_hash", "postgres_password_hash",
@@ -43,6 +44,11 @@ NEW_FAMILY_RULES = (
     "iban", "us_itin", "es_nie", "es_dni", "uk_nino", "ca_sin", "passport_number",
     "date_of_birth", "session_cookie", "har_session_cookie", "teams_webhook_url",
     "workflow_trigger_url", "chat_hook_url", "google_chat_webhook_url", "chat_robot_webhook_url",
+    "docker_hub_token", "vault_token", "terraform_cloud_token", "digitalocean_token",
+    "shopify_token", "mailgun_api_key", "new_relic_key", "grafana_token", "sentry_token",
+    "doppler_token", "linear_api_key", "atlassian_api_token", "postman_api_key",
+    "databricks_token", "twilio_api_key", "advertising_id", "device_id", "push_token",
+    "mac_address", "imei", "kubeconfig_client_data", "cookie_jar_session",
 )  # fmt: skip
 
 
@@ -347,7 +353,10 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the generated log here and keep it")
     parser.add_argument("--runs", type=int, default=3, help="timed runs (best one counts)")
     parser.add_argument(
-        "--baseline-ref", help="also time the logai-core of this git commit (e.g. main)"
+        "--baseline-ref",
+        action="append",
+        default=[],
+        help="also time the logai-core of this git commit (e.g. main); repeatable",
     )
     args = parser.parse_args()
 
@@ -379,9 +388,9 @@ def main() -> None:
             "current rules": {},
             "previous rules": {"LOGAI_SANITIZER_DISABLED_RULES": ",".join(NEW_FAMILY_RULES)},
         }
-        if args.baseline_ref:
-            baseline = export_core(args.baseline_ref, Path(tmp) / "baseline")
-            setups[f"logai-core@{args.baseline_ref}"] = {
+        for number, ref in enumerate(args.baseline_ref):
+            baseline = export_core(ref, Path(tmp) / f"baseline-{number}")
+            setups[f"logai-core@{ref}"] = {
                 "PYTHONPATH": os.pathsep.join(
                     filter(None, [str(baseline), os.environ.get("PYTHONPATH")])
                 )

@@ -137,8 +137,9 @@ def test_hints_sharing_a_leaf_are_told_apart() -> None:
 
 def test_hints_with_the_same_rare_first_letter_share_one_scan() -> None:
     prefilter = Prefilter(["secret", "ssn", "sin", "dob", "dni", "social security"])
-    assert [members for _, members in prefilter._shared] == [
-        ("secret", "ssn", "sin"),
+    # "social security": its only rare letter is its last, no marker worth folding for it
+    assert [tuple(hint for hint, _ in members) for _, members in prefilter._shared] == [
+        ("secret", "ssn", "sin", "social security"),
         ("dob", "dni"),
     ]
     text = "SSN 1 Secret x sinsecret dobDNI social-security"
@@ -148,3 +149,13 @@ def test_hints_with_the_same_rare_first_letter_share_one_scan() -> None:
     assert found["sin"] == [15]
     assert found["dob"] == [25] and found["dni"] == [28]
     assert found["social security"] == [32]
+
+
+def test_a_lone_hint_rides_a_shared_scan_for_a_later_letter() -> None:
+    prefilter = Prefilter(["dni", "dob", "adid", "pass"])
+    ((_, members),) = prefilter._shared
+    # "adid" looks ahead for "id" after its "d"; "pass" would only have "s" after an "s"
+    assert ("adid", 1) in members and [hint for hint, _ in prefilter._scanned] == ["pass"]
+    text = "adid=1 dadid did xadi dob"
+    found = prefilter.positions(text, prefilter.view(text))
+    assert sorted(found["adid"]) == [0, 8] and found["dob"] == [22]

@@ -24,6 +24,7 @@ Rule triggers (regexes over the raw text) that start with the same literal chara
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from logai.sanitize.rule import PREFILTER_TABLE, normalize_for_prefilter
@@ -42,6 +43,8 @@ _PER_MILLE = {
     ":": 25, '"': 24, "l": 24, "c": 24, "d": 24, "u": 18, "m": 18, "h": 16, "/": 15, "p": 15,
     "f": 12, "g": 11, "b": 10, ",": 9, "z": 9, "y": 8, "_": 7, "k": 6, "v": 6, "=": 5, "w": 5,
     "x": 4, "\t": 3, "'": 2, "[": 2, "]": 2, "j": 2, "{": 1, "}": 1, "q": 1, "@": 1,
+    # in the raw text only (the view makes them spaces); for triggers
+    "-": 26, ".": 19, "(": 3, ")": 3,
 }  # fmt: skip
 #: Characters rare enough to stop at, which may be folded into the marker. Hex letters are
 #: left out: hex IDs and digests fill some logs with them.
@@ -66,7 +69,26 @@ def _choose_markers(hints: list[str]) -> set[str]:
     yet anchored per unit of frequency (every occurrence of a folded character in the text is
     a stop for the regex), as long as it spares more ``str.find`` scans than its stops cost.
     """
-    uncovered = [chars for chars in (set(hint) & _FOLDABLE for hint in hints) if chars]
+    # A hint whose only marker would be its last character is scanned apart anyway (see
+    # Prefilter): that character does not cover it. Nor need it cover hints that share a scan
+    # anyway: those starting with a letter too common to fold that other hints start with
+    # (``dop_v1_`` rides the scan for ``dni`` and ``dob``).
+    # So need hints starting with a letter too common to scan for that hold such a group's
+    # letter (``advertisin`` joins the group for ``d``).
+    firsts = Counter(hint[0] for hint in hints)
+    grouped = {c for c, n in firsts.items() if n > 1 and _shares_first_letter(c)}
+
+    def shares_a_scan(hint: str) -> bool:
+        if hint[0] in grouped:
+            return True
+        too_common = hint[0].isalpha() and _share(hint[0]) > _SHARED_SCAN_MAX_SHARE
+        return too_common and not grouped.isdisjoint(hint[1:])
+
+    uncovered = [
+        chars
+        for chars in (set(hint[:-1]) & _FOLDABLE for hint in hints if not shares_a_scan(hint))
+        if chars
+    ]
     chosen: set[str] = set()
     while uncovered:
         counts = {c: sum(c in chars for chars in uncovered) for c in set().union(*uncovered)}
@@ -78,46 +100,138 @@ def _choose_markers(hints: list[str]) -> set[str]:
     return chosen
 
 
+def _shares_first_letter(first: str) -> bool:
+    """Whether hints starting with ``first`` share one scan when no marker anchors them."""
+    common = first not in _FOLDABLE
+    return first.isalpha() and common and 0 < _share(first) <= _SHARED_SCAN_MAX_SHARE
+
+
 #: Hints whose first character is at most this common (per mille) share one scan with the
 #: other hints starting with it: one more stop per occurrence costs less than one more scan.
 _SHARED_SCAN_MAX_SHARE = 40
 
+#: Characters after a marker that get a regex alternative of their own (see
+#: :meth:`Prefilter._branches`); the rest share one.
+_OWN_BRANCHES = 6
+
 _Needle = tuple[str, "str | re.Pattern[str]"]
-_SharedScan = tuple[re.Pattern[str], tuple[str, ...]]
+#: One shared scan: its regex, and each member hint with the offset of the letter scanned for.
+_SharedScan = tuple[re.Pattern[str], tuple[tuple[str, int], ...]]
 
 
 def _share_scans(scanned: list[_Needle]) -> tuple[tuple[_Needle, ...], tuple[_SharedScan, ...]]:
-    """Merge the scans of marker-less hints that start with the same fairly rare letter.
+    """Merge the scans of marker-less hints that hold the same fairly rare letter.
 
     ``secret``, ``ssn`` and ``sin`` then cost one regex that skips to ``s`` and looks ahead
-    for any of them, instead of a scan of the text each. (A hint without a marker reads the
-    same in the view.)
+    for any of them, instead of a scan of the text each. A hint left alone by its first letter
+    joins a group whose letter it holds further on, if at least two characters follow that
+    letter in it (``adid`` rides the scan for ``d``, looking ahead for ``id``); Python checks
+    the whole hint where the look-ahead matched. (A hint without a marker reads the same in
+    the view.)
     """
+    plain: list[str] = []
     by_first: dict[str, list[str]] = {}
     for hint, needle in scanned:
         first = hint[0]
         form = needle if isinstance(needle, str) else needle.pattern
-        if form not in (hint, re.escape(hint)) or _MARKER in form:
+        if form not in (hint, re.escape(hint)) or _MARKER in form or len(hint) < 2:
             continue  # the view holds something else than the hint: a folded letter
-        if len(hint) > 1 and first.isalpha() and 0 < _share(first) <= _SHARED_SCAN_MAX_SHARE:
+        plain.append(hint)
+        if first.isalpha() and 0 < _share(first) <= _SHARED_SCAN_MAX_SHARE:
             by_first.setdefault(first, []).append(hint)
-    merged = {hint for hints in by_first.values() if len(hints) > 1 for hint in hints}
-    shared = tuple(
-        (
-            # longest first: the look-ahead only decides where to stop; every hint is
-            # then checked at that stop
-            re.compile(
-                re.escape(first)
-                + "(?="
-                + "|".join(re.escape(h[1:]) for h in sorted(hints, key=len, reverse=True))
-                + ")"
-            ),
-            tuple(hints),
-        )
-        for first, hints in by_first.items()
-        if len(hints) > 1
-    )
+    groups = {first: [(h, 0) for h in hints] for first, hints in by_first.items() if len(hints) > 1}
+    members = {hint for group in groups.values() for hint, _ in group}
+    for hint in plain:
+        if hint in members:
+            continue
+        # the group letter followed by the most of the hint: the most selective look-ahead
+        places = [
+            (len(hint) - offset, letter, offset)
+            for letter in groups
+            for offset in range(1, len(hint) - _MIN_LOOKAHEAD)
+            if hint[offset] == letter
+        ]
+        if places:
+            _, letter, offset = max(places)
+            groups[letter].append((hint, offset))
+    shared = tuple((_shared_regex(letter, group), tuple(group)) for letter, group in groups.items())
+    merged = {hint for group in groups.values() for hint, _ in group}
     return tuple(item for item in scanned if item[0] not in merged), shared
+
+
+#: Characters that must follow a shared scan's letter in a hint that joins it further on: a
+#: shorter look-ahead would stop too often (``ss`` of ``pass`` is everywhere).
+_MIN_LOOKAHEAD = 2
+
+
+def _shared_regex(letter: str, members: list[tuple[str, int]]) -> re.Pattern[str]:
+    """Stops at ``letter`` where what follows may continue a member; Python checks each there.
+
+    One look-ahead for all members, longest first: it only decides where to stop.
+    """
+    rests = sorted({h[offset + 1 :] for h, offset in members})
+    return re.compile(re.escape(letter) + "(?=" + _lookahead_trie(rests) + ")")
+
+
+def _lookahead_trie(rests: list[str], depth: int = 0) -> str:
+    """A regex matching any of ``rests`` (sorted, sharing their first ``depth`` characters).
+
+    As a trie, so that a stop compares one character per level instead of trying each rest
+    in turn; a rest that is a prefix of another ends its branch (any match will do).
+    """
+    if any(len(rest) == depth for rest in rests):
+        return ""
+    by_char: dict[str, list[str]] = {}
+    for rest in rests:
+        by_char.setdefault(rest[depth], []).append(rest)
+    branches = [re.escape(c) + _lookahead_trie(group, depth + 1) for c, group in by_char.items()]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+#: Plain hints sharing at least this many characters ride one scan of what they share.
+_MIN_CARRIER = 6
+
+#: One scan of a carrier string: each member hint with the carrier's offset inside it.
+_Carrier = tuple[str, tuple[tuple[str, int], ...]]
+
+
+def _common_substring(a: str, b: str) -> str:
+    """The longest string both ``a`` and ``b`` hold (the first such one in ``a``)."""
+    best = ""
+    for start in range(len(a)):
+        for end in range(len(a), start + len(best), -1):
+            if a[start:end] in b:
+                best = a[start:end]
+                break
+    return best
+
+
+def _share_carriers(scanned: list[_Needle]) -> tuple[list[_Needle], tuple[_Carrier, ...]]:
+    """Merge the ``str.find`` scans of plain hints that hold a long common string.
+
+    ``000 0000`` (phones, spaced cards) and ``000 00 0000`` (SSNs, ITINs) both hold
+    ``00 0000``: one scan for it, and a comparison at each place found, cost less than a
+    scan of the text each. Every place a member starts holds the carrier at the member's
+    offset, so the places found are the same.
+    """
+    plain = [hint for hint, needle in scanned if needle == hint and len(hint) >= _MIN_CARRIER]
+    carriers: list[_Carrier] = []
+    taken: set[str] = set()
+    for hint in plain:
+        if hint in taken:
+            continue
+        carrier, members = hint, [hint]
+        for other in plain:
+            if other in taken or other in members:
+                continue
+            shared = _common_substring(carrier, other)
+            if len(shared) >= _MIN_CARRIER:
+                carrier = shared
+                members.append(other)
+        if len(members) > 1:
+            taken.update(members)
+            carriers.append((carrier, tuple((m, m.find(carrier)) for m in members)))
+    return [item for item in scanned if item[0] not in taken], tuple(carriers)
 
 
 def _mostly_markers(form: str) -> bool:
@@ -132,13 +246,24 @@ def _mostly_markers(form: str) -> bool:
 class Prefilter:
     """Reports where each of a fixed set of hints occurs in a text."""
 
-    __slots__ = ("_by_group", "_groups", "_hints", "_regex", "_scanned", "_shared", "_table")
+    __slots__ = (
+        "_by_group",
+        "_carriers",
+        "_groups",
+        "_hints",
+        "_marker_share",
+        "_regex",
+        "_scanned",
+        "_shared",
+        "_table",
+    )
 
     def __init__(self, hints: Iterable[str]) -> None:
         """``hints`` in normalized form (:func:`normalize_for_prefilter`)."""
         normalized = list(dict.fromkeys(normalize_for_prefilter(h) for h in hints))
         self._hints = tuple(normalized)
         folded = _choose_markers(normalized)
+        self._marker_share = sum(_share(c) for c in folded)
         table = {**PREFILTER_TABLE, **{ord(c): _MARKER for c in folded}}
         table.update({ord(c.upper()): _MARKER for c in folded if c.isalpha()})
         self._table = str.maketrans(table)
@@ -162,7 +287,8 @@ class Prefilter:
                 scanned.append((hint, re.compile(re.escape(form))))
             else:
                 scanned.append((hint, form))
-        self._scanned, self._shared = _share_scans(scanned)
+        remaining, self._shared = _share_scans(scanned)
+        self._scanned, self._carriers = _share_carriers(list(remaining))
         #: per regex group: (hint, view form, marker offset, whether Python must confirm it)
         self._by_group: list[list[tuple[str, str, int, int]]] = []
         # Only the marker is consumed (the rest is a look-ahead), so the search goes on from the
@@ -178,13 +304,11 @@ class Prefilter:
         hint in turn. Each leaf ends in a named group identifying it, after a look-behind that
         checks the part of the hint before the marker, still in C.
         """
-        alternatives = []
         by_char: dict[str, list[str]] = {}
         for suffix in suffixes:
             if len(suffix) > depth:
                 by_char.setdefault(suffix[depth], []).append(suffix)
-        for char, group in by_char.items():
-            alternatives.append(re.escape(char) + self._trie(group, depth + 1))
+        alternatives = self._branches(by_char, depth)
         for suffix in (s for s in suffixes if len(s) == depth):
             # The regex confirms this leaf's own hints. The longest alternative wins a match, so
             # the leaf also reports hints whose suffix is a prefix of its own: Python checks those.
@@ -199,7 +323,9 @@ class Prefilter:
                     for hint, form, at in own
                 ]
                 + [
-                    (hint, form, at, _FULL_CHECK)
+                    # reached through a longer leaf: its view must be checked, and its text
+                    # too when the view is mostly marker
+                    (hint, form, at, _FULL_CHECK if _mostly_markers(form) else True)
                     for other, entries in self._groups.items()
                     if other != suffix and suffix.startswith(other)
                     for hint, form, at in entries
@@ -209,10 +335,39 @@ class Prefilter:
             if all(at for _, _, at in own):
                 forms = dict.fromkeys(form for _, form, _ in own)
                 check = "(?:" + "|".join(f"(?<={re.escape(f)})" for f in forms) + ")"
+                if len(forms) > 1:
+                    # One look-behind at the character before the marker first: at most stops
+                    # it rules out every form at once (the forms share what follows it).
+                    before = "".join(sorted({re.escape(form[at - 1]) for _, form, at in own}))
+                    check = f"(?<=[{before}]{re.escape(_MARKER + suffix)}){check}"
             alternatives.append(f"{check}(?P<g{number}>)")
         if len(alternatives) == 1:
             return alternatives[0]
         return "(?:" + "|".join(alternatives) + ")"
+
+    def _branches(self, by_char: dict[str, list[str]], depth: int) -> list[str]:
+        """One alternative per next character, each followed by the trie of its suffixes.
+
+        :mod:`re` tries the alternatives of a branch one after the other (a quick compare of
+        each one's first character), and every stop that matches no hint tries them all. So
+        only the few characters likely to come next get an alternative of their own; the rare
+        ones share one, behind a single character-class test. (Built in the order they appear
+        in the pattern: leaves are numbered as they are built, and the regex numbers its groups
+        in the order they appear.)
+        """
+        by_share = sorted(by_char, key=lambda c: -self._char_share(c))
+        common, rare = by_share[:_OWN_BRANCHES], by_share[_OWN_BRANCHES:]
+        if len(rare) < 2:
+            common, rare = by_share, []
+        alternatives = [re.escape(c) + self._trie(by_char[c], depth + 1) for c in common]
+        if rare:
+            chars = "".join(re.escape(c) for c in rare)
+            rest = "|".join(re.escape(c) + self._trie(by_char[c], depth + 1) for c in rare)
+            alternatives.append(f"(?=[{chars}])(?:{rest})")
+        return alternatives
+
+    def _char_share(self, char: str) -> int:
+        return self._marker_share if char == _MARKER else _share(char)
 
     def view(self, text: str) -> str:
         """The text translated for :meth:`positions` (same length, offsets unchanged)."""
@@ -265,12 +420,27 @@ class Prefilter:
             else:
                 offsets.extend(match.start() for match in needle.finditer(view))
         startswith = view.startswith
+        for carrier, riders in self._carriers:
+            find = view.find
+            places = []
+            at = find(carrier)
+            while at >= 0:
+                places.append(at)
+                at = find(carrier, at + 1)
+            for hint, offset in riders:
+                # as the scan of the hint alone reports them: a run of one shape counts once
+                offsets, size, resume = found[hint], len(hint), 0
+                for place in places:
+                    start = place - offset
+                    if start >= resume and startswith(hint, start):
+                        offsets.append(start)
+                        resume = start + size
         for regex, members in self._shared:
             for match in regex.finditer(view):
                 at = match.start()
-                for hint in members:
-                    if startswith(hint, at):
-                        found[hint].append(at)
+                for hint, offset in members:
+                    if at >= offset and startswith(hint, at - offset):
+                        found[hint].append(at - offset)
         return found
 
 
@@ -329,6 +499,11 @@ def _has_top_level_bar(pattern: str) -> bool:
     return False
 
 
+#: A trigger whose literal first character is at most this common (per mille) is tried where
+#: ``str.find`` of that character stops: a memchr costs a fraction of :mod:`re`'s own scan.
+_MEMCHR_MAX_SHARE = 2
+
+
 class TriggerScanner:
     """Where each trigger regex matches, as ``finditer`` would report the match starts.
 
@@ -336,10 +511,11 @@ class TriggerScanner:
     has one costs a scan of the text, and each further trigger another. Triggers that start
     with the same literal character (``%`` of ``%40`` and of ``%2B``) therefore share one
     scan: a regex of that character followed by a look-ahead for any of them; each trigger
-    is then tried only where that regex stopped.
+    is then tried only where that regex stopped. When that character is rare (``%``, ``+``),
+    ``str.find`` (a memchr) finds its every occurrence faster still.
     """
 
-    __slots__ = ("_groups", "_scanned")
+    __slots__ = ("_groups", "_rare", "_scanned")
 
     def __init__(self, triggers: Iterable[re.Pattern[str]]) -> None:
         by_char: dict[str, list[re.Pattern[str]]] = {}
@@ -353,7 +529,12 @@ class TriggerScanner:
             else:
                 by_char.setdefault(first, []).append(trigger)
         self._groups: list[tuple[re.Pattern[str], list[re.Pattern[str]]]] = []
+        #: rare first character -> its triggers, tried where str.find (memchr) stops
+        self._rare: list[tuple[str, list[re.Pattern[str]]]] = []
         for char, group in by_char.items():
+            if not char.isalnum() and _share(char) <= _MEMCHR_MAX_SHARE:
+                self._rare.append((char, group))
+                continue
             if len(group) == 1:
                 self._scanned.extend(group)
                 continue
@@ -365,6 +546,15 @@ class TriggerScanner:
     def positions(self, text: str) -> dict[re.Pattern[str], list[int]]:
         """Trigger to the starts of its non-overlapping matches in ``text``, in order."""
         found: dict[re.Pattern[str], list[int]] = {}
+        for char, group in self._rare:
+            stops = []
+            find = text.find
+            at = find(char)
+            while at >= 0:
+                stops.append(at)
+                at = find(char, at + 1)
+            for trigger in group:
+                found[trigger] = _starts(text, trigger, stops)
         for combined, group in self._groups:
             stops = [match.start() for match in _overlapping(combined, text)]
             for trigger in group:

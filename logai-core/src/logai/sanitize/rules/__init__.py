@@ -11,12 +11,14 @@ from logai.sanitize.rule import Rule
 from logai.sanitize.rules.chatops import chatops_rules
 from logai.sanitize.rules.connections import connection_rules
 from logai.sanitize.rules.datastores import datastore_rules
+from logai.sanitize.rules.devices import device_rules
 from logai.sanitize.rules.encoded import encoded_rules
 from logai.sanitize.rules.identifiers import identifier_rules
 from logai.sanitize.rules.pii import pii_rules
 from logai.sanitize.rules.secrets import secret_rules
 from logai.sanitize.rules.sessions import session_rules
 from logai.sanitize.rules.tokens import token_rules
+from logai.sanitize.rules.vendors import vendor_rules
 
 __all__ = ["default_rules"]
 
@@ -26,11 +28,13 @@ def default_rules() -> list[Rule]:
     return [
         *secret_rules(),
         *token_rules(),
+        *vendor_rules(),
         *datastore_rules(),
         *connection_rules(),
         *chatops_rules(),
         *session_rules(),
         *pii_rules(),
         *identifier_rules(),
+        *device_rules(),
         *encoded_rules(),
     ]

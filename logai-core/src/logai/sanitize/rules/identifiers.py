@@ -76,7 +76,7 @@ _NIE = r"""(?x)
 """
 #: DNI: eight digits and the check letter, after the keyword (eight digits are common).
 _DNI = r"""(?x)
-    (?<![A-Za-z0-9])[Dd][Nn][Ii][A-Za-z_]{0,10}["']?[ \t]*[:=#]?[ \t]*["']?
+    (?<![A-Za-z0-9])(?:[Dd][Nn][Ii]|[Nn][Ii][Ff])[A-Za-z_]{0,10}["']?[ \t]*[:=#]?[ \t]*["']?
     (?P<value>(?P<number>[0-9]{8}|[XYZxyz][0-9]{7})[- ]?(?P<letter>[A-Za-z]))(?![A-Za-z0-9])
 """
 
@@ -158,7 +158,9 @@ def identifier_rules() -> list[Rule]:
                 "IBANs, compact or in groups of four, with a known country, its length and "
                 "a valid mod-97 checksum."
             ),
-            hints=("0000000000000", "000 0000"),
+            # compact IBANs whose bank code has letters (NL91ABNA0417164300: ten digits
+            # after it) are found by their country and check digits
+            hints=("0000000000000", "000 0000", "nl00", "qa00", "kw00", "jo00"),
             reach=16,
             reach_chars=upper_alnum,
             priority=PII_PRIORITY + 1,
@@ -194,8 +196,8 @@ def identifier_rules() -> list[Rule]:
             pattern=_DNI,
             validator=_dni_ok,
             group="value",
-            description="Spanish DNI after dni: eight digits and the check letter.",
-            hints=("dni",),
+            description="Spanish DNI after dni or nif: eight digits and the check letter.",
+            hints=("dni", "nif"),
             reach=0,
             priority=PII_PRIORITY,
             example='{"dni":"12345678Z","estado":"verificado"}',
@@ -207,11 +209,11 @@ def identifier_rules() -> list[Rule]:
             validator=_nino_ok,
             group="value",
             description=(
-                "UK National Insurance numbers after nino or National Insurance "
-                "(QQ 12 34 56 C, QQ123456C)."
+                "UK National Insurance numbers after nino, NI number or National Insurance "
+                "(AB 12 34 56 C, AB123456C)."
             ),
-            # "nino" and "national" share one scan for "n" (see the prefilter)
-            hints=("nino", "national"),
+            # all share one scan for "n" (see the prefilter)
+            hints=("nino", "national", "ni number", "ni_number", "ninumber", "ni no", "ni_no"),
             reach=0,
             priority=PII_PRIORITY,
             example="payroll: employee 4411 nino=AB123456C tax_code=1257L",

@@ -97,6 +97,7 @@ _VERSION_CHANGE = re.compile(
 _VERSION_CHANGE_STEMS = (
     "upgrad", "downgrad", "updat", "install", "bump", "roll", "migrat", "releas",
 )  # fmt: skip
+_VERSION_CHANGE_STEM = re.compile("|".join(_VERSION_CHANGE_STEMS))
 _VERSION_SUFFIXES = ("-alpha", "-beta", "-rc", "-snapshot", "-dev", "-pre", "-preview", "-final")
 
 
@@ -108,7 +109,8 @@ def _looks_like_version(match: re.Match[str]) -> bool:
         return True  # 10.0.0.1-alpha.3
     if not start or text[start - 1] in "\n[(,;|":  # line start, "[10.1.2.3]", "a, 10.1.2.3"
         return False
-    before = line_before(match, 32)
+    newline = text.rfind("\n", start - 32 if start > 32 else 0, start)  # as line_before(m, 32)
+    before = text[newline + 1 if newline >= start - 32 else start - 32 : start]
     if before.endswith("/"):
         # A User-Agent product token (``Chrome/120.0.0.0``, ``OPR/``): a capitalised word.
         token = before[:-1].rsplit(" ", 1)[-1].rsplit("(", 1)[-1]
@@ -125,12 +127,10 @@ def _looks_like_version(match: re.Match[str]) -> bool:
 
 def _is_version_change(context: str) -> bool:
     """Whether ``context`` ends in a version change (``upgrading agent-1.2.3.4 to``)."""
-    if context.isascii():
-        # Spares the regex search on "connection from 10.1.2.3". ASCII only: with IGNORECASE
-        # the regex also matches letters such as "ı" and "ſ" that lower() leaves alone.
-        lowered = context.lower()
-        if not any(stem in lowered for stem in _VERSION_CHANGE_STEMS):
-            return False
+    # Spares the regex search on "connection from 10.1.2.3". ASCII only: with IGNORECASE
+    # the regex also matches letters such as "ı" and "ſ" that lower() leaves alone.
+    if context.isascii() and _VERSION_CHANGE_STEM.search(context.lower()) is None:
+        return False
     return _VERSION_CHANGE.search(context) is not None
 
 

@@ -78,6 +78,20 @@ def _har_ok(match: re.Match[str]) -> bool:
     return _session_value_ok(match.group("value"))
 
 
+#: A line of a Netscape ``cookies.txt`` jar (curl, wget, yt-dlp, browser exports): domain,
+#: include-subdomains flag, path, secure flag, expiry, name, value; ``#HttpOnly_`` may prefix
+#: the domain. Redacted: the value of a cookie whose name speaks of a session (sess, sid).
+_COOKIE_JAR = r"""(?mx)
+    ^(?:\#HttpOnly_)?[A-Za-z0-9.-]+\t(?:TRUE|FALSE)\t[^\t\n]*\t(?:TRUE|FALSE)\t-?[0-9]+\t
+    (?P<name>[^\t\n]*(?i:sess|sid)[^\t\n]*)\t
+    (?P<value>[^\t\n]+)
+"""
+
+
+def _jar_ok(match: re.Match[str]) -> bool:
+    return not is_placeholder_value(match.group("value"))
+
+
 def session_rules() -> list[Rule]:
     """The session-cookie rules of the default pack."""
     return [
@@ -112,5 +126,21 @@ def session_rules() -> list[Rule]:
                 '"cookies": [{"name": "connect.sid", "value": "s%3AkX9vB2nC4mZ8pW1rT5yS3uO6iA0eH'
                 '.Zx8Yq2Lm"}]'
             ),
+        ),
+        Rule(
+            name="cookie_jar_session",
+            kind="SESSION",
+            pattern=_COOKIE_JAR,
+            validator=_jar_ok,
+            group="value",
+            description=(
+                "Session cookie values (names with sess or sid) in Netscape cookies.txt jars "
+                "(curl -c, wget --save-cookies, browser exports), #HttpOnly_ lines too."
+            ),
+            # "sess" and "sid" ride the scan for "s"
+            hints=("sess", "sid"),
+            reach=None,
+            priority=CONTEXT_PRIORITY,
+            example="#HttpOnly_.example.com\tTRUE\t/\tTRUE\t1767225600\tsessionid\tq8w7e6r5t4y3u2i1o0p9",
         ),
     ]

@@ -14,10 +14,10 @@ from logai.sanitize.rule import Rule
 from logai.sanitize.rules.secrets import KNOWN_FORMAT_PRIORITY
 from logai.sanitize.validators import looks_random
 
-__all__ = ["token_rules"]
+__all__ = ["END", "after_prefix_boundary", "token_rules"]
 
 
-def _after_prefix_boundary(prefix_length: int) -> str:
+def after_prefix_boundary(prefix_length: int) -> str:
     """A look-behind, placed right after a literal prefix, that requires a word start before it."""
     return rf"(?<![A-Za-z0-9_-].{{{prefix_length}}})"
 
@@ -26,12 +26,12 @@ def _random_ok(match: re.Match[str]) -> bool:
     return looks_random(match.group())
 
 
-_END = r"(?![A-Za-z0-9_-])"
+END = r"(?![A-Za-z0-9_-])"
 
-_AWS_ACCESS_KEY = rf"A(?:KIA|SIA|BIA|CCA){_after_prefix_boundary(4)}[A-Z0-9]{{16}}(?![A-Za-z0-9])"
+_AWS_ACCESS_KEY = rf"A(?:KIA|SIA|BIA|CCA){after_prefix_boundary(4)}[A-Z0-9]{{16}}(?![A-Za-z0-9])"
 _JWT = (
-    rf"eyJ{_after_prefix_boundary(3)}[A-Za-z0-9_-]{{8,}}\.[A-Za-z0-9_-]{{8,}}\.[A-Za-z0-9_-]*"
-    rf"(?:\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?{_END}"
+    rf"eyJ{after_prefix_boundary(3)}[A-Za-z0-9_-]{{8,}}\.[A-Za-z0-9_-]{{8,}}\.[A-Za-z0-9_-]*"
+    rf"(?:\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?{END}"
 )
 
 
@@ -43,6 +43,7 @@ def _spec(
     example: str,
     *,
     hints: tuple[str, ...] = (),
+    trigger: str | None = None,
     reach: int = 0,
     random: bool = False,
 ) -> Rule:
@@ -53,7 +54,8 @@ def _spec(
         validator=_random_ok if random else None,
         description=description,
         hints=hints,
-        reach=reach if hints else None,
+        trigger=trigger,
+        reach=reach if hints or trigger else None,
         priority=KNOWN_FORMAT_PRIORITY,
         example=example,
     )
@@ -68,6 +70,8 @@ def token_rules() -> list[Rule]:
             _AWS_ACCESS_KEY,
             "AWS access key IDs (AKIA..., temporary ASIA...). Account IDs in ARNs stay.",
             "aws_access_key_id=AKIAIOSFODNN7EXAMPLE region=us-east-1",
+            # shares one scan for "A" with the other triggers that start with it (ATATT3)
+            trigger=r"A(?:KIA|SIA|BIA|CCA)",
         ),
         _spec(
             "jwt",
@@ -80,8 +84,8 @@ def token_rules() -> list[Rule]:
         _spec(
             "github_token",
             "GITHUB_TOKEN",
-            rf"g{_after_prefix_boundary(1)}(?:h[pousr]_[A-Za-z0-9]{{36,251}}"
-            rf"|ithub_pat_[A-Za-z0-9_]{{50,240}}){_END}",
+            rf"g{after_prefix_boundary(1)}(?:h[pousr]_[A-Za-z0-9]{{36,251}}"
+            rf"|ithub_pat_[A-Za-z0-9_]{{50,240}}){END}",
             "GitHub tokens: ghp_, gho_, ghu_, ghs_, ghr_ and fine-grained github_pat_.",
             "git push failed: token ghp_16C7e42F292c6912E7710c838347Ae178B4a rejected",
             hints=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
@@ -89,8 +93,8 @@ def token_rules() -> list[Rule]:
         _spec(
             "slack_token",
             "SLACK_TOKEN",
-            rf"x{_after_prefix_boundary(1)}(?:ox[abposre]-[A-Za-z0-9-]{{10,250}}"
-            rf"|app-[0-9]-[A-Za-z0-9-]{{10,250}}){_END}",
+            rf"x{after_prefix_boundary(1)}(?:ox[abposre]-[A-Za-z0-9-]{{10,250}}"
+            rf"|app-[0-9]-[A-Za-z0-9-]{{10,250}}){END}",
             "Slack bot, user, app and refresh tokens (xoxb-, xoxp-, xapp-...).",
             "slack post failed token=xoxb-2048-1357911-AbCdEfGhIjKlMnOp",
             hints=("xox", "xapp-"),
@@ -99,7 +103,7 @@ def token_rules() -> list[Rule]:
             "stripe_key",
             "STRIPE_KEY",
             r"(?<![A-Za-z0-9])(?:[sr]k_(?:live|test)_[A-Za-z0-9]{16,247}|whsec_[A-Za-z0-9]{24,})"
-            + _END,
+            + END,
             "Stripe secret and restricted keys (sk_live_, rk_test_) and webhook secrets (whsec_)."
             " Publishable pk_ keys are public by design and stay.",
             "stripe.api_key set to sk_live_4eC39HqLyjWDarjtT1zdp7dc",
@@ -109,7 +113,7 @@ def token_rules() -> list[Rule]:
         _spec(
             "google_api_key",
             "GOOGLE_API_KEY",
-            rf"AIza{_after_prefix_boundary(4)}[0-9A-Za-z_-]{{35}}{_END}",
+            rf"AIza{after_prefix_boundary(4)}[0-9A-Za-z_-]{{35}}{END}",
             "Google API keys (AIza...).",
             "maps geocode https://maps.googleapis.com/?key=AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
             hints=("AIza",),
@@ -117,7 +121,7 @@ def token_rules() -> list[Rule]:
         _spec(
             "google_oauth",
             "GOOGLE_TOKEN",
-            r"(?<![A-Za-z0-9_-])(?:ya29\.[0-9A-Za-z_-]{20,}|GOCSPX-[0-9A-Za-z_-]{28})" + _END,
+            r"(?<![A-Za-z0-9_-])(?:ya29\.[0-9A-Za-z_-]{20,}|GOCSPX-[0-9A-Za-z_-]{28})" + END,
             "Google OAuth access tokens (ya29.) and client secrets (GOCSPX-).",
             "refreshing credentials ya29.a0AfH6SMBx3gkLp0nTqYwErT5uIoPzXcVbNm",
             hints=("ya29.", "GOCSPX-"),
@@ -125,7 +129,7 @@ def token_rules() -> list[Rule]:
         _spec(
             "anthropic_api_key",
             "ANTHROPIC_API_KEY",
-            rf"sk-ant-{_after_prefix_boundary(7)}[a-z]{{2,6}}[0-9]{{2}}-[A-Za-z0-9_-]{{20,}}{_END}",
+            rf"sk-ant-{after_prefix_boundary(7)}[a-z]{{2,6}}[0-9]{{2}}-[A-Za-z0-9_-]{{20,}}{END}",
             "Anthropic API keys (sk-ant-api03-...).",
             "LLM call failed for key sk-ant-api03-Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe",
             hints=("sk-ant-",),
@@ -133,8 +137,8 @@ def token_rules() -> list[Rule]:
         _spec(
             "openai_api_key",
             "OPENAI_API_KEY",
-            rf"sk-{_after_prefix_boundary(3)}(?!ant-)(?:(?:proj|svcacct|admin|None)-)?"
-            rf"[A-Za-z0-9_-]{{20,}}{_END}",
+            rf"sk-{after_prefix_boundary(3)}(?!ant-)(?:(?:proj|svcacct|admin|None)-)?"
+            rf"[A-Za-z0-9_-]{{20,}}{END}",
             "OpenAI-style API keys (sk-..., sk-proj-...), also used by many compatible APIs.",
             "openai.AuthenticationError: Incorrect API key provided: sk-proj-Ab12Cd34Ef56Gh78Ij90",
             random=True,
@@ -143,8 +147,8 @@ def token_rules() -> list[Rule]:
         _spec(
             "gitlab_token",
             "GITLAB_TOKEN",
-            rf"gl{_after_prefix_boundary(2)}(?:pat|ptt|dt|rt|cbt|soat|ffct|imt)-"
-            rf"[A-Za-z0-9_-]{{20,}}{_END}",
+            rf"gl{after_prefix_boundary(2)}(?:pat|ptt|dt|rt|cbt|soat|ffct|imt)-"
+            rf"[A-Za-z0-9_-]{{20,}}{END}",
             "GitLab personal, pipeline, deploy and runner tokens (glpat-...).",
             "cloning with PRIVATE-TOKEN glpat-xK9mP2vL8nQ4wR7tY3zB",
             hints=("glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "glsoat-", "glffct-", "glimt-"),
@@ -152,16 +156,16 @@ def token_rules() -> list[Rule]:
         _spec(
             "npm_token",
             "NPM_TOKEN",
-            rf"npm_{_after_prefix_boundary(4)}[A-Za-z0-9]{{36}}{_END}",
+            rf"npm_{after_prefix_boundary(4)}[A-Za-z0-9]{{36}}{END}",
             "npm access tokens (npm_...).",
             "//registry.npmjs.org/:_authToken=npm_Xq7Lk9Vb2Nc4Mz8Pw1Rt5Ys3Uo6Ia0Eh2Gd4",
-            # no hint: the pattern starts with a literal, and one regex scan of the text costs
-            # half the prefilter's str.find of "npm_", whose last character is its only marker
+            # rides the prefilter's shared scan for "n" (nino, national...)
+            hints=("npm_",),
         ),
         _spec(
             "sendgrid_api_key",
             "SENDGRID_API_KEY",
-            rf"SG\.{_after_prefix_boundary(3)}[A-Za-z0-9_-]{{16,32}}\.[A-Za-z0-9_-]{{24,64}}{_END}",
+            rf"SG\.{after_prefix_boundary(3)}[A-Za-z0-9_-]{{16,32}}\.[A-Za-z0-9_-]{{24,64}}{END}",
             "SendGrid API keys (SG.xxx.yyy).",
             "mail relay auth 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",
             hints=("SG.",),
@@ -169,7 +173,7 @@ def token_rules() -> list[Rule]:
         _spec(
             "huggingface_token",
             "HUGGINGFACE_TOKEN",
-            rf"hf_{_after_prefix_boundary(3)}[A-Za-z0-9]{{34,}}{_END}",
+            rf"hf_{after_prefix_boundary(3)}[A-Za-z0-9]{{34,}}{END}",
             "Hugging Face access tokens (hf_...).",
             "hub download HF_TOKEN=hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
             random=True,
@@ -178,7 +182,7 @@ def token_rules() -> list[Rule]:
         _spec(
             "pypi_token",
             "PYPI_TOKEN",
-            rf"pypi-{_after_prefix_boundary(5)}AgE[A-Za-z0-9_-]{{50,}}{_END}",
+            rf"pypi-{after_prefix_boundary(5)}AgE[A-Za-z0-9_-]{{50,}}{END}",
             "PyPI upload tokens (pypi-AgEIcHlwaS5vcmc...).",
             "twine upload -p pypi-AgEIcHlwaS5vcmcCJDk2NTRhMWI4LTRhYzQtNDRkZC1hZDYwLWQ4ZjFlOTc",
             hints=("pypi-",),

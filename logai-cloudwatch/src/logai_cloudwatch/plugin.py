@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from logai.config import LogAISettings
+    from logai.plugin_settings import PluginSettings
     from logai.registries import DataSourceFactory
     from logai.sources.base import DataSource
 
@@ -29,3 +30,11 @@ def _create(settings: LogAISettings) -> DataSource:
 def register_data_sources(register: Callable[[str, DataSourceFactory], None]) -> None:
     """Offer CloudWatch Logs as the data source ``cloudwatch``."""
     register("cloudwatch", _create)
+
+
+@hookimpl
+def register_settings(register: Callable[[type[PluginSettings]], None]) -> None:
+    """``LOGAI_CLOUDWATCH_*``: read from the environment and ``.env``, listed by ``config show``."""
+    from logai_cloudwatch.settings import CloudWatchSettings
+
+    register(CloudWatchSettings)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -40,20 +39,20 @@ from logai_cloudwatch._convert import to_log_event, to_log_group, to_millis
 from logai_cloudwatch._suggest import closest_names
 from logai_cloudwatch.insights import PollPolicy, SplitPolicy, first_error, run_insights_query
 from logai_cloudwatch.retry import RetryPolicy, call_with_retry
+from logai_cloudwatch.settings import DEFAULT_CONCURRENCY
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
 
     from logai.config import LogAISettings
     from logai_cloudwatch.errors import ErrorContext
+    from logai_cloudwatch.settings import CloudWatchSettings
 
 T = TypeVar("T")
 
 ClientFactory = Callable[["LogAISettings", client_module.ClientOptions], "CloudWatchLogsClient"]
 
 #: Environment variable bounding how many log groups are fetched at once.
-CONCURRENCY_VARIABLE = "LOGAI_CLOUDWATCH_MAX_CONCURRENCY"
-DEFAULT_CONCURRENCY = 8
 #: FilterLogEvents returns at most this many events per page.
 MAX_PAGE_SIZE = 10_000
 #: DescribeLogGroups returns at most this many groups per page.
@@ -123,22 +122,24 @@ class CloudWatchSource(DataSource):
 
     @classmethod
     def from_settings(
-        cls, settings: LogAISettings, environ: Mapping[str, str] | None = None
+        cls, settings: LogAISettings, cloudwatch: CloudWatchSettings | None = None
     ) -> CloudWatchSource:
-        """The source as the plugin builds it: settings plus ``LOGAI_CLOUDWATCH_*`` variables."""
-        env = os.environ if environ is None else environ
-        raw = env.get(CONCURRENCY_VARIABLE, "").strip()
-        concurrency = DEFAULT_CONCURRENCY
-        if raw:
+        """The source as the plugin builds it: core's settings plus ``LOGAI_CLOUDWATCH_*`` ones.
+
+        The plugin's settings are read from the environment and ``.env`` like core's; a value
+        that cannot be used is a :class:`SourceValidationError` naming the variable.
+        """
+        from logai.config import ConfigError
+        from logai_cloudwatch.settings import CloudWatchSettings
+
+        if cloudwatch is None:
             try:
-                concurrency = int(raw)
-            except ValueError:
-                concurrency = 0
-            if not 1 <= concurrency <= 64:
-                raise SourceValidationError(
-                    f"{CONCURRENCY_VARIABLE} must be a whole number from 1 to 64, not '{raw}'."
-                )
-        return cls(settings, max_concurrency=concurrency)
+                cloudwatch = CloudWatchSettings.load()
+            except ConfigError as exc:
+                detail = " ".join(line.strip().removeprefix("- ") for line in
+                                  str(exc).splitlines()[1:])  # fmt: skip
+                raise SourceValidationError(detail or str(exc)) from None
+        return cls(settings, max_concurrency=cloudwatch.max_concurrency)
 
     # -- plumbing ----------------------------------------------------------------------------
 

@@ -504,6 +504,30 @@ class CloudWatchSource(DataSource):
         self._identity = (identity, time.monotonic() + IDENTITY_MEMO_SECONDS)
         return identity
 
+    async def identify(self) -> str:
+        """Account, principal ARN, region and endpoint, asked of STS now (never remembered).
+
+        ``logai config check --live`` prints this: it proves the credentials work today (an
+        expired SSO session or a revoked key fails here) and names who they belong to.
+        """
+        client = await self._ensure_client()
+        loop = asyncio.get_running_loop()
+        from logai_cloudwatch import session
+
+        try:
+            found = await loop.run_in_executor(
+                self._pool(),
+                functools.partial(session.caller_identity, self._settings, client, fresh=True),
+            )
+        except Exception as exc:
+            from logai_cloudwatch.errors import map_error
+
+            raise map_error(exc, self._context("sts:GetCallerIdentity")) from exc
+        self._account = found.account
+        region, endpoint = client.meta.region_name, client.meta.endpoint_url
+        return f"account {found.account}, principal {found.arn or '(not reported)'}, " \
+            f"region {region}, endpoint {endpoint}"  # fmt: skip
+
     @property
     def account(self) -> str | None:
         """The AWS account of the credentials, once resolved (None before: it costs a call)."""

@@ -140,6 +140,9 @@ class CachedDataSource(DataSource):
     async def resolve_cache_identity(self) -> str:
         return await self.inner.resolve_cache_identity()
 
+    async def identify(self) -> str:
+        return await self.inner.identify()
+
     async def aclose(self) -> None:
         try:
             await self.inner.aclose()

@@ -28,9 +28,8 @@ def ask(
     """Ask one question about your logs and stream the answer."""
     from logai.cli._common import (
         EXIT_FAILED,
-        EXIT_INTERRUPTED,
         check_source_option,
-        fail,
+        interrupted,
         load_settings_or_exit,
         require_ready,
         run_async,
@@ -48,8 +47,7 @@ def ask(
     try:
         ok = run_async(_run(settings, text, as_json))
     except KeyboardInterrupt:
-        sys.stdout.flush()
-        fail("interrupted.", EXIT_INTERRUPTED)
+        interrupted()
     sys.exit(0 if ok else EXIT_FAILED)
 
 

@@ -26,6 +26,13 @@ def ask(
     question: tuple[str, ...], model: str | None, source_name: str | None, as_json: bool
 ) -> None:
     """Ask one question about your logs and stream the answer."""
+    from logai.cli import _fast_exit
+    from logai.llm._litellm import start_loading
+
+    # The LLM client takes seconds to import: it loads while the settings, plugins and data
+    # source do, and the process ends without tearing those modules down again.
+    start_loading()
+    _fast_exit.request()
     from logai.cli._common import (
         EXIT_FAILED,
         check_source_option,

@@ -678,6 +678,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None:
             time.sleep(fault.seconds)
         models = list(self.fake.models)
+        entries: list[JSON]
         if protocol == "anthropic":
             entries = [
                 {"type": "model", "id": name, "display_name": name,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import socket
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ KEY = "sk-live-check-key"
 KEY_VARIABLE = {"openai": "LOGAI_OPENAI_API_KEY", "anthropic": "LOGAI_ANTHROPIC_API_KEY"}
 
 
-def _llm_env(server: FakeLLMServer, protocol: str, **extra: str) -> dict[str, str | None]:
+def _llm_env(server: FakeLLMServer, protocol: str, **extra: str | None) -> dict[str, str | None]:
     """The files source over the sample logs (no AWS) and the fake server as the LLM."""
     base = server.openai_base if protocol == "openai" else server.anthropic_base
     env: dict[str, str | None] = {
@@ -45,8 +45,8 @@ def _llm_env(server: FakeLLMServer, protocol: str, **extra: str) -> dict[str, st
     return env
 
 
-def _check(env: dict[str, str | None], *options: str) -> Result:
-    return CliRunner(env=env).invoke(cli, ["config", "check", "--live", *options])
+def _check(env: Mapping[str, str | None], *options: str) -> Result:
+    return CliRunner(env=dict(env)).invoke(cli, ["config", "check", "--live", *options])
 
 
 def _line(output: str, target: str) -> str:
@@ -239,3 +239,24 @@ def test_connect_still_proves_the_credentials_alone(
     assert result.exit_code == 0, result.output
     assert "Connected: cloudwatch (" in result.stdout and "account 123456789012" in result.stdout
     assert keyed_llm.requests == []
+
+
+def test_a_keyless_local_server_is_asked_without_a_key(
+    fake_llm: FakeLLMServer,  # noqa: F811
+) -> None:
+    result = _check(_llm_env(fake_llm, "openai", LOGAI_OPENAI_API_KEY=None))
+
+    assert result.exit_code == 0, result.output
+    (request,) = fake_llm.requests
+    assert "authorization" not in request.headers
+
+
+def test_a_server_that_wants_a_key_when_none_is_set_says_which_variable(
+    keyed_llm: FakeLLMServer,
+) -> None:
+    result = _check(_llm_env(keyed_llm, "openai", LOGAI_OPENAI_API_KEY=None))
+
+    assert result.exit_code == 1
+    line = _line(result.stderr, "LLM ")
+    assert "wants an API key and none was sent (HTTP 401" in line
+    assert "set LOGAI_OPENAI_API_KEY" in line

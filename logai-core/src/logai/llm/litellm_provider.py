@@ -121,17 +121,18 @@ class LiteLLMProvider:
             key = self._resolve_key()
         except LLMAuthError as exc:
             return Probe(f"LLM {self.model}", False, 0.0, str(exc), "key")
-        if key is None:  # LiteLLM would read the provider's own variable: so does the probe
-            variables = _KEY_VARIABLES.get(self._provider)
-            key = os.environ.get(variables[1]) if variables else None
         variables = _KEY_VARIABLES.get(self._provider)
+        if key is None and variables:  # LiteLLM would read the provider's own variable
+            key = os.environ.get(variables[1])
+        placeholder = key == _NO_KEY_PLACEHOLDER  # no key configured for a custom endpoint
         target = LLMTarget(
             model=self.model,
             provider=self._provider,
             api_base=self._api_base,
-            api_key=key,
+            api_key=None if placeholder else key,
             key_variable=variables[0] if variables else None,
             timeout=min(self._timeout, MAX_PROBE_SECONDS),
+            placeholder_key=key if placeholder else None,
         )
         return await probe_llm(target)
 

@@ -78,6 +78,9 @@ class LLMTarget:
     """LogAI's variable for the key (``LOGAI_OPENAI_API_KEY``), if it manages one."""
 
     timeout: float
+    placeholder_key: str | None = None
+    """Sent as the key of a completion when none is configured (the OpenAI client insists on
+    one; keyless servers ignore it). The free model-list requests send no key then."""
 
     @property
     def model_name(self) -> str:
@@ -294,8 +297,8 @@ async def _completion(target: LLMTarget) -> str:
     }
     if target.api_base:
         request["api_base"] = target.api_base
-    if target.api_key:
-        request["api_key"] = target.api_key
+    if target.api_key or target.placeholder_key:
+        request["api_key"] = target.api_key or target.placeholder_key
     try:
         await litellm.acompletion(**request)
     except Exception as exc:

@@ -10,8 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import nox
+import nox.virtualenv
+from packaging.version import Version
 
+# Every session runs in the current environment: no virtualenv is ever created.
 nox.options.default_venv_backend = "none"
+# Even so, nox looks for uv while choosing a backend and logs "uv binary not found." when it is
+# absent, which reads like a problem with this project. Nothing here uses uv: say so up front
+# (nox reads these module attributes before probing).
+nox.virtualenv.HAS_UV = False
+nox.virtualenv.UV = "uv"
+nox.virtualenv.UV_VERSION = Version("0")
 nox.options.sessions = ["lint", "typecheck", "tests"]
 nox.options.error_on_missing_interpreters = True
 

@@ -68,13 +68,13 @@ async def _with_latency(member: Any, seconds: float) -> None:
 async def bench(server: MotoServerProcess, targets: int, latency_ms: float, rounds: int) -> bool:
     from logai.config import load_settings
     from logai.sources.targets import TargetSet
-    from logai_cloudwatch.source import CloudWatchSource
+    from logai_cloudwatch.settings import load_cloudwatch_settings
     from logai_cloudwatch.targets import build_source
 
     regions = list(REGIONS[:targets])
     _seed(server, regions)
     os.environ["LOGAI_AWS_TARGETS"] = ",".join(f"t{i}=@{r}" for i, r in enumerate(regions))
-    source = build_source(load_settings(), CloudWatchSource.concurrency_from())
+    source = build_source(load_settings())
     assert isinstance(source, TargetSet)
     for member in source.members.values():
         await _with_latency(member, latency_ms / 1000)
@@ -95,7 +95,7 @@ async def bench(server: MotoServerProcess, targets: int, latency_ms: float, roun
     one_by_one = statistics.median(one_by_one_times)
     at_once = statistics.median(together_times)
     ratio = one_by_one / at_once
-    bound = CloudWatchSource.concurrency_from()
+    bound = load_cloudwatch_settings().max_concurrency
     target = min(targets, bound) / 2
     ok = ratio >= target
     print(f"Listing {GROUPS_PER_TARGET} groups (2 pages) in each of {targets} targets, "

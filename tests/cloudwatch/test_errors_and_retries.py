@@ -427,3 +427,35 @@ def test_closest_names_prefers_siblings_and_extensions(
     from logai_cloudwatch._suggest import closest_names
 
     assert closest_names(typed, existing) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "expected", "said"),
+    [
+        ("InvalidClientTokenId", SourceAuthError, "does not recognise these credentials"),
+        ("AccessDenied", SourceAccessDenied, "may not call logs:FilterLogEvents"),
+        ("Throttled", DataSourceError, "Throttled on logs:FilterLogEvents"),
+    ],
+)
+def test_an_xml_error_document_on_a_json_service_is_read_for_its_code(
+    code: str, expected: type[DataSourceError], said: str
+) -> None:
+    """botocore leaves the HTTP status as the code and the XML as the message: look inside."""
+    from logai_cloudwatch.errors import ErrorContext, map_error
+
+    xml = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<ErrorResponse><Errors><Error>'
+        f"<Code>{code}</Code><Message>The request was refused.</Message><Type>Sender</Type>"
+        "</Error></Errors></ErrorResponse>"
+    )
+    error = ClientError(
+        {
+            "Error": {"Code": "403", "Message": xml},
+            "ResponseMetadata": {"HTTPStatusCode": 403, "RequestId": "r-1"},
+        },
+        "FilterLogEvents",
+    )
+    mapped = map_error(error, ErrorContext("logs:FilterLogEvents", target="region us-east-1"))
+
+    assert type(mapped) is expected
+    assert said in str(mapped) and "<" not in str(mapped) and "\n" not in str(mapped)

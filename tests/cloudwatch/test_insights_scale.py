@@ -21,7 +21,6 @@ from logai.tools.base import ToolContext
 from logai.tools.log_tools import QueryLogsArgs, query_tool
 from logai_cloudwatch.insights import (
     PRICE_PER_GB_SCANNED_USD,
-    QUERY_CONCURRENCY_VARIABLE,
     PollPolicy,
     SplitPolicy,
 )
@@ -306,11 +305,19 @@ async def test_the_query_tool_reports_batches_bytes_scanned_and_cost(
     assert re.search(r"^120 rows, [\d.]+ KB scanned \(~<?\$0\.0\d+\)$", result.summary)
 
 
-def test_the_concurrent_query_quota_is_a_setting() -> None:
-    assert SplitPolicy.from_environ({}).concurrency == 30
-    assert SplitPolicy.from_environ({QUERY_CONCURRENCY_VARIABLE: "5"}).concurrency == 5
-    with pytest.raises(SourceValidationError, match="from 1 to 100, not 'many'"):
-        SplitPolicy.from_environ({QUERY_CONCURRENCY_VARIABLE: "many"})
+def test_the_concurrent_query_quota_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from logai.config import load_settings
+    from logai_cloudwatch.settings import load_cloudwatch_settings
+    from logai_cloudwatch.source import CloudWatchSource
+
+    monkeypatch.delenv("LOGAI_CLOUDWATCH_INSIGHTS_CONCURRENCY", raising=False)
+    assert load_cloudwatch_settings().insights_concurrency == 30
+    monkeypatch.setenv("LOGAI_CLOUDWATCH_INSIGHTS_CONCURRENCY", "5")
+    source = CloudWatchSource.from_settings(load_settings())
+    assert source._split.concurrency == 5
+    monkeypatch.setenv("LOGAI_CLOUDWATCH_INSIGHTS_CONCURRENCY", "many")
+    with pytest.raises(SourceValidationError, match="INSIGHTS_CONCURRENCY"):
+        load_cloudwatch_settings()
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,16 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from logai.cli.app import cli
 from logai.config import load_settings
 from logai.registries import create_data_source, data_sources
 from logai.sources.base import DataSource, SourceValidationError
 from logai.testing.hosts import isolated_host
 from logai_cloudwatch import plugin
-from logai_cloudwatch.source import CONCURRENCY_VARIABLE, CloudWatchSource
+from logai_cloudwatch.settings import CONCURRENCY_VARIABLE
+from logai_cloudwatch.source import CloudWatchSource
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,13 +67,30 @@ def test_source_declares_its_capabilities() -> None:
     assert 60 <= CloudWatchSource.ingestion_delay_seconds <= 900
 
 
-def test_concurrency_comes_from_the_environment() -> None:
-    source = CloudWatchSource.from_settings(load_settings(), {CONCURRENCY_VARIABLE: "3"})
+def test_concurrency_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CONCURRENCY_VARIABLE, "3")
+    source = CloudWatchSource.from_settings(load_settings())
 
     assert source._max_concurrency == 3
 
 
+def test_concurrency_comes_from_the_env_file_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plugin reads ``.env`` like core does: a value written there is not ignored."""
+    env_file = tmp_path / "settings.env"
+    env_file.write_text(f"{CONCURRENCY_VARIABLE}=5\n", encoding="utf-8")
+    monkeypatch.delenv(CONCURRENCY_VARIABLE, raising=False)
+    monkeypatch.setenv("LOGAI_ENV_FILE", str(env_file))
+
+    assert CloudWatchSource.from_settings(load_settings())._max_concurrency == 5
+    shown = CliRunner().invoke(cli, ["config", "show"]).stdout
+    (row,) = [line for line in shown.splitlines() if line.startswith(CONCURRENCY_VARIABLE)]
+    assert " 5 " in row and "settings.env" in row
+
+
 @pytest.mark.parametrize("value", ["0", "lots", "1000"])
-def test_bad_concurrency_is_a_clear_error(value: str) -> None:
-    with pytest.raises(SourceValidationError, match=f"{CONCURRENCY_VARIABLE} must be"):
-        CloudWatchSource.from_settings(load_settings(), {CONCURRENCY_VARIABLE: value})
+def test_bad_concurrency_is_a_clear_error(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CONCURRENCY_VARIABLE, value)
+    with pytest.raises(SourceValidationError, match=CONCURRENCY_VARIABLE):
+        CloudWatchSource.from_settings(load_settings())

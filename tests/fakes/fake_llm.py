@@ -6,6 +6,9 @@ One server answers both protocols at once:
 
 * ``POST /v1/chat/completions`` - OpenAI chat completions, JSON or SSE (``stream: true``);
 * ``POST /v1/messages`` - Anthropic messages, JSON or SSE with the real event sequence;
+* ``GET /v1/models`` and ``GET /v1/models/{id}`` - the model list (and one model) in the
+  protocol the request's headers speak (Anthropic's carry ``anthropic-version``), from
+  :attr:`FakeLLMServer.models`; these free calls are what ``config check --live`` asks;
 * anything else - ``404``.
 
 What the server answers is decided by a *responder*: by default a queue of scripted
@@ -29,6 +32,7 @@ import select
 import socket
 import threading
 import time
+import urllib.parse
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +47,9 @@ MAX_HANG_SECONDS = 30.0
 
 OPENAI_PATH = "/v1/chat/completions"
 ANTHROPIC_PATH = "/v1/messages"
+MODELS_PATH = "/v1/models"
+#: What the model list offers unless a test says otherwise.
+DEFAULT_MODELS = ("fake-model", "fake-model-large")
 
 
 # --------------------------------------------------------------------------------------------
@@ -321,6 +328,8 @@ class FakeLLMServer:
 
     def __init__(self, *, api_key: str | None = None) -> None:
         self.api_key = api_key
+        #: Model ids ``GET /v1/models`` lists (chat requests accept any model regardless).
+        self.models: list[str] = list(DEFAULT_MODELS)
         self._lock = threading.Lock()
         self._turns: deque[Turn | Fault] = deque()
         self._faults: deque[Fault] = deque()
@@ -605,6 +614,11 @@ class _Handler(BaseHTTPRequestHandler):
         )
         protocol: Protocol | None = {OPENAI_PATH: "openai", ANTHROPIC_PATH: "anthropic"}.get(path)  # type: ignore[assignment]
         try:
+            if self.command == "GET" and (
+                path == MODELS_PATH or path.startswith(MODELS_PATH + "/")
+            ):
+                self._models(urllib.parse.unquote(path.removeprefix(MODELS_PATH).strip("/")))
+                return
             if self.command != "POST" or protocol is None:
                 self._send_json(404, {"error": {"message": f"no route for {self.command} {path}"}})
                 return
@@ -650,6 +664,44 @@ class _Handler(BaseHTTPRequestHandler):
             self._openai(request, answer)
         else:
             self._anthropic(request, answer)
+
+    def _models(self, model_id: str) -> None:
+        """The model list, or one model, as the protocol of the request's headers has them."""
+        protocol: Protocol = "anthropic" if "anthropic-version" in self.headers else "openai"
+        if self.fake.api_key is not None and not self._authorised(protocol):
+            self._send_error(protocol, 401, "invalid x-api-key / bearer token")
+            return
+        fault = self.fake._next_fault()
+        if fault is not None and fault.kind != "delay":
+            self._serve_fault(protocol, fault)
+            return
+        if fault is not None:
+            time.sleep(fault.seconds)
+        models = list(self.fake.models)
+        entries: list[JSON]
+        if protocol == "anthropic":
+            entries = [
+                {"type": "model", "id": name, "display_name": name,
+                 "created_at": "2026-01-01T00:00:00Z"}
+                for name in models
+            ]  # fmt: skip
+        else:
+            entries = [
+                {"id": name, "object": "model", "created": 1767225600, "owned_by": "fake"}
+                for name in models
+            ]
+        if model_id:
+            found = [entry for entry in entries if entry["id"] == model_id]
+            if not found:
+                self._send_error(protocol, 404, f"model: {model_id}")
+                return
+            self._send_json(200, found[0])
+        elif protocol == "anthropic":
+            first, last = (models[0], models[-1]) if models else (None, None)
+            body = {"data": entries, "has_more": False, "first_id": first, "last_id": last}
+            self._send_json(200, body)
+        else:
+            self._send_json(200, {"object": "list", "data": entries})
 
     def _authorised(self, protocol: Protocol) -> bool:
         if protocol == "openai":

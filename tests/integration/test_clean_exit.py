@@ -162,3 +162,77 @@ def test_ask_closes_the_cache_before_its_event_loop_ends(
     assert result.exit_code == 0, result.output
     assert list(store._OPEN) == []
     assert any(Path(ask_env["LOGAI_CACHE_DIR"]).iterdir())  # the cache was used
+
+
+# -- the one-shot command's fast start and fast exit (logai.cli._fast_exit) ----------------------
+
+_SPY_ON_SETTINGS = """
+import sys, threading
+import logai.config
+from logai.cli import main
+
+real = logai.config.load_settings
+
+def load_settings(**overrides):
+    running = any(t.name == "logai-litellm-import" for t in threading.enumerate())
+    started = running or "litellm" in sys.modules
+    sys.stderr.write(f"import started before the settings: {started}\\n")
+    return real(**overrides)
+
+logai.config.load_settings = load_settings
+main(sys.argv[1:])
+"""
+
+
+@pytest.mark.slow
+def test_ask_imports_the_llm_client_while_loading_its_configuration(
+    fake_llm: FakeLLMServer,  # noqa: F811
+    ask_env: dict[str, str],
+) -> None:
+    fake_llm.respond_with(_respond)
+    done = subprocess.run(
+        [sys.executable, "-c", _SPY_ON_SETTINGS, *QUESTION],
+        env=ask_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "import started before the settings: True" in done.stderr
+    assert done.stdout == ANSWER + "\n"
+
+
+@pytest.mark.slow
+def test_the_fast_exit_keeps_the_answer_the_cache_and_the_status(
+    fake_llm: FakeLLMServer,  # noqa: F811
+    ask_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    """The process ends with os._exit: nothing printed or cached may be lost on the way."""
+    fake_llm.respond_with(_respond)
+    for run in ("first", "second"):
+        answer_file = tmp_path / f"{run}.md"
+        with answer_file.open("w", encoding="utf-8") as stdout:  # a file: fully buffered
+            done = subprocess.run(
+                [sys.executable, "-m", "logai", *QUESTION],
+                env=ask_env,
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=120,
+            )
+        assert done.returncode == 0, done.stderr
+        assert answer_file.read_text(encoding="utf-8") == ANSWER + "\n"
+        assert _foreign_lines(done.stderr) == [], done.stderr
+    # The first run's fetch was written to the cache before the process ended.
+    assert "cache hit" in done.stderr, done.stderr
+
+    failing = subprocess.run(
+        [sys.executable, "-m", "logai", "ask", "--source", "nosuch", "why?"],
+        env=ask_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert failing.returncode == 2
+    assert failing.stderr.startswith("logai: error: --source: No data source named 'nosuch'")

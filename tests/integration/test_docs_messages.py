@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import http.server
 import re
+import socket
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +27,8 @@ from logai.llm._errors import ErrorContext, Failure, to_llm_error
 from logai.llm.events import Failed
 from logai.llm.orchestrator import Orchestrator
 from tests.cloudwatch.test_cli_first_hour import _NotAws
+from tests.fakes.fake_llm import FakeLLMServer
+from tests.fakes.fixtures import fake_llm  # noqa: F401 - fixture
 from tests.fakes.memory_source import MemorySource
 from tests.fakes.moto_server import MotoServer, moto_server, use_fake_aws  # noqa: F401
 from tests.fakes.scripted_llm import Reply, ScriptedProvider
@@ -144,6 +148,46 @@ def _config_messages(tmp_path: Path) -> list[str]:
     ]
 
 
+def _live_messages(llm: FakeLLMServer, moto: MotoServer) -> list[str]:
+    """``config check --live`` against the fake LLM server: refused, silent, bad key, bad model."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{closed.getsockname()[1]}/v1"
+    files: dict[str, str | None] = {
+        "LOGAI_DATA_SOURCE": "files",
+        "LOGAI_FILES_ROOT": str(SAMPLES),
+        "LOGAI_LLM_PROVIDER": "openai",
+        "LOGAI_LLM_API_BASE": llm.openai_base,
+        "LOGAI_LLM_MODEL": "qwen2.5:14",
+        "LOGAI_OPENAI_API_KEY": "sk-right",
+        "LOGAI_LLM_TIMEOUT": "1",
+    }
+    llm.models.append("qwen2.5:14b")
+    llm.api_key = "sk-right"
+    messages = [
+        _cli({**files, "LOGAI_LLM_API_BASE": dead}, "config", "check", "--live"),
+        _cli(files, "config", "check", "--live"),
+        _cli({**files, "LOGAI_OPENAI_API_KEY": "sk-wrong"}, "config", "check", "--live"),
+    ]
+    llm.hang()
+    messages.append(_cli(files, "config", "check", "--live"))
+    moto.reset()
+    request = urllib.request.Request(
+        f"{moto.endpoint}/moto-api/reset-auth", b"0", {"Content-Type": "text/plain"}
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+    try:
+        cloudwatch = {"LOGAI_CACHE_ENABLED": "false", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS":
+                      moto.endpoint}  # fmt: skip
+        messages.append(_cli(cloudwatch, "config", "check", "--live", "--for", "logs"))
+    finally:
+        request = urllib.request.Request(
+            f"{moto.endpoint}/moto-api/reset-auth", b"inf", {"Content-Type": "text/plain"}
+        )
+        urllib.request.urlopen(request, timeout=10).close()
+    return messages
+
+
 @pytest.fixture
 def not_aws() -> Iterator[str]:
     server = http.server.HTTPServer(("127.0.0.1", 0), _NotAws)
@@ -181,6 +225,7 @@ def _cloudwatch_messages(moto: MotoServer, not_aws: str) -> list[str]:
 
 def test_every_quoted_message_is_printed(
     moto_server: MotoServer,  # noqa: F811
+    fake_llm: FakeLLMServer,  # noqa: F811
     not_aws: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -191,6 +236,7 @@ def test_every_quoted_message_is_printed(
         *_orchestrator_messages(monkeypatch),
         *_config_messages(tmp_path),
         *_cloudwatch_messages(moto_server, not_aws),
+        *_live_messages(fake_llm, moto_server),
     ]
     quotes = _quotes("llm.md") + _quotes("troubleshooting.md")
     assert len(quotes) > 20

@@ -69,10 +69,13 @@ def test_local_llm_server_with_the_sample_logs(fake_llm: FakeLLMServer) -> None:
     env: dict[str, str] = {}
     llm = _block("LOGAI_LLM_API_BASE=")
     _walk(llm, env, {"LOGAI_LLM_API_BASE": fake_llm.openai_base})
+    fake_llm.models.append(env["LOGAI_LLM_MODEL"])  # the model the README says to pull
     outputs = dict(_walk(_block("LOGAI_DATA_SOURCE=files"), env, {}))
 
     assert env["LOGAI_LLM_PROVIDER"] == "openai" and env["LOGAI_FILES_ROOT"] == "docs/sample-logs"
-    assert "Configuration OK." in outputs["logai config check"]
+    check = outputs["logai config check --live"]
+    assert "Configuration OK; every live check passed." in check
+    assert f"model {env['LOGAI_LLM_MODEL']} listed (no tokens spent)" in check
     assert outputs["logai groups"].split() == ["checkout.log", "inventory.log"]
     logs = next(out for line, out in outputs.items() if line.startswith("logai logs"))
     assert logs.count(" ERROR ") == 4 and "<IP_1>" in logs and "203.0.113.42" not in logs
@@ -80,7 +83,7 @@ def test_local_llm_server_with_the_sample_logs(fake_llm: FakeLLMServer) -> None:
     assert "templates" in summary and "@example.com" not in summary
     answer = next(out for line, out in outputs.items() if line.startswith("logai ask"))
     assert "Two payments were declined and one checkout timed out.\n" in answer
-    sent = fake_llm.requests[0]
+    sent = fake_llm.chat_requests()[0]
     assert sent.protocol == "openai" and sent.json["model"] == env["LOGAI_LLM_MODEL"]
 
 
@@ -116,9 +119,12 @@ def test_cloudwatch_with_a_profile(
     fake_llm.script("No Lambda function logged errors in the last hour.")
     env = {"AWS_ENDPOINT_URL_CLOUDWATCH_LOGS": moto_server.endpoint}
     _walk(_block("LOGAI_LLM_API_BASE="), env, {"LOGAI_LLM_API_BASE": fake_llm.openai_base})
+    fake_llm.models.append(env["LOGAI_LLM_MODEL"])
     outputs = dict(_walk(lines, env, {}))
 
-    assert "Configuration OK." in outputs["logai config check"]
+    check = outputs["logai config check --live"]
+    assert "Configuration OK; every live check passed." in check
+    assert "account 123456789012, principal arn:aws:" in check and f"region {region}" in check
     groups = next(out for line, out in outputs.items() if line.startswith("logai groups"))
     assert "/aws/lambda/checkout" in groups
     answer = next(out for line, out in outputs.items() if line.startswith("logai ask"))

@@ -378,3 +378,20 @@ async def test_status_bar_shows_the_aws_targets(
         screen = await ready(pilot)
         assert "aws prod-eu · prod-us │" in str(screen.status.render())
         assert "oncall" not in str(screen.status.render())
+
+
+async def test_the_first_tab_lands_somewhere_visible(make_app: MakeApp) -> None:
+    """Tab from the prompt focuses the conversation, which then looks focused."""
+    async with make_app().run_test(size=TERMINAL_SIZE) as pilot:
+        screen = await ready(pilot)
+        conversation = screen.query_one("#conversation")
+        before = conversation.styles.background
+        await pilot.press("tab")
+        await pilot.pause()
+
+        assert pilot.app.focused is conversation
+        assert conversation.styles.background != before
+        await pilot.press("tab")
+        await pilot.pause()
+        assert pilot.app.focused is screen.prompt
+        assert conversation.styles.background == before

@@ -7,6 +7,7 @@ the IAM principal and action on access denied); tracebacks never leave this modu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from botocore.exceptions import (  # type: ignore[import-untyped]
@@ -117,10 +118,27 @@ class ErrorContext:
 
 
 def error_code(exc: BaseException) -> str:
-    """The AWS error code of a ``ClientError``; empty for anything else."""
+    """The AWS error code of a ``ClientError``; empty for anything else.
+
+    An XML error document answering a JSON-protocol call (an authentication layer in front of
+    the service, as some emulators and proxies have) leaves botocore with the bare HTTP status
+    as the code and the XML as the message: the code inside the document is the real one.
+    """
     if isinstance(exc, ClientError):
-        return str(exc.response.get("Error", {}).get("Code", ""))
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        if code.isdigit():
+            return _xml_field(exc, "Code") or code
+        return code
     return ""
+
+
+def _xml_field(exc: ClientError, field: str) -> str:
+    """``<Field>value</Field>`` of an XML error document botocore left in the message."""
+    raw = str(exc.response.get("Error", {}).get("Message", ""))
+    if not raw.lstrip().startswith("<"):
+        return ""
+    found = re.search(rf"<{field}>([^<]{{1,500}})</{field}>", raw)
+    return found.group(1).strip() if found else ""
 
 
 def _http_status(exc: ClientError) -> int:
@@ -128,7 +146,8 @@ def _http_status(exc: ClientError) -> int:
 
 
 def _aws_message(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Message", "")).strip()
+    raw = str(exc.response.get("Error", {}).get("Message", "")).strip()
+    return _xml_field(exc, "Message") or raw
 
 
 def is_retryable(exc: BaseException) -> bool:
@@ -202,10 +221,11 @@ def _auth_error(exc: BaseException, ctx: ErrorContext) -> SourceAuthError | None
             "machine's clock is off by more than 5 minutes. Check AWS_SECRET_ACCESS_KEY or the "
             "profile's keys, and the system time."
         )
+    where = f" Asked: {ctx.action} ({ctx.target})." if ctx.target else ""
     return SourceAuthError(
         "AWS does not recognise these credentials (the access key or session token is invalid "
         "or from another partition). Check AWS_ACCESS_KEY_ID / AWS_PROFILE, or "
-        f"{_login_hint(profile)}."
+        f"{_login_hint(profile)}.{where}"
     )
 
 

@@ -48,6 +48,7 @@ from logai.sources.base import (
 )
 from logai_cloudwatch._combine import StatsCombiner, stats_combiner
 from logai_cloudwatch._query_shape import QueryShape, query_shape
+from logai_cloudwatch.settings import DEFAULT_QUERY_CONCURRENCY
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
@@ -59,13 +60,6 @@ T = TypeVar("T")
 #: more and splits past it.)
 MAX_QUERY_GROUPS = 50
 MAX_QUERY_ROWS = 10_000
-#: AWS's default quota of concurrent Logs Insights queries per account and region (the
-#: StartQuery reference: "up to 30 concurrent CloudWatch Logs Insights queries, including
-#: queries that have been added to dashboards"); a higher quota can be granted on request.
-DEFAULT_QUERY_CONCURRENCY = 30
-MAX_QUERY_CONCURRENCY = 100
-#: Environment variable setting the concurrent-query quota LogAI stays within.
-QUERY_CONCURRENCY_VARIABLE = "LOGAI_CLOUDWATCH_INSIGHTS_CONCURRENCY"
 #: CloudWatch Logs Insights list price per GB scanned (USD, Standard log class, as published
 #: for us-east-1 and most commercial regions in 2026). An approximation for the user, never a
 #: bill: some regions charge more, and the Infrequent Access log class has its own price.
@@ -132,7 +126,7 @@ class SplitPolicy:
 
     concurrency: int = DEFAULT_QUERY_CONCURRENCY
     """Queries one source keeps running at once, across all its questions: the account's
-    concurrent-query quota (AWS's default unless :data:`QUERY_CONCURRENCY_VARIABLE` says
+    concurrent-query quota (AWS's default unless ``LOGAI_CLOUDWATCH_INSIGHTS_CONCURRENCY`` says
     otherwise). Lower it when dashboards or colleagues share the quota."""
 
     rows_per_query: int = MAX_QUERY_ROWS
@@ -149,23 +143,6 @@ class SplitPolicy:
             raise SourceValidationError(
                 f"SplitPolicy.rows_per_query cannot exceed CloudWatch's {MAX_QUERY_ROWS:,}."
             )
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> SplitPolicy:
-        """The default policy, with the concurrent-query quota from the environment if set."""
-        raw = environ.get(QUERY_CONCURRENCY_VARIABLE, "").strip()
-        if not raw:
-            return cls()
-        try:
-            value = int(raw)
-        except ValueError:
-            value = 0
-        if not 1 <= value <= MAX_QUERY_CONCURRENCY:
-            raise SourceValidationError(
-                f"{QUERY_CONCURRENCY_VARIABLE} must be a whole number from 1 to "
-                f"{MAX_QUERY_CONCURRENCY}, not '{raw}'."
-            )
-        return cls(concurrency=value)
 
 
 class QuerySlots:

@@ -12,7 +12,7 @@ from logai import hookimpl
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
-    from logai.hookspecs import RegisterDataSource
+    from logai.hookspecs import RegisterDataSource, RegisterSettings
     from logai.sources.base import DataSource
 
 
@@ -21,13 +21,20 @@ def _create(settings: LogAISettings) -> DataSource:
 
     With ``LOGAI_AWS_TARGETS`` it is one source per target, answering as a target set.
     """
-    from logai_cloudwatch.source import CloudWatchSource
     from logai_cloudwatch.targets import build_source
 
-    return build_source(settings, CloudWatchSource.concurrency_from())
+    return build_source(settings)
 
 
 @hookimpl
 def register_data_sources(register: RegisterDataSource) -> None:
     """Offer CloudWatch Logs as the data source ``cloudwatch``."""
     register("cloudwatch", _create)
+
+
+@hookimpl
+def register_settings(register: RegisterSettings) -> None:
+    """``LOGAI_CLOUDWATCH_*``: read from the environment and ``.env``, listed by ``config show``."""
+    from logai_cloudwatch.settings import CloudWatchSettings
+
+    register(CloudWatchSettings)

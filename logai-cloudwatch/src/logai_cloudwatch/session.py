@@ -35,7 +35,8 @@ ACCOUNT_TTL_SECONDS = 300.0
 _AWS_HOST_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
 _STS_ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")
 
-_accounts: dict[str, tuple[str, float]] = {}
+#: Per credential set: (account, principal ARN, expiry on the monotonic clock).
+_accounts: dict[str, tuple[str, str, float]] = {}
 _accounts_lock = threading.Lock()
 
 
@@ -144,7 +145,7 @@ def cached_account_id(client: CloudWatchLogsClient, *, now: float | None = None)
     with _accounts_lock:
         found = _accounts.get(key)
     moment = time.monotonic() if now is None else now
-    return found[0] if found is not None and found[1] > moment else None
+    return found[0] if found is not None and found[2] > moment else None
 
 
 def _account_key(client: CloudWatchLogsClient) -> str:
@@ -153,20 +154,38 @@ def _account_key(client: CloudWatchLogsClient) -> str:
     return _fingerprint(frozen.access_key, frozen.secret_key, frozen.token, endpoint)
 
 
+@dataclass(frozen=True)
+class CallerIdentity:
+    """Whose credentials these are: the account and the principal (user or assumed role)."""
+
+    account: str
+    arn: str
+
+
 def account_id(settings: LogAISettings, client: CloudWatchLogsClient) -> str:
-    """The AWS account ``client``'s credentials belong to (``sts:GetCallerIdentity``).
+    """The AWS account ``client``'s credentials belong to (see :func:`caller_identity`)."""
+    return caller_identity(settings, client).account
+
+
+def caller_identity(
+    settings: LogAISettings, client: CloudWatchLogsClient, *, fresh: bool = False
+) -> CallerIdentity:
+    """Account and principal ARN of ``client``'s credentials (``sts:GetCallerIdentity``).
 
     Blocking. Asked once per credential set and remembered for :data:`ACCOUNT_TTL_SECONDS`
-    (refreshed credentials of the same role are a new set, asked once more). Raises botocore's
+    (refreshed credentials of the same role are a new set, asked once more); ``fresh`` asks
+    again regardless, for a check that must prove the credentials work now. Raises botocore's
     errors (no credentials, invalid or expired ones, no connection) for the caller to map.
     """
     from botocore.config import Config  # type: ignore[import-untyped]
 
     frozen = client_credentials(client)
     key = _account_key(client)
-    known = cached_account_id(client)
-    if known is not None:
-        return known
+    if not fresh:
+        with _accounts_lock:
+            found = _accounts.get(key)
+        if found is not None and found[2] > time.monotonic():
+            return CallerIdentity(found[0], found[1])
     sts = build_session(settings).client(
         "sts",
         region_name=client.meta.region_name,
@@ -181,12 +200,13 @@ def account_id(settings: LogAISettings, client: CloudWatchLogsClient) -> str:
         ),
     )
     try:
-        account = str(sts.get_caller_identity()["Account"])
+        answer = sts.get_caller_identity()
     finally:
         sts.close()
+    identity = CallerIdentity(str(answer["Account"]), str(answer.get("Arn") or ""))
     with _accounts_lock:
-        _accounts[key] = (account, time.monotonic() + ACCOUNT_TTL_SECONDS)
-    return account
+        _accounts[key] = (identity.account, identity.arn, time.monotonic() + ACCOUNT_TTL_SECONDS)
+    return identity
 
 
 def forget_accounts() -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -46,20 +45,20 @@ from logai_cloudwatch.insights import (
     run_insights_query,
 )
 from logai_cloudwatch.retry import RetryPolicy, call_with_retry
+from logai_cloudwatch.settings import DEFAULT_CONCURRENCY
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
 
     from logai.config import LogAISettings
     from logai_cloudwatch.errors import ErrorContext
+    from logai_cloudwatch.settings import CloudWatchSettings
 
 T = TypeVar("T")
 
 ClientFactory = Callable[["LogAISettings", client_module.ClientOptions], "CloudWatchLogsClient"]
 
 #: Environment variable bounding how many log groups are fetched at once.
-CONCURRENCY_VARIABLE = "LOGAI_CLOUDWATCH_MAX_CONCURRENCY"
-DEFAULT_CONCURRENCY = 8
 #: FilterLogEvents returns at most this many events per page.
 MAX_PAGE_SIZE = 10_000
 #: DescribeLogGroups returns at most this many groups per page.
@@ -135,32 +134,21 @@ class CloudWatchSource(DataSource):
 
     @classmethod
     def from_settings(
-        cls, settings: LogAISettings, environ: Mapping[str, str] | None = None
+        cls, settings: LogAISettings, cloudwatch: CloudWatchSettings | None = None
     ) -> CloudWatchSource:
-        """The source as the plugin builds it: settings plus ``LOGAI_CLOUDWATCH_*`` variables."""
-        env = os.environ if environ is None else environ
+        """The source as the plugin builds it: core's settings plus ``LOGAI_CLOUDWATCH_*`` ones.
+
+        The plugin's settings are read from the environment and ``.env`` like core's; a value
+        that cannot be used is a :class:`SourceValidationError` naming the variable.
+        """
+        from logai_cloudwatch.settings import load_cloudwatch_settings
+
+        cloudwatch = cloudwatch or load_cloudwatch_settings()
         return cls(
             settings,
-            max_concurrency=cls.concurrency_from(env),
-            split=SplitPolicy.from_environ(env),
+            max_concurrency=cloudwatch.max_concurrency,
+            split=SplitPolicy(concurrency=cloudwatch.insights_concurrency),
         )
-
-    @staticmethod
-    def concurrency_from(environ: Mapping[str, str] | None = None) -> int:
-        """``LOGAI_CLOUDWATCH_MAX_CONCURRENCY``, checked (1 to 64), or the default."""
-        env = os.environ if environ is None else environ
-        raw = env.get(CONCURRENCY_VARIABLE, "").strip()
-        concurrency = DEFAULT_CONCURRENCY
-        if raw:
-            try:
-                concurrency = int(raw)
-            except ValueError:
-                concurrency = 0
-            if not 1 <= concurrency <= 64:
-                raise SourceValidationError(
-                    f"{CONCURRENCY_VARIABLE} must be a whole number from 1 to 64, not '{raw}'."
-                )
-        return concurrency
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -550,6 +538,30 @@ class CloudWatchSource(DataSource):
         identity = f"{principal}, region {region}, endpoint {client.meta.endpoint_url}"
         self._identity = (identity, time.monotonic() + IDENTITY_MEMO_SECONDS)
         return identity
+
+    async def identify(self) -> str:
+        """Account, principal ARN, region and endpoint, asked of STS now (never remembered).
+
+        ``logai config check --live`` prints this: it proves the credentials work today (an
+        expired SSO session or a revoked key fails here) and names who they belong to.
+        """
+        client = await self._ensure_client()
+        loop = asyncio.get_running_loop()
+        from logai_cloudwatch import session
+
+        try:
+            found = await loop.run_in_executor(
+                self._pool(),
+                functools.partial(session.caller_identity, self._settings, client, fresh=True),
+            )
+        except Exception as exc:
+            from logai_cloudwatch.errors import map_error
+
+            raise map_error(exc, self._context("sts:GetCallerIdentity")) from exc
+        self._account = found.account
+        region, endpoint = client.meta.region_name, client.meta.endpoint_url
+        return f"account {found.account}, principal {found.arn or '(not reported)'}, " \
+            f"region {region}, endpoint {endpoint}"  # fmt: skip
 
     @property
     def account(self) -> str | None:

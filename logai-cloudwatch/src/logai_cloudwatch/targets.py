@@ -9,7 +9,6 @@ the partial-failure notes and the ``target:group`` names are core's
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from logai.aws_targets import AwsTarget, TargetSyntaxError, parse_targets
@@ -19,6 +18,7 @@ from logai.sources.targets import TargetSet
 if TYPE_CHECKING:
     from logai.config import LogAISettings
     from logai.sources.base import DataSource
+    from logai_cloudwatch.settings import CloudWatchSettings
 
 
 def target_settings(settings: LogAISettings, target: AwsTarget) -> LogAISettings:
@@ -31,14 +31,18 @@ def target_settings(settings: LogAISettings, target: AwsTarget) -> LogAISettings
     return settings.model_copy(update=update)
 
 
-def build_source(settings: LogAISettings, max_concurrency: int) -> DataSource:
+def build_source(
+    settings: LogAISettings, cloudwatch: CloudWatchSettings | None = None
+) -> DataSource:
     """The configured targets as one source, or the single CloudWatch source without any."""
     from logai_cloudwatch.insights import SplitPolicy
+    from logai_cloudwatch.settings import load_cloudwatch_settings
     from logai_cloudwatch.source import CloudWatchSource
 
-    # The Insights quota (LOGAI_CLOUDWATCH_INSIGHTS_CONCURRENCY) is per account and region, so
-    # each target gets its own slots.
-    split = SplitPolicy.from_environ(os.environ)
+    cloudwatch = cloudwatch or load_cloudwatch_settings()
+    max_concurrency = cloudwatch.max_concurrency
+    # The Insights quota is per account and region, so each target gets its own slots.
+    split = SplitPolicy(concurrency=cloudwatch.insights_concurrency)
     try:
         targets = parse_targets(settings.aws_targets)
     except TargetSyntaxError as exc:

@@ -36,6 +36,7 @@ SOURCE_METHODS = (
     "search_logs",
     "run_query",
     "resolve_cache_identity",
+    "identify",
     "aclose",
 )
 

@@ -187,7 +187,7 @@ async def _cache_status(host: CommandHost) -> None:
         state = "on" if cache.enabled else "off (LOGAI_CACHE_ENABLED=false)"
     lookups = f"{stats.hits:,} hits, {stats.misses:,} misses"
     await host.show_info(
-        "### Cache\n\n| | |\n|---|---|\n"
+        "### Cache\n\n| figure | value |\n|---|---|\n"
         f"| file | `{stats.path}` |\n"
         f"| status | {state} |\n"
         f"| entries | {stats.entries:,} |\n"

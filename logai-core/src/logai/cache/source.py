@@ -158,6 +158,9 @@ class CachedDataSource(DataSource):
         cache_outcome.set("bypass")
         return self.inner.follow(groups, filter_pattern, poll_interval=poll_interval, start=start)
 
+    async def identify(self) -> str:
+        return await self.inner.identify()
+
     async def aclose(self) -> None:
         try:
             await self.inner.aclose()

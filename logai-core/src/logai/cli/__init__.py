@@ -1,7 +1,8 @@
 """Entry point of the ``logai`` command.
 
 ``--version`` is answered before click or the plugin host are imported: it is the command
-people (and scripts) run to check an install, and it must be instant.
+people (and scripts) run to check an install, and it must be instant. A one-shot command that
+asks for it ends without the interpreter's teardown (:mod:`logai.cli._fast_exit`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         sys.stdout.write(version_report() + "\n")
         sys.exit(0)
+    from logai.cli import _fast_exit
     from logai.cli.app import cli
 
-    cli.main(args=args, prog_name="logai")
+    try:
+        cli.main(args=args, prog_name="logai")
+    except SystemExit as exc:
+        if _fast_exit.requested():  # see logai.cli._fast_exit: no seconds of teardown
+            _fast_exit.exit_now(exc.code)
+        raise

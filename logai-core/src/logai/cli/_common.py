@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
@@ -73,6 +74,18 @@ def fail(message: str, status: int = EXIT_FAILED) -> NoReturn:
     """One line on stderr and exit: no tracebacks for anything a user can cause."""
     click.echo(f"logai: error: {for_terminal(message)}", err=True)
     sys.exit(status)
+
+
+def interrupted() -> NoReturn:
+    """Ctrl+C in a one-shot command: what was printed stays, then one line and status 130.
+
+    On a terminal the line starts on a line of its own (the terminal has just echoed ``^C``).
+    """
+    with contextlib.suppress(OSError, ValueError):  # a closed or broken stdout
+        sys.stdout.flush()
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    fail("interrupted.", EXIT_INTERRUPTED)
 
 
 def note(message: str, *, only_on_tty: bool = False) -> None:
@@ -201,7 +214,7 @@ def run_with_source(source: DataSource, work: Callable[[DataSource], Awaitable[T
     except DataSourceError as exc:
         fail(str(exc))
     except KeyboardInterrupt:
-        fail("interrupted.", EXIT_INTERRUPTED)
+        interrupted()
     except Exception as exc:  # a bug, but the user still gets one line, not a traceback
         detail = " ".join(str(exc).split()) or "no details"
         fail(f"unexpected {type(exc).__name__}: {detail}")

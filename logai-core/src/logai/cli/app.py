@@ -87,6 +87,19 @@ class LogAIGroup(click.Group):
         self._commands_host = host
         host.add_commands(self)
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; Ctrl+C anywhere in it ends with one line and status 130.
+
+        Commands handle Ctrl+C where they have something to clean up; this catches the rest
+        (start-up, printing a long listing), which click would report as "Aborted!", status 1.
+        """
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            from logai.cli._common import interrupted
+
+            interrupted()
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._ensure_plugin_commands()
         return sorted(set(super().list_commands(ctx)) | set(self._lazy or ()))

@@ -50,11 +50,17 @@ def ask(
     The question and its answer are saved (LOGAI_HISTORY_ENABLED); --continue or --session
     sends the saved conversation along, so a follow-up question has its context.
     """
+    from logai.cli import _fast_exit
+    from logai.llm._litellm import start_loading
+
+    # The LLM client takes seconds to import: it loads while the settings, plugins and data
+    # source do, and the process ends without tearing those modules down again.
+    start_loading()
+    _fast_exit.request()
     from logai.cli._common import (
         EXIT_FAILED,
-        EXIT_INTERRUPTED,
         check_source_option,
-        fail,
+        interrupted,
         load_settings_or_exit,
         require_ready,
         run_async,
@@ -77,8 +83,7 @@ def ask(
     try:
         ok = run_async(_run(settings, text, as_json, resume))
     except KeyboardInterrupt:
-        sys.stdout.flush()
-        fail("interrupted.", EXIT_INTERRUPTED)
+        interrupted()
     sys.exit(0 if ok else EXIT_FAILED)
 
 

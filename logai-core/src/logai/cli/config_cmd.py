@@ -112,7 +112,18 @@ def _targets_and_guardrails(settings: LogAISettings) -> list[str]:
 _LLM_FREE_COMMANDS = frozenset({"mcp", "groups", "logs", "summarize", "sanitize"})
 
 
+#: Commands that read no data source (their input is a file or stdin).
+_SOURCE_FREE_COMMANDS = frozenset({"summarize", "sanitize"})
+
+
 @config.command("check")
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Also probe everything a run would talk to, timing each: the data source's identity "
+    "(AWS: account and principal) and one cheap read, and the LLM endpoint, key and model "
+    "(spending no tokens where the provider allows).",
+)
 @click.option(
     "--connect",
     is_flag=True,
@@ -128,8 +139,11 @@ _LLM_FREE_COMMANDS = frozenset({"mcp", "groups", "logs", "summarize", "sanitize"
     help="Check what this command needs: mcp, groups, logs, summarize and sanitize need no LLM, "
     "so LLM settings are not required for them.",
 )
-def check(connect: bool, command: str) -> None:
-    """Report every configuration problem; exit 1 if there is an error."""
+def check(live: bool, connect: bool, command: str) -> None:
+    """Report every configuration problem; exit 1 if there is an error.
+
+    With --live, also probe the data source and the LLM endpoint and exit 1 if any probe fails.
+    """
     from logai.cli._common import is_llm_setting
     from logai.cli._name_checks import plugin_problems, rule_problems
     from logai.config import ConfigError, find_problems, load_settings
@@ -159,7 +173,23 @@ def check(connect: bool, command: str) -> None:
     if errors:
         count = len(errors)
         click.echo(f"{count} problem{'' if count == 1 else 's'} found.", err=True)
+        if live:
+            click.echo("Live checks not run: fix the problems above first.", err=True)
         sys.exit(1)
+    if live:
+        from logai.cli._live import print_probes, run_live_checks
+
+        probes = run_live_checks(
+            settings,
+            source=command not in _SOURCE_FREE_COMMANDS,
+            llm=command not in _LLM_FREE_COMMANDS,
+        )
+        failed = print_probes(probes)
+        if failed:
+            click.echo(f"{failed} live check{'' if failed == 1 else 's'} failed.", err=True)
+            sys.exit(1)
+        click.echo("Configuration OK; every live check passed.")
+        return
     if connect:
         from logai.cli._common import open_source, run_with_source
 

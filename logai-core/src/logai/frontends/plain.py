@@ -1,14 +1,20 @@
 """The plain line-based chat: works in any terminal, over ssh, in a pipe; no TUI needed.
 
 It is also the fallback frontend when ``logai-tui`` is not installed. One event loop lives for
-the whole session (LiteLLM's HTTP clients are bound to it); Ctrl-C cancels the running answer
-and returns to the prompt, Ctrl-D or /quit leaves.
+the whole session (LiteLLM's HTTP clients are bound to it).
+
+Stopping follows the contract every LogAI frontend keeps (docs/guide.md): Ctrl+C during an
+answer cancels that answer and returns to the prompt; at the prompt, a Ctrl+C only explains,
+and a second one within :data:`QUIT_WINDOW_SECONDS` quits, as does Ctrl+D on an empty prompt
+or /quit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import time
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -22,7 +28,29 @@ Ask a question about your logs, e.g. "why did checkout fail in the last hour?"
 Commands:
   /help          this help
   /clear         forget the conversation and start over
-  /quit, /exit   leave (Ctrl-D works too); Ctrl-C cancels a running answer"""
+  /quit, /exit   leave (Ctrl+D works too, or Ctrl+C twice); Ctrl+C cancels a running answer"""
+
+#: Seconds within which a second Ctrl+C at the prompt quits (the TUI uses the same window).
+QUIT_WINDOW_SECONDS = 2.0
+QUIT_HINT = "Press Ctrl+C again, or Ctrl+D, to quit."
+
+
+#: How often the prompt wakes up to let a pending Ctrl+C through (seconds).
+_POLL_SECONDS = 0.2
+
+
+def _wait_for_input(stream: TextIO) -> None:
+    """Return once a line (or end of input) can be read from the terminal ``stream``.
+
+    A Ctrl+C that arrives between the prompt being printed and a blocking read starting (or
+    that the kernel hands to another thread) would otherwise only take effect after the next
+    Enter: Python runs its signal handler in the main thread, which a blocked read never
+    gives the chance. Waiting in short slices lets it run within a fraction of a second.
+    """
+    import select
+
+    while not select.select([stream], [], [], _POLL_SECONDS)[0]:
+        pass
 
 
 class PlainChat:
@@ -46,13 +74,16 @@ class PlainChat:
         """Tokens and cost of this chat (``/clear`` starts them again)."""
 
     def _read(self, prompt: str) -> str | None:
-        if self.stdin is sys.stdin and sys.stdin.isatty():
+        """One line from the user; None at end of input (Ctrl+D on an empty line)."""
+        if self.stdin is sys.stdin and sys.stdin.isatty() and os.name == "nt":
             try:
                 return input(prompt)
             except EOFError:
                 return None
         self.stdout.write(prompt)
         self.stdout.flush()
+        if self.stdin is sys.stdin and sys.stdin.isatty():
+            _wait_for_input(sys.stdin)
         line = self.stdin.readline()
         return None if line == "" else line.rstrip("\n")
 
@@ -112,15 +143,22 @@ class PlainChat:
 
     def _loop(self, runner: asyncio.Runner) -> int:
         runner.run(self.orchestrator.warm_up())
+        last_interrupt: float | None = None
         while True:
             try:
                 line = self._read("you> ")
             except KeyboardInterrupt:
+                now = time.monotonic()
                 self.stdout.write("\n")
+                if last_interrupt is not None and now - last_interrupt < QUIT_WINDOW_SECONDS:
+                    return 0
+                last_interrupt = now
+                self.stderr.write(QUIT_HINT + "\n")
                 continue
             if line is None:
                 self.stdout.write("\n")
                 return 0
+            last_interrupt = None  # a line typed since: the next Ctrl+C starts over
             line = line.strip()
             if not line:
                 continue
@@ -131,6 +169,8 @@ class PlainChat:
             try:
                 runner.run(self.answer(line))
             except KeyboardInterrupt:
+                # A second Ctrl+C right after this one quits, as in the TUI.
+                last_interrupt = time.monotonic()
                 self.stderr.write("[answer cancelled]\n")
 
 

@@ -2,11 +2,21 @@
 
 Importing litellm takes seconds and ~200 MB, so nothing imports it at module level; callers use
 :func:`load_litellm`, which is safe to call from a worker thread (frontends warm it up there
-while the user types) and cheap after the first call.
+while the user types) and cheap after the first call. :func:`start_loading` begins the import
+in a background thread at once, so a one-shot command (``logai ask``) loads its configuration,
+plugins and data source meanwhile; whoever calls :func:`load_litellm` next waits for that
+import instead of starting a second one.
+
+The environment litellm reads at import time is set by the thread that asks for the import,
+before any background thread exists: ``os.environ`` is never changed while another thread may
+be reading the process environment. Importing in a thread while the main thread imports other
+modules is safe in Python 3 (a lock per module; a module both threads need is imported once,
+the other waits for it), and is what the TUI has done since its first release.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -14,6 +24,7 @@ from types import ModuleType
 
 _lock = threading.Lock()
 _module: ModuleType | None = None
+_background: threading.Thread | None = None
 
 #: Loggers litellm writes to; quiet unless the user asked for litellm's logs with LITELLM_LOG.
 _LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy")
@@ -24,11 +35,41 @@ def is_loaded() -> bool:
     return _module is not None
 
 
-def load_litellm() -> ModuleType:
-    """Import and configure litellm once; return the module.
+def _prepare_environment() -> None:
+    """What litellm reads while it is imported: set before the import, in the caller's thread.
 
     * ``LITELLM_LOCAL_MODEL_COST_MAP=True`` (unless the user set it): otherwise the import
       fetches a model price list from the internet, retrying and printing warnings when offline.
+    * ``LITELLM_MODE=PRODUCTION``: otherwise the import loads a .env found by walking up from
+      litellm's own folder into os.environ: a second reading of the configuration, which boto3
+      then sees (AWS keys honoured by `ask` only). LogAI reads .env once, in logai.config.
+    """
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    os.environ.setdefault("LITELLM_MODE", "PRODUCTION")
+
+
+def start_loading() -> None:
+    """Begin importing litellm in a daemon thread and return at once (no-op if under way).
+
+    Failures are left for the next :func:`load_litellm` to raise where it is handled.
+    """
+    global _background
+    if _module is not None or _background is not None:
+        return
+    _prepare_environment()
+    _background = threading.Thread(target=_load_quietly, name="logai-litellm-import", daemon=True)
+    _background.start()
+
+
+def _load_quietly() -> None:
+    with contextlib.suppress(Exception):  # the caller's own load_litellm() reports it
+        load_litellm()
+
+
+def load_litellm() -> ModuleType:
+    """Import and configure litellm once; return the module.
+
+    * The import-time environment of :func:`_prepare_environment`.
     * No telemetry, no "Give Feedback / Get Help" banners, no logging of its own: LogAI turns
       failures into its own messages, and litellm's logs would break the terminal UI.
     * No retries of litellm's own: :class:`~logai.llm.litellm_provider.LiteLLMProvider` retries
@@ -39,11 +80,8 @@ def load_litellm() -> ModuleType:
         return _module
     with _lock:
         if _module is None:
-            os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-            # Otherwise the import loads a .env found by walking up from litellm's own folder
-            # into os.environ: a second reading of the configuration, which boto3 then sees
-            # (AWS keys honoured by `ask` only). LogAI reads .env once, in logai.config.
-            os.environ.setdefault("LITELLM_MODE", "PRODUCTION")
+            if threading.current_thread() is not _background:
+                _prepare_environment()  # start_loading() did it already, before its thread
             import litellm
 
             litellm.telemetry = False

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from logai.config import LogAISettings
+    from logai.llm.probe import Probe
 
 __all__ = ["LiteLLMProvider"]
 
@@ -108,6 +109,34 @@ class LiteLLMProvider:
     async def warm_up(self) -> None:
         """Import litellm in a worker thread (seconds of work) without blocking the event loop."""
         await asyncio.to_thread(load_litellm)
+
+    async def probe(self) -> Probe:
+        """Check that the endpoint answers, accepts the key and serves the model.
+
+        Asks the provider's free model list where there is one (see :mod:`logai.llm.probe`);
+        never raises: a problem is a failed :class:`~logai.llm.probe.Probe` whose message says
+        what to change.
+        """
+        from logai.llm.probe import MAX_PROBE_SECONDS, LLMTarget, Probe, probe_llm
+
+        try:
+            key = self._resolve_key()
+        except LLMAuthError as exc:
+            return Probe(f"LLM {self.model}", False, 0.0, str(exc), "key")
+        variables = _KEY_VARIABLES.get(self._provider)
+        if key is None and variables:  # LiteLLM would read the provider's own variable
+            key = os.environ.get(variables[1])
+        placeholder = key == _NO_KEY_PLACEHOLDER  # no key configured for a custom endpoint
+        target = LLMTarget(
+            model=self.model,
+            provider=self._provider,
+            api_base=self._api_base,
+            api_key=None if placeholder else key,
+            key_variable=variables[0] if variables else None,
+            timeout=min(self._timeout, MAX_PROBE_SECONDS),
+            placeholder_key=key if placeholder else None,
+        )
+        return await probe_llm(target)
 
     async def stream(
         self, messages: list[dict[str, Any]], tools: list[ToolSpec]

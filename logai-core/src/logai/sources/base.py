@@ -317,6 +317,15 @@ class DataSource(abc.ABC):
         """
         return self.name
 
+    async def identify(self) -> str:
+        """Who this source reads as, learnt from the backend now: one line for a live check.
+
+        ``logai config check --live`` times this call and prints its answer, so it should make
+        one cheap request that fails when the credentials do (CloudWatch asks STS and answers
+        with the account and principal ARN). The default is :meth:`resolve_cache_identity`.
+        """
+        return await self.resolve_cache_identity()
+
     async def resolve_cache_identity(self) -> str:
         """The cache identity of the principal this source reads as *now*.
 

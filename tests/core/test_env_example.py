@@ -45,6 +45,12 @@ def test_the_example_names_no_variable_the_code_does_not_read() -> None:
 
 
 def _settings_variables() -> set[str]:
+    """Core's settings model and every installed plugin's own (``register_settings``)."""
     from logai.config import describe_settings, load_settings
+    from logai.plugins import PluginHost
 
-    return {row.variable for row in describe_settings(load_settings())}
+    names = {row.variable for row in describe_settings(load_settings())}
+    for registered in PluginHost().plugin_settings():
+        model = registered.factory
+        names.update(f"{model.env_prefix()}{field}".upper() for field in model.model_fields)
+    return names

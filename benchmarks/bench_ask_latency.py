@@ -12,6 +12,8 @@ the process. Reported, as medians of N runs (interleaved, so machine load hits a
 * ``import litellm``: ``python -c "import litellm"`` from spawn to the import having finished
   (the child prints the monotonic clock then), with the environment LogAI sets before the import
   (no network cost map, production mode); and to that process's exit, teardown included;
+* litellm alone making one request: a bare script importing litellm and streaming one
+  completion from the same server (litellm's own first-call work included), spawn to arrival;
 * time to first request: spawn to the first chat request's arrival at the server;
 * time to exit: spawn to the process having ended (answer printed, caches closed);
 * the answer alone: spawn to the answer's last byte on stdout.
@@ -63,6 +65,26 @@ def _import_alone(env: dict[str, str]) -> tuple[float, float]:
     return float(done.stdout.split()[-1]) - started, ended
 
 
+#: litellm with nothing of LogAI: import, then one streamed request, the fastest any client of
+#: litellm could reach the server (its own first-call work included).
+ONE_REQUEST = """
+import litellm, os
+for _ in litellm.completion(model="openai/fake-model", api_base=os.environ["LOGAI_LLM_API_BASE"],
+        api_key="sk-bench", messages=[{"role": "user", "content": "hi"}], stream=True):
+    pass
+"""
+
+
+def _litellm_request(server: FakeLLMServer, env: dict[str, str]) -> float:
+    """Spawn to the first request of a bare litellm script, seconds."""
+    server.reset()
+    server.script(ANSWER)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", ONE_REQUEST], env=env, check=True, capture_output=True)
+    (first, *_) = server.chat_requests()
+    return float(first.received_at - started)
+
+
 def _ask(server: FakeLLMServer, env: dict[str, str]) -> tuple[float, float, float]:
     """(first request, answer printed, exit), seconds after spawning."""
     server.reset()
@@ -96,7 +118,9 @@ def main() -> None:
         _import_alone(env)  # warm the file caches for both
         _ask(server, env)
         imports, import_exits, firsts, answers, exits = [], [], [], [], []
+        bare: list[float] = []
         for _ in range(RUNS):
+            bare.append(_litellm_request(server, env))
             imported, import_ended = _import_alone(env)
             imports.append(imported)
             import_exits.append(import_ended)
@@ -109,6 +133,7 @@ def main() -> None:
     rows = [
         ('python -c "import litellm": imported', alone, ""),
         ('python -c "import litellm": ended', alone_exit, f"teardown {alone_exit - alone:.2f} s"),
+        ("litellm alone: import + one request", statistics.median(bare), ""),
         ("logai ask: first request to the LLM", first, f"import +{first - alone:.2f} s"),
         ("logai ask: answer printed", answered, ""),
         ("logai ask: process ended", ended, f"answer +{ended - answered:.2f} s"),
@@ -117,6 +142,7 @@ def main() -> None:
     for name, value, note in rows:
         print(f"{name:<40} {value:6.2f} s  {note}".rstrip())
     print(f"first request / import alone: {first / alone:.2f}x")
+    print(f"first request / litellm alone, one request: {first / statistics.median(bare):.2f}x")
 
 
 if __name__ == "__main__":

@@ -207,3 +207,23 @@ def test_plain_chat_saves_and_clear_starts_a_new_conversation(llm: FakeLLMServer
     listed = json.loads(_logai("history", "--json").stdout)
     assert [row["title"] for row in listed] == ["second?", "first?"]
     assert all(row["questions"] == 1 for row in listed)
+
+
+@parametrize
+def test_history_holds_the_usage_the_server_reported_for_every_call(llm: FakeLLMServer) -> None:
+    """The orchestrator's usage events (one per LLM call) are what history adds up."""
+    llm.respond_with(
+        lambda request: (
+            Turn(tool_calls=[ToolCall("fetch_logs", {"log_group": "app.log"})], input_tokens=40,
+                 output_tokens=7)
+            if not request.tool_results
+            else Turn(text="Declined.", input_tokens=90, output_tokens=3)
+        )
+    )  # fmt: skip
+    assert _logai("ask", "why did checkout fail?").exit_code == 0
+    (row,) = json.loads(_logai("history", "--json").stdout)
+    assert row["prompt_tokens"] == 40 + 90 and row["completion_tokens"] == 7 + 3
+    exported = json.loads(_logai("history", "show", str(row["id"]), "--json").stdout)
+    (turn,) = exported["turns"]
+    calls = [(u["prompt_tokens"], u["completion_tokens"]) for u in turn["usage"]]
+    assert calls == [(40, 7), (90, 3)]

@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from logai.sanitize._automaton import StringAutomaton, available
 from logai.sanitize.rule import PREFILTER_TABLE, normalize_for_prefilter
 
 __all__ = ["Prefilter", "TriggerScanner", "literal_first_char"]
@@ -35,6 +36,10 @@ _MARKER = "\x01"
 
 #: Check level of a reported hint: compare the text itself, not only its view.
 _FULL_CHECK = 2
+#: How the automaton's places of a form become a hint's offsets (with :data:`_FULL_CHECK`):
+#: every one, or only those not inside the previous one kept (a run of one shape counts once).
+_EVERY_PLACE = 0
+_SEPARATE_PLACES = 1
 
 #: Rough share (per mille) of each character in log text (application JSON, access logs,
 #: Lambda, Java and Python traces); absent characters are rarer than every listed one.
@@ -247,19 +252,26 @@ class Prefilter:
     """Reports where each of a fixed set of hints occurs in a text."""
 
     __slots__ = (
+        "_automaton",
         "_by_group",
         "_carriers",
         "_groups",
         "_hints",
         "_marker_share",
+        "_plan",
         "_regex",
         "_scanned",
         "_shared",
         "_table",
     )
 
-    def __init__(self, hints: Iterable[str]) -> None:
-        """``hints`` in normalized form (:func:`normalize_for_prefilter`)."""
+    def __init__(self, hints: Iterable[str], *, automaton: bool = True) -> None:
+        """``hints`` in normalized form (:func:`normalize_for_prefilter`).
+
+        With ``automaton`` (and the extension installed), :meth:`positions` finds them all in
+        one pass of :class:`~logai.sanitize._automaton.StringAutomaton`; without it, with the
+        scans below, which report the same offsets (the test suite compares the two).
+        """
         normalized = list(dict.fromkeys(normalize_for_prefilter(h) for h in hints))
         self._hints = tuple(normalized)
         folded = _choose_markers(normalized)
@@ -296,6 +308,59 @@ class Prefilter:
         self._regex = (
             re.compile(f"{_MARKER}(?={self._trie(sorted(self._groups))})") if self._groups else None
         )
+        self._automaton: StringAutomaton | None = None
+        self._plan: tuple[tuple[str, int, int], ...] = ()
+        if automaton and available():
+            self._plan_automaton()
+
+    def _plan_automaton(self) -> None:
+        """Set up the one-pass search: what each hint's offsets are, as the scans report them.
+
+        Each scan above reports every place the hint's view form occurs in the view, except
+        that a ``str.find`` or carrier scan counts a run of one shape once (it resumes after
+        each place found), and that a form that is mostly marker is confirmed against the text.
+        The automaton finds every occurrence of each form; :meth:`_from_automaton` then applies
+        the same two rules.
+        """
+        modes: dict[str, tuple[str, int]] = {}
+        for entries in self._groups.values():
+            for hint, form, _ in entries:
+                modes[hint] = (form, _FULL_CHECK if _mostly_markers(form) else _EVERY_PLACE)
+        for _, members in self._shared:
+            for hint, _ in members:
+                modes[hint] = (hint, _EVERY_PLACE)
+        for hint, needle in self._scanned:
+            form = needle if isinstance(needle, str) else hint.translate(self._table)
+            modes[hint] = (form, _SEPARATE_PLACES)
+        for _, riders in self._carriers:
+            for hint, _ in riders:
+                modes[hint] = (hint, _SEPARATE_PLACES)
+        if set(modes) != set(self._hints) or not all(form for form, _ in modes.values()):
+            return  # a hint the plan does not cover: keep the scans (never the case today)
+        forms = list(dict.fromkeys(form for form, _ in modes.values()))
+        number = {form: index for index, form in enumerate(forms)}
+        self._plan = tuple((hint, number[form], mode) for hint, (form, mode) in modes.items())
+        self._automaton = StringAutomaton(forms)
+
+    def _from_automaton(self, text: str, by_form: list[list[int]]) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for hint, form, mode in self._plan:
+            starts = by_form[form]
+            if not starts or mode == _EVERY_PLACE:
+                found[hint] = list(starts)
+            elif mode == _SEPARATE_PLACES:
+                offsets, resume, size = [], 0, len(hint)
+                for at in starts:
+                    if at >= resume:
+                        offsets.append(at)
+                        resume = at + size
+                found[hint] = offsets
+            else:
+                size = len(hint)
+                found[hint] = [
+                    at for at in starts if normalize_for_prefilter(text[at : at + size]) == hint
+                ]
+        return found
 
     def _trie(self, suffixes: list[str], depth: int = 0) -> str:
         """A regex for ``suffixes`` (which share their first ``depth`` characters), as a trie.
@@ -378,6 +443,14 @@ class Prefilter:
 
         A superset: folded letters make ``toxen`` count as ``token``.
         """
+        if self._automaton is not None:
+            by_form = self._automaton.starts(view)
+            if by_form is not None:
+                return self._from_automaton(text, by_form)
+        return self.scan_positions(text, view)
+
+    def scan_positions(self, text: str, view: str) -> dict[str, list[int]]:
+        """:meth:`positions` found with the scans alone (no automaton)."""
         found: dict[str, list[int]] = {hint: [] for hint in self._hints}
         if self._regex is not None:
             by_group = self._by_group

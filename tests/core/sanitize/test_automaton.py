@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from logai.sanitize import Sanitizer, _automaton, default_rules
 from logai.sanitize._automaton import StringAutomaton
+from logai.sanitize._matcher import Matcher
 from logai.sanitize._prefilter import Prefilter
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "sanitize" / "corpus.jsonl"
@@ -35,7 +36,14 @@ PIECES = st.sampled_from(
 )
 #: Runs of one shape: a ``str.find`` scan of a digit hint counts each run once.
 RUNS = st.text(alphabet="0123456789 -", min_size=1, max_size=30)
-TEXTS = st.lists(st.one_of(PIECES, RUNS, st.text(max_size=8)), max_size=40).map("".join)
+#: What the triggers that ride the automaton start with, and what may follow them.
+TRIGGERS = st.sampled_from(
+    [
+        *("AKIAKIA", "ASIA", "ACCA", "akia", "ATATT3", "AUTH ", "auth ", "md5", "MD5"),
+        *("d41d8cd98f00b204", "E9800998ECF8427E", "Z" * 16),
+    ]
+)
+TEXTS = st.lists(st.one_of(PIECES, TRIGGERS, RUNS, st.text(max_size=8)), max_size=40).map("".join)
 
 
 def _offsets(found: dict[str, list[int]]) -> dict[str, list[int]]:
@@ -103,3 +111,28 @@ def test_sanitized_corpus_is_identical_without_the_extension(
         without.sanitize_text(line)[0] for line in lines
     ]
     assert with_automaton.sanitize_text(text)[0] == without.sanitize_text(text)[0]
+
+
+@pytest.fixture(scope="module")
+def matchers() -> tuple[Matcher, Matcher]:
+    """The default pack's matcher, and the same without the extension (scans only)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_automaton, "_ac", None)
+        scans_only = Matcher(default_rules())
+    return Matcher(default_rules()), scans_only
+
+
+def test_triggers_with_literal_prefixes_ride_the_automaton(
+    matchers: tuple[Matcher, Matcher],
+) -> None:
+    riding = {trigger.pattern for trigger in matchers[0]._riders}
+    assert {"md5[0-9a-f]{32}", "AUTH ", "ATATT3"} <= riding
+    assert not matchers[1]._riders
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXTS)
+def test_spans_are_those_of_the_scans(matchers: tuple[Matcher, Matcher], text: str) -> None:
+    """Every rule, and every trigger, is applied where the scans alone would apply it."""
+    with_automaton, scans_only = matchers
+    assert with_automaton.find(text) == scans_only.find(text)

@@ -8,7 +8,7 @@ import pytest
 
 from logai.sanitize import Sanitizer, default_rules
 from logai.sanitize._matcher import Matcher
-from logai.sanitize._starts import start_chars
+from logai.sanitize._starts import literal_prefixes, start_chars
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,22 @@ def test_default_rules_compile_on_first_use_and_match_as_before() -> None:
     assert lazy.find(line) == eager.find(line)
     assert lazy.rules[iban]._regex is not None
     assert Sanitizer(rules).sanitize_text(line)[0].startswith("payout to <IBAN_1> ok")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "prefixes"),
+    [
+        ("A(?:KIA|SIA)[A-Z0-9]{16}", ("AKIA", "ASIA")),
+        ("md5[0-9a-f]{32}", ("md5",)),
+        ("AUTH ", ("AUTH ",)),
+        ("ab?c", ("a",)),
+        ("x(?:a|b*)", ("x",)),
+        ("a*b", None),
+        ("(?i)abc", None),
+        ("[ab]c", None),
+        ("(?<=x)abc", None),
+        ("\u00e9t\u00e9", None),
+    ],
+)
+def test_literal_prefixes_are_conservative(pattern: str, prefixes: tuple[str, ...] | None) -> None:
+    assert literal_prefixes(re.compile(pattern)) == prefixes

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from logai.sanitize._automaton import StringAutomaton, available
 from logai.sanitize.rule import PREFILTER_TABLE, normalize_for_prefilter
 
-__all__ = ["Prefilter", "TriggerScanner", "literal_first_char"]
+__all__ = ["Prefilter", "TriggerScanner", "literal_first_char", "trigger_starts"]
 
 _MARKER = "\x01"
 
@@ -262,15 +262,20 @@ class Prefilter:
         "_regex",
         "_scanned",
         "_shared",
+        "_stop_plan",
+        "_stops",
         "_table",
     )
 
-    def __init__(self, hints: Iterable[str], *, automaton: bool = True) -> None:
+    def __init__(
+        self, hints: Iterable[str], *, automaton: bool = True, stops: Iterable[str] = ()
+    ) -> None:
         """``hints`` in normalized form (:func:`normalize_for_prefilter`).
 
         With ``automaton`` (and the extension installed), :meth:`positions` finds them all in
         one pass of :class:`~logai.sanitize._automaton.StringAutomaton`; without it, with the
         scans below, which report the same offsets (the test suite compares the two).
+        ``stops`` (literal prefixes of triggers) ride the same pass: see :meth:`positions`.
         """
         normalized = list(dict.fromkeys(normalize_for_prefilter(h) for h in hints))
         self._hints = tuple(normalized)
@@ -308,8 +313,11 @@ class Prefilter:
         self._regex = (
             re.compile(f"{_MARKER}(?={self._trie(sorted(self._groups))})") if self._groups else None
         )
+        #: stop -> its form in the view, which the view holds wherever the text holds it
+        self._stops = {stop: stop.translate(self._table) for stop in stops if stop}
         self._automaton: StringAutomaton | None = None
         self._plan: tuple[tuple[str, int, int], ...] = ()
+        self._stop_plan: tuple[tuple[str, int], ...] = ()
         if automaton and available():
             self._plan_automaton()
 
@@ -337,9 +345,10 @@ class Prefilter:
                 modes[hint] = (hint, _SEPARATE_PLACES)
         if set(modes) != set(self._hints) or not all(form for form, _ in modes.values()):
             return  # a hint the plan does not cover: keep the scans (never the case today)
-        forms = list(dict.fromkeys(form for form, _ in modes.values()))
+        forms = list(dict.fromkeys([*(form for form, _ in modes.values()), *self._stops.values()]))
         number = {form: index for index, form in enumerate(forms)}
         self._plan = tuple((hint, number[form], mode) for hint, (form, mode) in modes.items())
+        self._stop_plan = tuple((stop, number[form]) for stop, form in self._stops.items())
         self._automaton = StringAutomaton(forms)
 
     def _from_automaton(self, text: str, by_form: list[list[int]]) -> dict[str, list[int]]:
@@ -438,15 +447,25 @@ class Prefilter:
         """The text translated for :meth:`positions` (same length, offsets unchanged)."""
         return text.translate(self._table)
 
-    def positions(self, text: str, view: str) -> dict[str, list[int]]:
+    def positions(
+        self, text: str, view: str, stops: dict[str, list[int]] | None = None
+    ) -> dict[str, list[int]]:
         """Hint to the offsets where it starts in ``text``, unordered; ``view`` is its view.
 
-        A superset: folded letters make ``toxen`` count as ``token``.
+        A superset: folded letters make ``toxen`` count as ``token``. Into ``stops`` goes,
+        for each stop given to the constructor, every offset where it may start (ascending,
+        overlaps included; a superset too).
         """
         if self._automaton is not None:
             by_form = self._automaton.starts(view)
             if by_form is not None:
+                if stops is not None:
+                    for stop, number in self._stop_plan:
+                        stops[stop] = by_form[number]
                 return self._from_automaton(text, by_form)
+        if stops is not None:
+            for stop, stop_form in self._stops.items():
+                stops[stop] = _every_start(view, stop_form)
         return self.scan_positions(text, view)
 
     def scan_positions(self, text: str, view: str) -> dict[str, list[int]]:
@@ -515,6 +534,17 @@ class Prefilter:
                     if at >= offset and startswith(hint, at - offset):
                         found[hint].append(at - offset)
         return found
+
+
+def _every_start(text: str, needle: str) -> list[int]:
+    """Every offset where ``needle`` starts in ``text``, overlaps included."""
+    found = []
+    find = text.find
+    at = find(needle)
+    while at >= 0:
+        found.append(at)
+        at = find(needle, at + 1)
+    return found
 
 
 _METACHARS = frozenset(".^$*+?{}[]\\|()")
@@ -627,11 +657,11 @@ class TriggerScanner:
                 stops.append(at)
                 at = find(char, at + 1)
             for trigger in group:
-                found[trigger] = _starts(text, trigger, stops)
+                found[trigger] = trigger_starts(text, trigger, stops)
         for combined, group in self._groups:
             stops = [match.start() for match in _overlapping(combined, text)]
             for trigger in group:
-                found[trigger] = _starts(text, trigger, stops)
+                found[trigger] = trigger_starts(text, trigger, stops)
         for trigger in self._scanned:
             found[trigger] = [match.start() for match in trigger.finditer(text)]
         return found
@@ -646,7 +676,7 @@ def _overlapping(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
         at = match.start() + 1
 
 
-def _starts(text: str, trigger: re.Pattern[str], stops: list[int]) -> list[int]:
+def trigger_starts(text: str, trigger: re.Pattern[str], stops: list[int]) -> list[int]:
     """The starts ``finditer`` would report for ``trigger``, given every place it may match."""
     starts: list[int] = []
     resume = 0

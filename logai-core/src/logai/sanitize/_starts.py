@@ -19,7 +19,7 @@ import importlib
 import re
 from typing import Any
 
-__all__ = ["start_chars"]
+__all__ = ["literal_prefixes", "start_chars"]
 
 try:
     _parser: Any = importlib.import_module("re._parser")
@@ -98,3 +98,37 @@ def _ascii(code: int) -> str:
     if code > 127:
         raise _Unknown
     return chr(code)
+
+
+def literal_prefixes(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Literal strings of which every match of ``pattern`` starts with one, or ``None``.
+
+    ``A(?:KIA|SIA)`` gives ``("AKIA", "ASIA")``: the literal characters up to the first
+    item that is not one, through at most one alternation whose branches all start with
+    literal characters. ASCII only, case-sensitive patterns only (conservative, like
+    :func:`start_chars`).
+    """
+    if _parser is None or pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        items = list(_parser.parse(pattern.pattern, pattern.flags))
+        head = _literal_run(items)
+        rest = items[len(head) :]
+        prefix = "".join(head)
+        if rest and rest[0][0] is _C.BRANCH:
+            branches = [_literal_run(list(branch)) for branch in rest[0][1][1]]
+            if all(branches):
+                return tuple(dict.fromkeys(prefix + "".join(run) for run in branches))
+    except Exception:  # _Unknown, or a parser of another shape
+        return None
+    return (prefix,) if prefix else None
+
+
+def _literal_run(items: list[Any]) -> list[str]:
+    """The ASCII literal characters that ``items`` starts with."""
+    run: list[str] = []
+    for op, av in items:
+        if op is not _C.LITERAL or av > 127:
+            break
+        run.append(chr(av))
+    return run

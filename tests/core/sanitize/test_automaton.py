@@ -41,6 +41,7 @@ TRIGGERS = st.sampled_from(
     [
         *("AKIAKIA", "ASIA", "ACCA", "akia", "ATATT3", "AUTH ", "auth ", "md5", "MD5"),
         *("d41d8cd98f00b204", "E9800998ECF8427E", "Z" * 16),
+        *(".", "10.0.0.1", "192.168.10.7", "10.200.3.44", "1.22.333.4444", "-1-2-3", "(1)2.3"),
     ]
 )
 TEXTS = st.lists(st.one_of(PIECES, TRIGGERS, RUNS, st.text(max_size=8)), max_size=40).map("".join)
@@ -126,7 +127,7 @@ def test_triggers_with_literal_prefixes_ride_the_automaton(
     matchers: tuple[Matcher, Matcher],
 ) -> None:
     riding = {trigger.pattern for trigger in matchers[0]._riders}
-    assert {"md5[0-9a-f]{32}", "AUTH ", "ATATT3"} <= riding
+    assert {"md5[0-9a-f]{32}", "AUTH ", "ATATT3", r"\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]"} <= riding
     assert not matchers[1]._riders
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from logai.sanitize._automaton import available as automaton_available
 from logai.sanitize._guard import UNCHECKED_KIND, GuardedRule, RuleBudget, cover_unchecked
 from logai.sanitize._prefilter import Prefilter, TriggerScanner, trigger_starts
-from logai.sanitize._starts import literal_prefixes, start_chars
+from logai.sanitize._starts import prefix_forms, start_chars
 from logai.sanitize.rule import Rule, Validator, normalize_for_prefilter
 
 #: ``(start, end, rule index)`` of one value to redact, offsets into the sanitized text.
@@ -152,22 +152,22 @@ def _check_example(rule: Rule) -> None:
     raise ValueError(f"rule {rule.name!r}: does not redact its own example {rule.example!r}")
 
 
-#: A trigger rides the prefilter's automaton only if each of its literal prefixes is at least
-#: this long: shorter ones (``%``, ``.``) stop too often, and memchr finds them faster.
+#: A trigger rides the prefilter's automaton only if each string its matches' views may start
+#: with is at least this long: shorter ones (``%``, ``+0``) stop too often.
 _MIN_RIDER_PREFIX = 3
 
 
 def _riders(triggers: Iterable[re.Pattern[str]]) -> dict[re.Pattern[str], tuple[str, ...]]:
-    """Trigger to the normalized literal prefixes all its matches start with, where useful.
+    """Trigger to the normalized strings its matches start with (as the view reads them).
 
     ``md5[0-9a-f]{32}`` costs a regex scan of the text on its own; as the stop ``md0`` in the
     prefilter's automaton it costs a few more states, and ``re.match`` only where it stops.
     """
     riders: dict[re.Pattern[str], tuple[str, ...]] = {}
     for trigger in triggers:
-        prefixes = literal_prefixes(trigger)
-        if prefixes and min(map(len, prefixes)) >= _MIN_RIDER_PREFIX:
-            riders[trigger] = tuple(dict.fromkeys(map(normalize_for_prefilter, prefixes)))
+        forms = prefix_forms(trigger)
+        if forms and min(map(len, forms)) >= _MIN_RIDER_PREFIX:
+            riders[trigger] = forms
     return riders
 
 

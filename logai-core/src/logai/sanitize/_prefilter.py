@@ -260,6 +260,7 @@ class Prefilter:
         "_marker_share",
         "_plan",
         "_regex",
+        "_regex_source",
         "_scanned",
         "_shared",
         "_stop_plan",
@@ -309,10 +310,12 @@ class Prefilter:
         #: per regex group: (hint, view form, marker offset, whether Python must confirm it)
         self._by_group: list[list[tuple[str, str, int, int]]] = []
         # Only the marker is consumed (the rest is a look-ahead), so the search goes on from the
-        # next character and a hint overlapping another one is found too.
-        self._regex = (
-            re.compile(f"{_MARKER}(?={self._trie(sorted(self._groups))})") if self._groups else None
+        # next character and a hint overlapping another one is found too. Compiled on first use:
+        # with the automaton, only text it cannot read needs it (compiling costs ~2 ms).
+        self._regex_source = (
+            f"{_MARKER}(?={self._trie(sorted(self._groups))})" if self._groups else None
         )
+        self._regex: re.Pattern[str] | None = None
         #: stop -> its form in the view, which the view holds wherever the text holds it
         self._stops = {stop: stop.translate(self._table) for stop in stops if stop}
         self._automaton: StringAutomaton | None = None
@@ -471,7 +474,9 @@ class Prefilter:
     def scan_positions(self, text: str, view: str) -> dict[str, list[int]]:
         """:meth:`positions` found with the scans alone (no automaton)."""
         found: dict[str, list[int]] = {hint: [] for hint in self._hints}
-        if self._regex is not None:
+        if self._regex_source is not None:
+            if self._regex is None:
+                self._regex = re.compile(self._regex_source)
             by_group = self._by_group
             # Most leaves stand for one hint the regex has fully confirmed: append directly.
             direct = [

@@ -8,7 +8,7 @@ import pytest
 
 from logai.sanitize import Sanitizer, default_rules
 from logai.sanitize._matcher import Matcher
-from logai.sanitize._starts import start_chars
+from logai.sanitize._starts import prefix_forms, start_chars
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,30 @@ def test_default_rules_compile_on_first_use_and_match_as_before() -> None:
     assert lazy.find(line) == eager.find(line)
     assert lazy.rules[iban]._regex is not None
     assert Sanitizer(rules).sanitize_text(line)[0].startswith("payout to <IBAN_1> ok")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "forms"),
+    [
+        ("A(?:KIA|SIA)[A-Z0-9]{16}", ("akia", "asia")),
+        ("md5[0-9a-f]{32}", ("md0",)),
+        ("AUTH ", ("auth ",)),
+        (r"\.[0-9]{1,2}\.[0-9]", (" 0 0", " 00 0")),
+        ("(?:ab|c)d", ("abd", "cd")),
+        ("ab?c", ("a",)),
+        ("x(?:a|b*)", ("x",)),
+        ("ab(?=c)d", ("ab",)),
+        (r"a\wc", ("a",)),
+        ("a[^b]c", ("a",)),
+        ("a+b", None),
+        ("a*b", None),
+        ("(?i)abc", None),
+        ("(?i:a)bc", None),
+        ("(?<=x)abc", None),
+        (r"\babc", None),
+        ("\u00e9t\u00e9", None),
+    ],
+)
+def test_prefix_forms_are_conservative(pattern: str, forms: tuple[str, ...] | None) -> None:
+    """Every match's view starts with one of the forms; ``None`` when unsure of the first item."""
+    assert prefix_forms(re.compile(pattern)) == forms

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from logai.sanitize._automaton import available as automaton_available
 from logai.sanitize._guard import UNCHECKED_KIND, GuardedRule, RuleBudget, cover_unchecked
-from logai.sanitize._prefilter import Prefilter, TriggerScanner
-from logai.sanitize._starts import start_chars
+from logai.sanitize._prefilter import Prefilter, TriggerScanner, trigger_starts
+from logai.sanitize._starts import prefix_forms, start_chars
 from logai.sanitize.rule import Rule, Validator, normalize_for_prefilter
 
 #: ``(start, end, rule index)`` of one value to redact, offsets into the sanitized text.
@@ -151,6 +152,25 @@ def _check_example(rule: Rule) -> None:
     raise ValueError(f"rule {rule.name!r}: does not redact its own example {rule.example!r}")
 
 
+#: A trigger rides the prefilter's automaton only if each string its matches' views may start
+#: with is at least this long: shorter ones (``%``, ``+0``) stop too often.
+_MIN_RIDER_PREFIX = 3
+
+
+def _riders(triggers: Iterable[re.Pattern[str]]) -> dict[re.Pattern[str], tuple[str, ...]]:
+    """Trigger to the normalized strings its matches start with (as the view reads them).
+
+    ``md5[0-9a-f]{32}`` costs a regex scan of the text on its own; as the stop ``md0`` in the
+    prefilter's automaton it costs a few more states, and ``re.match`` only where it stops.
+    """
+    riders: dict[re.Pattern[str], tuple[str, ...]] = {}
+    for trigger in triggers:
+        forms = prefix_forms(trigger)
+        if forms and min(map(len, forms)) >= _MIN_RIDER_PREFIX:
+            riders[trigger] = forms
+    return riders
+
+
 def _windows(text: str, positions: list[int], reach: int | None) -> dict[int, int]:
     """``scan start -> line end`` for each line of ``text`` holding one of ``positions``.
 
@@ -186,6 +206,7 @@ class Matcher:
         "_hints_of",
         "_prefilter",
         "_priorities",
+        "_riders",
         "_scan_all",
         "_trigger_scanner",
         "_triggers",
@@ -221,7 +242,6 @@ class Matcher:
             if not rule.hints and not rule.trigger and not guarded[i]
         ]
         all_hints = [hint for hints in self._hints_of for hint in hints]
-        self._prefilter = Prefilter(all_hints) if all_hints else None
         self._triggers: dict[int, re.Pattern[str]] = {}
         compiled: dict[str, re.Pattern[str]] = {}
         for index, rule in enumerate(rules):
@@ -233,7 +253,17 @@ class Matcher:
                 except re.error as exc:
                     raise ValueError(f"rule {rule.name!r}: invalid trigger: {exc}") from None
             self._triggers[index] = compiled[rule.trigger]
-        self._trigger_scanner = TriggerScanner(self._triggers.values())
+        #: triggers whose matches start with a few literal strings: found by the prefilter's
+        #: automaton along with the hints (see :func:`_riders`), not by a scan of their own
+        self._riders = _riders(compiled.values()) if all_hints and automaton_available() else {}
+        self._prefilter = (
+            Prefilter(all_hints, stops=[s for stops in self._riders.values() for s in stops])
+            if all_hints
+            else None
+        )
+        self._trigger_scanner = TriggerScanner(
+            trigger for trigger in self._triggers.values() if trigger not in self._riders
+        )
 
     @property
     def kinds(self) -> list[str]:
@@ -277,8 +307,9 @@ class Matcher:
     def _candidates(self, text: str) -> dict[int, list[int]]:
         """Rule index to the offsets of its hints and trigger matches in ``text``."""
         found: dict[int, list[int]] = {}
+        stops: dict[str, list[int]] = {}
         if self._prefilter is not None:
-            by_hint = self._prefilter.positions(text, self._prefilter.view(text))
+            by_hint = self._prefilter.positions(text, self._prefilter.view(text), stops)
             for index, hints in enumerate(self._hints_of):
                 if len(hints) == 1:
                     if by_hint[hints[0]]:
@@ -289,6 +320,11 @@ class Matcher:
                     found[index] = offsets
         if self._triggers:
             scanned = self._trigger_scanner.positions(text)
+            for trigger, prefixes in self._riders.items():
+                places = stops[prefixes[0]]
+                if len(prefixes) > 1:
+                    places = sorted({at for prefix in prefixes for at in stops[prefix]})
+                scanned[trigger] = trigger_starts(text, trigger, places) if places else []
             for index, trigger in self._triggers.items():
                 if scanned[trigger]:
                     found[index] = found.get(index, []) + scanned[trigger]  # new: may be shared

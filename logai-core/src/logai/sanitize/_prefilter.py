@@ -27,14 +27,19 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from logai.sanitize._automaton import StringAutomaton, available
 from logai.sanitize.rule import PREFILTER_TABLE, normalize_for_prefilter
 
-__all__ = ["Prefilter", "TriggerScanner", "literal_first_char"]
+__all__ = ["Prefilter", "TriggerScanner", "literal_first_char", "trigger_starts"]
 
 _MARKER = "\x01"
 
 #: Check level of a reported hint: compare the text itself, not only its view.
 _FULL_CHECK = 2
+#: How the automaton's places of a form become a hint's offsets (with :data:`_FULL_CHECK`):
+#: every one, or only those not inside the previous one kept (a run of one shape counts once).
+_EVERY_PLACE = 0
+_SEPARATE_PLACES = 1
 
 #: Rough share (per mille) of each character in log text (application JSON, access logs,
 #: Lambda, Java and Python traces); absent characters are rarer than every listed one.
@@ -247,19 +252,32 @@ class Prefilter:
     """Reports where each of a fixed set of hints occurs in a text."""
 
     __slots__ = (
+        "_automaton",
         "_by_group",
         "_carriers",
         "_groups",
         "_hints",
         "_marker_share",
+        "_plan",
         "_regex",
+        "_regex_source",
         "_scanned",
         "_shared",
+        "_stop_plan",
+        "_stops",
         "_table",
     )
 
-    def __init__(self, hints: Iterable[str]) -> None:
-        """``hints`` in normalized form (:func:`normalize_for_prefilter`)."""
+    def __init__(
+        self, hints: Iterable[str], *, automaton: bool = True, stops: Iterable[str] = ()
+    ) -> None:
+        """``hints`` in normalized form (:func:`normalize_for_prefilter`).
+
+        With ``automaton`` (and the extension installed), :meth:`positions` finds them all in
+        one pass of :class:`~logai.sanitize._automaton.StringAutomaton`; without it, with the
+        scans below, which report the same offsets (the test suite compares the two).
+        ``stops`` (literal prefixes of triggers) ride the same pass: see :meth:`positions`.
+        """
         normalized = list(dict.fromkeys(normalize_for_prefilter(h) for h in hints))
         self._hints = tuple(normalized)
         folded = _choose_markers(normalized)
@@ -292,10 +310,69 @@ class Prefilter:
         #: per regex group: (hint, view form, marker offset, whether Python must confirm it)
         self._by_group: list[list[tuple[str, str, int, int]]] = []
         # Only the marker is consumed (the rest is a look-ahead), so the search goes on from the
-        # next character and a hint overlapping another one is found too.
-        self._regex = (
-            re.compile(f"{_MARKER}(?={self._trie(sorted(self._groups))})") if self._groups else None
+        # next character and a hint overlapping another one is found too. Compiled on first use:
+        # with the automaton, only text it cannot read needs it (compiling costs ~2 ms).
+        self._regex_source = (
+            f"{_MARKER}(?={self._trie(sorted(self._groups))})" if self._groups else None
         )
+        self._regex: re.Pattern[str] | None = None
+        #: stop -> its form in the view, which the view holds wherever the text holds it
+        self._stops = {stop: stop.translate(self._table) for stop in stops if stop}
+        self._automaton: StringAutomaton | None = None
+        self._plan: tuple[tuple[str, int, int], ...] = ()
+        self._stop_plan: tuple[tuple[str, int], ...] = ()
+        if automaton and available():
+            self._plan_automaton()
+
+    def _plan_automaton(self) -> None:
+        """Set up the one-pass search: what each hint's offsets are, as the scans report them.
+
+        Each scan above reports every place the hint's view form occurs in the view, except
+        that a ``str.find`` or carrier scan counts a run of one shape once (it resumes after
+        each place found), and that a form that is mostly marker is confirmed against the text.
+        The automaton finds every occurrence of each form; :meth:`_from_automaton` then applies
+        the same two rules.
+        """
+        modes: dict[str, tuple[str, int]] = {}
+        for entries in self._groups.values():
+            for hint, form, _ in entries:
+                modes[hint] = (form, _FULL_CHECK if _mostly_markers(form) else _EVERY_PLACE)
+        for _, members in self._shared:
+            for hint, _ in members:
+                modes[hint] = (hint, _EVERY_PLACE)
+        for hint, needle in self._scanned:
+            form = needle if isinstance(needle, str) else hint.translate(self._table)
+            modes[hint] = (form, _SEPARATE_PLACES)
+        for _, riders in self._carriers:
+            for hint, _ in riders:
+                modes[hint] = (hint, _SEPARATE_PLACES)
+        if set(modes) != set(self._hints) or not all(form for form, _ in modes.values()):
+            return  # a hint the plan does not cover: keep the scans (never the case today)
+        forms = list(dict.fromkeys([*(form for form, _ in modes.values()), *self._stops.values()]))
+        number = {form: index for index, form in enumerate(forms)}
+        self._plan = tuple((hint, number[form], mode) for hint, (form, mode) in modes.items())
+        self._stop_plan = tuple((stop, number[form]) for stop, form in self._stops.items())
+        self._automaton = StringAutomaton(forms)
+
+    def _from_automaton(self, text: str, by_form: list[list[int]]) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for hint, form, mode in self._plan:
+            starts = by_form[form]
+            if not starts or mode == _EVERY_PLACE:
+                found[hint] = list(starts)
+            elif mode == _SEPARATE_PLACES:
+                offsets, resume, size = [], 0, len(hint)
+                for at in starts:
+                    if at >= resume:
+                        offsets.append(at)
+                        resume = at + size
+                found[hint] = offsets
+            else:
+                size = len(hint)
+                found[hint] = [
+                    at for at in starts if normalize_for_prefilter(text[at : at + size]) == hint
+                ]
+        return found
 
     def _trie(self, suffixes: list[str], depth: int = 0) -> str:
         """A regex for ``suffixes`` (which share their first ``depth`` characters), as a trie.
@@ -373,13 +450,33 @@ class Prefilter:
         """The text translated for :meth:`positions` (same length, offsets unchanged)."""
         return text.translate(self._table)
 
-    def positions(self, text: str, view: str) -> dict[str, list[int]]:
+    def positions(
+        self, text: str, view: str, stops: dict[str, list[int]] | None = None
+    ) -> dict[str, list[int]]:
         """Hint to the offsets where it starts in ``text``, unordered; ``view`` is its view.
 
-        A superset: folded letters make ``toxen`` count as ``token``.
+        A superset: folded letters make ``toxen`` count as ``token``. Into ``stops`` goes,
+        for each stop given to the constructor, every offset where it may start (ascending,
+        overlaps included; a superset too).
         """
+        if self._automaton is not None:
+            by_form = self._automaton.starts(view)
+            if by_form is not None:
+                if stops is not None:
+                    for stop, number in self._stop_plan:
+                        stops[stop] = by_form[number]
+                return self._from_automaton(text, by_form)
+        if stops is not None:
+            for stop, stop_form in self._stops.items():
+                stops[stop] = _every_start(view, stop_form)
+        return self.scan_positions(text, view)
+
+    def scan_positions(self, text: str, view: str) -> dict[str, list[int]]:
+        """:meth:`positions` found with the scans alone (no automaton)."""
         found: dict[str, list[int]] = {hint: [] for hint in self._hints}
-        if self._regex is not None:
+        if self._regex_source is not None:
+            if self._regex is None:
+                self._regex = re.compile(self._regex_source)
             by_group = self._by_group
             # Most leaves stand for one hint the regex has fully confirmed: append directly.
             direct = [
@@ -442,6 +539,17 @@ class Prefilter:
                     if at >= offset and startswith(hint, at - offset):
                         found[hint].append(at - offset)
         return found
+
+
+def _every_start(text: str, needle: str) -> list[int]:
+    """Every offset where ``needle`` starts in ``text``, overlaps included."""
+    found = []
+    find = text.find
+    at = find(needle)
+    while at >= 0:
+        found.append(at)
+        at = find(needle, at + 1)
+    return found
 
 
 _METACHARS = frozenset(".^$*+?{}[]\\|()")
@@ -554,11 +662,11 @@ class TriggerScanner:
                 stops.append(at)
                 at = find(char, at + 1)
             for trigger in group:
-                found[trigger] = _starts(text, trigger, stops)
+                found[trigger] = trigger_starts(text, trigger, stops)
         for combined, group in self._groups:
             stops = [match.start() for match in _overlapping(combined, text)]
             for trigger in group:
-                found[trigger] = _starts(text, trigger, stops)
+                found[trigger] = trigger_starts(text, trigger, stops)
         for trigger in self._scanned:
             found[trigger] = [match.start() for match in trigger.finditer(text)]
         return found
@@ -573,7 +681,7 @@ def _overlapping(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
         at = match.start() + 1
 
 
-def _starts(text: str, trigger: re.Pattern[str], stops: list[int]) -> list[int]:
+def trigger_starts(text: str, trigger: re.Pattern[str], stops: list[int]) -> list[int]:
     """The starts ``finditer`` would report for ``trigger``, given every place it may match."""
     starts: list[int] = []
     resume = 0

@@ -76,7 +76,8 @@ class LogAISettings(BaseSettings):
         env_ignore_empty=True,
         extra="ignore",
         validate_default=True,
-        use_attribute_docstrings=True,
+        # Field docstrings are the help `config show` prints: read then (logai.field_docs),
+        # not at every start as pydantic's use_attribute_docstrings would.
     )
 
     llm_provider: str = "anthropic"
@@ -675,7 +676,10 @@ def describe_settings(
     file_values = (
         {k.upper(): v for k, v in dotenv_values(chosen).items()} if Path(chosen).is_file() else {}
     )
+    from logai.field_docs import attribute_docstrings
+
     model = type(settings)
+    docs = attribute_docstrings(model)
     rows = []
     for name, field in model.model_fields.items():
         variables = variables_of(model, name)
@@ -689,7 +693,12 @@ def describe_settings(
                 break
         value = getattr(settings, name)
         rows.append(
-            SettingRow(variables[0], _display(value), source, (field.description or "").strip())
+            SettingRow(
+                variables[0],
+                _display(value),
+                source,
+                (field.description or docs.get(name, "")).strip(),
+            )
         )
     return rows
 

@@ -39,7 +39,7 @@ _CONVENTIONS = SettingsConfigDict(
     env_ignore_empty=True,
     extra="ignore",
     validate_default=True,
-    use_attribute_docstrings=True,
+    # Field docstrings are still the help `config show` prints: read when shown (logai.field_docs).
 )
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from logai.cache._warn import emit_warning
 from logai.config import ConfigError, LogAISettings, load_settings
 from logai.registries import FrontendContext
+from logai.sqlite_store.warn import emit_warning
 from logai.testing import isolated_host
 from logai_tui import app as app_module
 from logai_tui.app import LogAIApp

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from logai.cache import CachedDataSource, LogCache, cache_outcome, set_warning_handler
-from logai.cache import _engine as engine_module
-from logai.cache._errors import describe_failure, is_corruption
+from logai.sqlite_store import engine as engine_module
+from logai.sqlite_store.errors import describe_failure, is_corruption
 
 from .conftest import T0, CountingSource, MakeCache, ManualClock
 
@@ -236,7 +236,7 @@ def test_failures_are_classified(error: Exception, corrupt: bool) -> None:
 
 def test_a_file_being_written_by_another_process_is_not_taken_for_damage(tmp_path: Path) -> None:
     """A header read mid-write (short or still zeros) must not make us move the file aside."""
-    from logai.cache._files import has_foreign_header
+    from logai.sqlite_store.files import has_foreign_header
 
     partial = tmp_path / "partial.db"
     partial.write_bytes(b"SQLite fo")

@@ -8,13 +8,13 @@ was a cache hit.
 
 from __future__ import annotations
 
-from logai.cache._warn import Warn, set_warning_handler
 from logai.cache.outcome import CacheOutcome, cache_outcome
 from logai.cache.policy import CachePolicy
 from logai.cache.source import CachedDataSource
 from logai.cache.stats import CacheStats
 from logai.cache.store import DB_FILENAME, LogCache
 from logai.cache.wiring import open_cache, wrap_with_cache
+from logai.sqlite_store.warn import Warn, set_warning_handler
 
 __all__ = [
     "DB_FILENAME",

@@ -1,9 +1,10 @@
 """The cache store: compressed entries with a TTL and LRU eviction in one SQLite file.
 
-:class:`LogCache` never raises for a cache problem. A file that is not a database, or is
-malformed, is moved aside and rebuilt once; any other failure (locked past the busy timeout,
-disk full, read-only, unreadable) switches this cache off with one warning, and from then on
-every read is a miss and every write a no-op, so the question is answered from the source.
+:class:`LogCache` never raises for a cache problem (:class:`~logai.sqlite_store.store.SQLiteStore`
+holds the file). A file that is not a database, or is malformed, is moved aside and rebuilt once;
+any other failure (locked past the busy timeout, disk full, read-only, unreadable) switches this
+cache off with one warning, and from then on every read is a miss and every write a no-op, so the
+question is answered from the source.
 
 SQLAlchemy is imported when the cache is first used, not when this module is imported.
 """
@@ -11,58 +12,44 @@ SQLAlchemy is imported when the cache is first used, not when this module is imp
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import time
-import weakref
 import zlib
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from logai.cache import _files
-from logai.cache._errors import describe_failure, is_corruption, is_transient_lock
-from logai.cache._warn import Warn, emit_warning
 from logai.cache.clock import Clock, from_ms, to_ms, utc_now
 from logai.cache.janitor import Janitor
 from logai.cache.stats import CacheStats
+from logai.sqlite_store import files
+from logai.sqlite_store.store import OpenStores, SQLiteStore, close_open_stores
+from logai.sqlite_store.warn import Warn
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+    from sqlalchemy import Connection
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = ["DB_FILENAME", "CacheHit", "LogCache", "close_open_caches"]
-
-T = TypeVar("T")
 
 #: Name of the database file inside the cache directory.
 DB_FILENAME = "cache.sqlite3"
 DEFAULT_MAX_BYTES = 500 * 1024 * 1024
 #: Payloads larger than this are (de)compressed in a worker thread to keep the event loop free.
 _OFF_LOOP_BYTES = 256 * 1024
-#: Retries of a lock SQLite refused without waiting, and the pause before the first (seconds;
-#: it grows with each retry, about 1.5 s in all).
-_LOCK_RETRIES = 5
-_LOCK_RETRY_PAUSE = 0.1
 
 
 #: Caches holding an engine (pooled aiosqlite connections), for :func:`close_open_caches`.
-_OPEN: weakref.WeakSet[LogCache] = weakref.WeakSet()
+_OPEN: OpenStores = OpenStores()
 
 
 async def close_open_caches() -> None:
     """Close every cache whose connections belong to the running event loop.
 
-    An aiosqlite connection lives in the loop that opened it. If the loop closes first,
-    ``asyncio.run`` cancels whatever cache work is still running (a background sweep, say) and
-    the connection is handed back to SQLAlchemy's pool with a ``CancelledError`` in the middle
-    of its reset, which the pool prints as a traceback. Commands call this last thing inside
-    their loop, so that can only happen to a cache someone forgot to close, and not even then.
+    Commands call this last thing inside their loop; why it matters is told at
+    :func:`~logai.sqlite_store.store.close_open_stores`.
     """
-    loop = asyncio.get_running_loop()
-    for cache in list(_OPEN):
-        if cache._engine_loop is loop:
-            await cache.aclose()
+    await close_open_stores(_OPEN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +75,21 @@ def _parse_meta(text: str) -> dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
-class LogCache:
+class LogCache(SQLiteStore):
     """A size-capped, TTL'd key → bytes store shared safely by several LogAI processes.
 
     ``now`` is the clock every expiry and LRU decision uses (tests move it by hand); ``warn``
     receives the one-line warnings (default: the process-wide handler, stderr).
     """
+
+    OPEN = _OPEN
+    OFF_WARNING = (
+        "log cache turned off for this session ({problem}); questions still work "
+        "but every fetch goes to the source. Cache file: {path}"
+    )
+    DAMAGED_WARNING = (
+        "log cache file was damaged ({reason}); moved it to {aside} and started a new one"
+    )
 
     def __init__(
         self,
@@ -106,21 +102,9 @@ class LogCache:
         cleanup_interval: float = 300.0,
         compression_level: int = 6,
     ) -> None:
-        self.path = Path(path)
+        super().__init__(path, now=now, warn=warn, busy_timeout=busy_timeout)
         self.max_bytes = max_bytes
-        self._now = now
-        self._warn = warn
-        self._busy_timeout = busy_timeout
         self._level = compression_level
-        self._engine: AsyncEngine | None = None
-        self._engine_loop: asyncio.AbstractEventLoop | None = None
-        #: Units of work under way; closing waits for them (see :meth:`_run`).
-        self._running: set[asyncio.Task[Any]] = set()
-        self._open_lock: asyncio.Lock | None = None
-        self._lock_loop: asyncio.AbstractEventLoop | None = None
-        self._schema_ready = False
-        self._recovered = False
-        self._problem: str | None = None
         self.janitor = Janitor(
             self.cleanup,
             interval=cleanup_interval,
@@ -128,146 +112,10 @@ class LogCache:
             byte_budget=max(max_bytes // 10, 1),
         )
 
-    # -- state -----------------------------------------------------------------------------
+    def _prepare_schema(self, connection: Connection) -> int:
+        from logai.cache._schema import prepare_schema
 
-    @property
-    def available(self) -> bool:
-        """False once a failure has switched this cache off."""
-        return self._problem is None
-
-    @property
-    def problem(self) -> str | None:
-        """Why the cache is off, or None."""
-        return self._problem
-
-    def _say(self, message: str) -> None:
-        # A broken warning sink must not break a question.
-        with contextlib.suppress(Exception):
-            (self._warn or emit_warning)(message)
-
-    def _disable(self, exc: BaseException) -> None:
-        if self._problem is not None:
-            return
-        self._problem = describe_failure(exc)
-        self._say(
-            f"log cache turned off for this session ({self._problem}); questions still work "
-            f"but every fetch goes to the source. Cache file: {self.path}"
-        )
-
-    # -- opening ---------------------------------------------------------------------------
-
-    def _lock_for(self, loop: asyncio.AbstractEventLoop) -> asyncio.Lock:
-        # asyncio locks belong to one event loop; a CLI may run several loops in a row.
-        if self._open_lock is None or self._lock_loop is not loop:
-            self._open_lock, self._lock_loop = asyncio.Lock(), loop
-        return self._open_lock
-
-    def _move_aside(self, reason: str) -> None:
-        self._recovered = True
-        self._schema_ready = False
-        aside = _files.move_aside(self.path, self._now())
-        self._say(
-            f"log cache file was damaged ({reason}); moved it to {aside.name} and started a new one"
-        )
-
-    def _prepare_files(self) -> None:
-        _files.ensure_private_dir(self.path.parent)
-        if _files.has_foreign_header(self.path):
-            self._move_aside("not an SQLite database")
-        _files.ensure_private_file(self.path)
-
-    async def _engine_for_loop(self) -> AsyncEngine:
-        loop = asyncio.get_running_loop()
-        if self._engine is not None and self._engine_loop is loop:
-            return self._engine
-        async with self._lock_for(loop):
-            if self._engine is not None and self._engine_loop is loop:
-                return self._engine
-            await self._dispose()
-            from logai.cache._engine import create_cache_engine
-            from logai.cache._schema import prepare_schema
-
-            self._prepare_files()
-            engine = create_cache_engine(self.path, busy_timeout=self._busy_timeout)
-            try:
-                if not self._schema_ready:
-                    async with engine.begin() as connection:
-                        await connection.run_sync(prepare_schema)
-                    self._schema_ready = True
-            except BaseException:
-                await engine.dispose()
-                raise
-            self._engine, self._engine_loop = engine, loop
-            _OPEN.add(self)
-            return engine
-
-    async def _dispose(self) -> None:
-        engine, self._engine, self._engine_loop = self._engine, None, None
-        _OPEN.discard(self)
-        if engine is not None:
-            # Connections of an event loop that is gone: nothing to save if closing fails.
-            with contextlib.suppress(Exception):
-                await engine.dispose()
-
-    async def open(self) -> bool:
-        """Create or upgrade the file now rather than on first use; True when usable."""
-
-        async def nothing(_connection: AsyncConnection) -> None:
-            return None
-
-        await self._run(nothing, None)
-        return self.available
-
-    # -- running one unit of work ----------------------------------------------------------
-
-    async def _run(self, work: Callable[[AsyncConnection], Awaitable[T]], fallback: T) -> T:
-        """Run ``work`` in one write transaction; on failure recover or switch off.
-
-        The transaction runs in its own task, shielded: a caller that is cancelled (Ctrl+C, a
-        cancelled answer) stops waiting at once, but the short transaction still commits or
-        rolls back and hands its connection back to the pool in one piece. Cancelling it
-        half-way would leave the pool resetting a connection whose driver call was cancelled,
-        which SQLAlchemy reports with a traceback. :meth:`aclose` waits for these tasks.
-        """
-        return await self._shielded(self._run_now(work, fallback))
-
-    async def _shielded(self, operation: Awaitable[T]) -> T:
-        task = asyncio.ensure_future(operation)
-        self._running.add(task)
-        task.add_done_callback(self._running.discard)
-        return await asyncio.shield(task)
-
-    async def _run_now(self, work: Callable[[AsyncConnection], Awaitable[T]], fallback: T) -> T:
-        lock_retries = _LOCK_RETRIES
-        attempt = 0
-        while attempt < 2:
-            if self._problem is not None:
-                return fallback
-            started = time.monotonic()
-            try:
-                engine = await self._engine_for_loop()
-                async with engine.begin() as connection:
-                    return await work(connection)
-            except Exception as exc:
-                waited = time.monotonic() - started
-                if lock_retries and waited < self._busy_timeout / 2 and is_transient_lock(exc):
-                    # Refused at once, not after the busy timeout: another process is in a
-                    # step where SQLite does not wait. A moment later it is through.
-                    lock_retries -= 1
-                    await asyncio.sleep(_LOCK_RETRY_PAUSE * (_LOCK_RETRIES - lock_retries))
-                    continue
-                attempt += 1
-                if attempt == 1 and not self._recovered and is_corruption(exc):
-                    await self._dispose()
-                    try:
-                        self._move_aside(describe_failure(exc))
-                    except OSError as move_error:
-                        self._disable(move_error)
-                        return fallback
-                    continue
-                self._disable(exc)
-                return fallback
-        return fallback
+        return prepare_schema(connection)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -499,7 +347,7 @@ class LogCache:
         return removed
 
     async def _vacuum(self) -> None:
-        from logai.cache._engine import NO_BEGIN
+        from logai.sqlite_store.engine import NO_BEGIN
 
         try:
             engine = await self._engine_for_loop()
@@ -577,35 +425,15 @@ class LogCache:
 
     def _file_bytes(self) -> int:
         total = 0
-        for member in _files.companions(self.path):
+        for member in files.companions(self.path):
             try:
                 total += member.stat().st_size
             except OSError:
                 continue
         return total
 
-    # -- shutting down ---------------------------------------------------------------------
-
-    async def aclose(self) -> None:
-        """Finish a running sweep and close the connections. Safe to call more than once.
-
-        Runs to the end even when the caller is cancelled meanwhile (a second Ctrl+C): closing
-        half-way is what leaves connections to be reset during the loop's shutdown.
-        """
-        closing = asyncio.ensure_future(self._close())
-        try:
-            await asyncio.shield(closing)
-        except asyncio.CancelledError:
-            await closing
-            raise
-
-    async def _close(self) -> None:
+    async def _before_close(self) -> None:
         await self.janitor.aclose()
-        loop = asyncio.get_running_loop()
-        running = [task for task in self._running if task.get_loop() is loop]
-        if running:
-            await asyncio.wait(running)
-        await self._dispose()
 
 
 async def _bump(connection: AsyncConnection, name: str) -> None:

@@ -1,16 +1,14 @@
 """Tables of the history database and the start-up check that creates or upgrades them.
 
-Imported only when the history is opened: it pulls in SQLAlchemy. As in the cache, the schema
-version lives in a one-row table and each step of :data:`_MIGRATIONS` moves the file up one
-version inside the caller's write transaction, so two processes starting together upgrade it once.
+Imported only when the history is opened: it pulls in SQLAlchemy. As in the cache, each step of
+:data:`_MIGRATIONS` moves the file up one version
+(:func:`~logai.sqlite_store.schema.upgrade_schema`).
 
 Every row carries its conversation's id, so removing a conversation is one delete per table
 (no reliance on SQLite's foreign-key switch, which is off by default).
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from sqlalchemy import (
     Boolean,
@@ -23,12 +21,9 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
-    delete,
-    insert,
-    inspect,
-    select,
-    update,
 )
+
+from logai.sqlite_store.schema import Migration, SchemaTooNew, SchemaVersion
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -45,7 +40,10 @@ SCHEMA_VERSION = 1
 
 metadata = MetaData()
 
-schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
+_VERSIONING = SchemaVersion(
+    metadata, kind="history", remedy="upgrade LogAI or point LOGAI_HISTORY_DIR elsewhere"
+)
+schema_version = _VERSIONING.table
 
 #: One row per conversation. ``title`` is its first question, sanitized.
 conversations = Table(
@@ -135,41 +133,15 @@ placeholders = Table(
 CONVERSATION_TABLES = (placeholders, usage, tool_calls, turns)
 
 
-class SchemaTooNew(RuntimeError):
-    """The file was written by a newer LogAI; it is left alone rather than downgraded."""
-
-
 def _create_v1(connection: Connection) -> None:
     for table in (conversations, turns, tool_calls, usage, placeholders):
         table.create(connection, checkfirst=True)
 
 
 #: Step n creates version n from version n - 1.
-_MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _create_v1}
-
-
-def _current_version(connection: Connection) -> int:
-    if not inspect(connection).has_table("schema_version"):
-        return 0
-    version = connection.execute(select(schema_version.c.version)).scalar()
-    return int(version or 0)
+_MIGRATIONS: dict[int, Migration] = {1: _create_v1}
 
 
 def prepare_schema(connection: Connection) -> int:
     """Create or upgrade the schema in the caller's (write) transaction; return the version."""
-    found = _current_version(connection)
-    if found > SCHEMA_VERSION:
-        raise SchemaTooNew(
-            f"the history file was written by a newer LogAI (schema {found}, this one knows "
-            f"{SCHEMA_VERSION}); upgrade LogAI or point LOGAI_HISTORY_DIR elsewhere"
-        )
-    if found == SCHEMA_VERSION:
-        return found
-    if found == 0:
-        schema_version.create(connection, checkfirst=True)
-        connection.execute(delete(schema_version))
-        connection.execute(insert(schema_version).values(version=0))
-    for target in range(found + 1, SCHEMA_VERSION + 1):
-        _MIGRATIONS[target](connection)
-        connection.execute(update(schema_version).values(version=target))
-    return SCHEMA_VERSION
+    return _VERSIONING.upgrade(connection, latest=SCHEMA_VERSION, migrations=_MIGRATIONS)

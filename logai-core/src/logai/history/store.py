@@ -1,12 +1,11 @@
 """The history store: every conversation, turn by turn, in one private SQLite file.
 
-It runs on the same footing as the log cache (:mod:`logai.cache.store`), whose file helpers,
-engine and error sorting it shares: a 0700 directory and a 0600 file, WAL and ``BEGIN
-IMMEDIATE`` so several LogAI processes write at once, a schema version table migrated forward,
-each unit of work a shielded transaction (a cancelled caller never leaves half a write), a lock
-refused without waiting retried, and a damaged file moved aside with one warning. Any other
-failure switches the history off for the session with one warning: a question is never lost
-because its record could not be written.
+It runs on the same footing as the log cache (:class:`~logai.sqlite_store.store.SQLiteStore`): a
+0700 directory and a 0600 file, WAL and ``BEGIN IMMEDIATE`` so several LogAI processes write at
+once, a schema version table migrated forward, each unit of work a shielded transaction (a cancelled
+caller never leaves half a write), a lock refused without waiting retried, and a damaged file moved
+aside with one warning. Any other failure switches the history off for the session with one warning:
+a question is never lost because its record could not be written.
 
 The file lives in ``LOGAI_HISTORY_DIR``, not the cache directory: ``logai cache clear`` never
 touches it. SQLAlchemy is imported when the store is first used.
@@ -14,20 +13,13 @@ touches it. SQLAlchemy is imported when the store is first used.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-import time
-import weakref
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from logai.cache import _files
-from logai.cache._errors import describe_failure, is_corruption, is_transient_lock
-from logai.cache._warn import Warn, emit_warning
 from logai.cache.clock import Clock, from_ms, to_ms, utc_now
 from logai.history.records import (
     ConversationSummary,
@@ -37,9 +29,12 @@ from logai.history.records import (
     SavedUsage,
 )
 from logai.sanitize import PlaceholderEntry
+from logai.sqlite_store.store import OpenStores, SQLiteStore, close_open_stores
+from logai.sqlite_store.warn import Warn
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+    from sqlalchemy import Connection
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
     from logai.config import LogAISettings
 
@@ -53,23 +48,17 @@ __all__ = [
     "open_history",
 ]
 
-T = TypeVar("T")
-
 #: Name of the database file inside the history directory.
 DB_FILENAME = "history.sqlite3"
-_LOCK_RETRIES = 5
-_LOCK_RETRY_PAUSE = 0.1
+
 
 #: Stores holding an engine, for :func:`close_open_histories`.
-_OPEN: weakref.WeakSet[HistoryStore] = weakref.WeakSet()
+_OPEN: OpenStores = OpenStores()
 
 
 async def close_open_histories() -> None:
     """Close every store whose connections belong to the running loop (as the cache does)."""
-    loop = asyncio.get_running_loop()
-    for store in list(_OPEN):
-        if store._engine_loop is loop:
-            await store.aclose()
+    await close_open_stores(_OPEN)
 
 
 def open_history(
@@ -135,12 +124,21 @@ def _parsed(text: str | None, fallback: Any) -> Any:
     return value if isinstance(value, type(fallback)) else fallback
 
 
-class HistoryStore:
+class HistoryStore(SQLiteStore):
     """Saved conversations, shared safely by several LogAI processes.
 
     Methods never raise for a database problem: reads return their fallback, writes report
     False or None, and :attr:`problem` says what went wrong (a command checks it).
     """
+
+    OPEN = _OPEN
+    OFF_WARNING = (
+        "conversation history turned off for this session ({problem}); answers "
+        "still work but are not saved. History file: {path}"
+    )
+    DAMAGED_WARNING = (
+        "history file was damaged ({reason}); moved it to {aside} and started a new one"
+    )
 
     def __init__(
         self,
@@ -150,144 +148,16 @@ class HistoryStore:
         warn: Warn | None = None,
         busy_timeout: float = 5.0,
     ) -> None:
-        self.path = Path(path)
-        self._now = now
-        self._warn = warn
-        self._busy_timeout = busy_timeout
-        self._engine: AsyncEngine | None = None
-        self._engine_loop: asyncio.AbstractEventLoop | None = None
-        self._running: set[asyncio.Task[Any]] = set()
-        self._open_lock: asyncio.Lock | None = None
-        self._lock_loop: asyncio.AbstractEventLoop | None = None
-        self._schema_ready = False
-        self._recovered = False
-        self._problem: str | None = None
+        super().__init__(path, now=now, warn=warn, busy_timeout=busy_timeout)
 
-    # -- state -----------------------------------------------------------------------------
+    def _prepare_schema(self, connection: Connection) -> int:
+        from logai.history._schema import prepare_schema
 
-    @property
-    def available(self) -> bool:
-        return self._problem is None
-
-    @property
-    def problem(self) -> str | None:
-        """Why the history is off, or None."""
-        return self._problem
+        return prepare_schema(connection)
 
     def exists(self) -> bool:
         """Whether the database file is there (looking must not create it)."""
         return self.path.exists()
-
-    def _say(self, message: str) -> None:
-        with contextlib.suppress(Exception):
-            (self._warn or emit_warning)(message)
-
-    def _disable(self, exc: BaseException) -> None:
-        if self._problem is not None:
-            return
-        self._problem = describe_failure(exc)
-        self._say(
-            f"conversation history turned off for this session ({self._problem}); answers "
-            f"still work but are not saved. History file: {self.path}"
-        )
-
-    # -- opening ---------------------------------------------------------------------------
-
-    def _lock_for(self, loop: asyncio.AbstractEventLoop) -> asyncio.Lock:
-        if self._open_lock is None or self._lock_loop is not loop:
-            self._open_lock, self._lock_loop = asyncio.Lock(), loop
-        return self._open_lock
-
-    def _move_aside(self, reason: str) -> None:
-        self._recovered = True
-        self._schema_ready = False
-        aside = _files.move_aside(self.path, self._now())
-        self._say(
-            f"history file was damaged ({reason}); moved it to {aside.name} and started a new one"
-        )
-
-    async def _engine_for_loop(self) -> AsyncEngine:
-        loop = asyncio.get_running_loop()
-        if self._engine is not None and self._engine_loop is loop:
-            return self._engine
-        async with self._lock_for(loop):
-            if self._engine is not None and self._engine_loop is loop:
-                return self._engine
-            await self._dispose()
-            from logai.cache._engine import create_cache_engine
-            from logai.history._schema import prepare_schema
-
-            _files.ensure_private_dir(self.path.parent)
-            if _files.has_foreign_header(self.path):
-                self._move_aside("not an SQLite database")
-            _files.ensure_private_file(self.path)
-            engine = create_cache_engine(self.path, busy_timeout=self._busy_timeout)
-            try:
-                if not self._schema_ready:
-                    async with engine.begin() as connection:
-                        await connection.run_sync(prepare_schema)
-                    self._schema_ready = True
-            except BaseException:
-                await engine.dispose()
-                raise
-            self._engine, self._engine_loop = engine, loop
-            _OPEN.add(self)
-            return engine
-
-    async def _dispose(self) -> None:
-        engine, self._engine, self._engine_loop = self._engine, None, None
-        _OPEN.discard(self)
-        if engine is not None:
-            with contextlib.suppress(Exception):
-                await engine.dispose()
-
-    async def open(self) -> bool:
-        """Create or upgrade the file now rather than on first use; True when usable."""
-
-        async def nothing(_connection: AsyncConnection) -> None:
-            return None
-
-        await self._run(nothing, None)
-        return self.available
-
-    # -- running one unit of work ----------------------------------------------------------
-
-    async def _run(self, work: Callable[[AsyncConnection], Awaitable[T]], fallback: T) -> T:
-        """Run ``work`` in one write transaction, shielded from the caller's cancellation."""
-        task = asyncio.ensure_future(self._run_now(work, fallback))
-        self._running.add(task)
-        task.add_done_callback(self._running.discard)
-        return await asyncio.shield(task)
-
-    async def _run_now(self, work: Callable[[AsyncConnection], Awaitable[T]], fallback: T) -> T:
-        lock_retries = _LOCK_RETRIES
-        attempt = 0
-        while attempt < 2:
-            if self._problem is not None:
-                return fallback
-            started = time.monotonic()
-            try:
-                engine = await self._engine_for_loop()
-                async with engine.begin() as connection:
-                    return await work(connection)
-            except Exception as exc:
-                waited = time.monotonic() - started
-                if lock_retries and waited < self._busy_timeout / 2 and is_transient_lock(exc):
-                    lock_retries -= 1
-                    await asyncio.sleep(_LOCK_RETRY_PAUSE * (_LOCK_RETRIES - lock_retries))
-                    continue
-                attempt += 1
-                if attempt == 1 and not self._recovered and is_corruption(exc):
-                    await self._dispose()
-                    try:
-                        self._move_aside(describe_failure(exc))
-                    except OSError as move_error:
-                        self._disable(move_error)
-                        return fallback
-                    continue
-                self._disable(exc)
-                return fallback
-        return fallback
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -616,24 +486,6 @@ class HistoryStore:
             )
 
         return await self._run(work, None)
-
-    # -- shutting down ---------------------------------------------------------------------
-
-    async def aclose(self) -> None:
-        """Wait for writes under way, then close the connections. Safe to call more than once."""
-        closing = asyncio.ensure_future(self._close())
-        try:
-            await asyncio.shield(closing)
-        except asyncio.CancelledError:
-            await closing
-            raise
-
-    async def _close(self) -> None:
-        loop = asyncio.get_running_loop()
-        running = [task for task in self._running if task.get_loop() is loop]
-        if running:
-            await asyncio.wait(running)
-        await self._dispose()
 
 
 def _turn(row: Any, calls: Iterable[SavedToolCall], spent: Iterable[SavedUsage]) -> SavedTurn:

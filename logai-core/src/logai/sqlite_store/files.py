@@ -1,9 +1,9 @@
-"""The cache's files on disk: a private directory, a private database, and moving a bad one aside.
+"""A store's files on disk: a private directory, a private database, and moving a bad one aside.
 
-The database holds raw log events, so nobody but the user may read it: the directory is created
-0700 and the file 0600. The file is created *before* SQLite opens it because SQLite gives its
-``-wal`` and ``-shm`` companions the database file's mode; letting SQLite create it would apply
-the umask (often 0644) to all three.
+The databases hold raw log events and conversations, so nobody but the user may read them: the
+directory is created 0700 and the file 0600. The file is created *before* SQLite opens it because
+SQLite gives its ``-wal`` and ``-shm`` companions the database file's mode; letting SQLite create it
+would apply the umask (often 0644) to all three.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def companions(path: Path) -> Iterator[Path]:
 def ensure_private_dir(directory: Path) -> None:
     """Create ``directory`` (and missing parents) readable by the owner only.
 
-    An existing directory keeps its mode: the user may have pointed the cache at a shared
+    An existing directory keeps its mode: the user may have pointed a store at a shared
     folder, and the 0600 file is what protects the data.
     """
     missing: list[Path] = []
@@ -92,7 +92,8 @@ def has_foreign_header(path: Path) -> bool:
 def move_aside(path: Path, when: datetime) -> Path:
     """Rename a damaged database (and its journals) to ``<name>.corrupt-<UTC timestamp>``.
 
-    Kept rather than deleted so a curious user can look at it; ``logai cache clear`` removes it.
+    Kept rather than deleted so a curious user can look at it; ``logai cache clear`` removes
+    the cache's.
     """
     stamp = when.strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.corrupt-{stamp}")

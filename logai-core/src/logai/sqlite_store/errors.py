@@ -1,7 +1,7 @@
-"""Sorting cache failures into "the file is damaged" and "the cache is unusable right now".
+"""Sorting store failures into "the file is damaged" and "the store is unusable right now".
 
 A damaged file is moved aside and rebuilt; anything else (locked past the busy timeout, disk
-full, read-only, unreadable directory) switches the cache off for the session. SQLAlchemy wraps
+full, read-only, unreadable directory) switches the store off for the session. SQLAlchemy wraps
 the driver's exception, so the chain is walked to find SQLite's own error code.
 """
 
@@ -35,7 +35,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 
 def _sqlite_error(exc: BaseException) -> sqlite3.Error | None:
-    import sqlite3  # here, not at the top: importing the cache package stays free of it
+    import sqlite3  # here, not at the top: importing a store package stays free of it
 
     for item in _chain(exc):
         if isinstance(item, sqlite3.Error):
@@ -60,7 +60,7 @@ def is_transient_lock(exc: BaseException) -> bool:
     SQLite skips the busy handler in a few places (switching a brand-new file to WAL while
     another process does the same, recovering the WAL index, a read lock that would have to
     be upgraded): such a refusal lasts milliseconds, so it is retried rather than taken as a
-    reason to switch the cache off.
+    reason to switch the store off.
     """
     for item in _chain(exc):
         name = getattr(item, "sqlite_errorname", "")

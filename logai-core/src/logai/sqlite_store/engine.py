@@ -1,11 +1,12 @@
 """The SQLAlchemy async engine over aiosqlite, configured for several processes at once.
 
-Imported only when a cache is opened. Every connection gets a busy timeout and WAL mode (readers
-never block the writer), and every transaction starts with ``BEGIN IMMEDIATE``: the sqlite3
-driver's default deferred BEGIN would let two processes both read, then both try to upgrade to a
-write lock, and one of them would fail at once with "database is locked" instead of waiting.
-The driver's own transaction handling is switched off (``isolation_level = None``) so that
-SQLAlchemy's BEGIN is the only one, the recipe SQLAlchemy documents for pysqlite/aiosqlite.
+Imported only when a store (the log cache, the history) is opened. Every connection gets a busy
+timeout and WAL mode (readers never block the writer), and every transaction starts with ``BEGIN
+IMMEDIATE``: the sqlite3 driver's default deferred BEGIN would let two processes both read, then
+both try to upgrade to a write lock, and one of them would fail at once with "database is locked"
+instead of waiting. The driver's own transaction handling is switched off (``isolation_level =
+None``) so that SQLAlchemy's BEGIN is the only one, the recipe SQLAlchemy documents for
+pysqlite/aiosqlite.
 """
 
 from __future__ import annotations

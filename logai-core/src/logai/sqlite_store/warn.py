@@ -1,8 +1,9 @@
-"""Where the cache's one-line warnings go: stderr by default, replaceable by a frontend.
+"""Where the stores' one-line warnings go: stderr by default, replaceable by a frontend.
 
-A cache problem is never fatal, but the user should know their follow-up questions will cost API
-calls again. A TUI cannot have stray stderr lines over its screen, so it installs its own handler
-with :func:`set_warning_handler`; each cache may also be given its own callback.
+A cache or history problem is never fatal, but the user should know their follow-up questions will
+cost API calls again, or that answers are not being saved. A TUI cannot have stray stderr lines over
+its screen, so it installs its own handler with :func:`set_warning_handler`; each store may also be
+given its own callback.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ _handler: Warn = _to_stderr
 
 
 def set_warning_handler(handler: Warn | None) -> None:
-    """Route cache warnings to ``handler`` (None restores the stderr line)."""
+    """Route store warnings to ``handler`` (None restores the stderr line)."""
     global _handler
     _handler = handler or _to_stderr
 

@@ -6,6 +6,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from logai.config import load_settings
 from logai.llm.context import (
@@ -74,3 +76,31 @@ def test_token_counter_matches_litellm_and_remembers(litellm: ModuleType) -> Non
     assert counter.message(message) == expected
     assert counter.message(dict(message)) == expected  # an equal message: one count
     assert counter.messages([message, message]) == 2 * expected
+
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=400)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    role=st.sampled_from(["system", "user", "assistant", "tool"]),
+    content=_TEXT,
+    model=st.sampled_from(["openai/gpt-4o-mini", "anthropic/claude-sonnet-4-5", "ollama/llama3"]),
+)
+def test_the_tokenizer_free_bound_is_never_below_the_count(
+    litellm: ModuleType, role: str, content: str, model: str
+) -> None:
+    message: dict[str, Any] = {"role": role, "content": content}
+    if role == "tool":
+        message["tool_call_id"] = "call_1"
+    assert TokenCounter.bound(message) >= TokenCounter(model).message(message)
+
+
+def test_the_bound_covers_tool_calls(litellm: ModuleType) -> None:
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [{"id": "c1", "type": "function", "function": {
+            "name": "fetch_logs", "arguments": '{"log_group": "/aws/lambda/checkout"}'}}],
+    }  # fmt: skip
+    assert TokenCounter.bound(message) >= TokenCounter("openai/gpt-4o-mini").message(message)

@@ -185,3 +185,33 @@ def test_text_deltas_are_not_usage() -> None:
     writer.text(TextDelta("a").text)
     writer.activity(Done("a", iterations=1))
     assert err.getvalue() == ""
+
+
+async def test_far_from_the_window_no_tokenizer_runs_and_the_request_is_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Upper bounds settle "fits as it is"; the exact path sends the very same messages."""
+    from logai.llm.context import TokenCounter
+
+    def sent() -> list[list[dict[str, Any]]]:
+        return list(provider.requests)
+
+    counted: list[object] = []
+    real = TokenCounter._count_message
+
+    def spy(self: TokenCounter, message: dict[str, Any]) -> int:
+        counted.append(message)
+        return real(self, message)
+
+    monkeypatch.setattr(TokenCounter, "_count_message", spy)
+    provider = ScriptedProvider(Reply(calls=[FETCH]), Reply(text="Timeouts."))
+    provider.model = "openai/gpt-4o-mini"
+    await _collect(_orchestrator(provider), "what failed?")
+    quick = sent()
+    assert counted == []  # no tokenizer before (or between) the calls
+
+    # With a cost cap the counts must be exact: the same requests, counted.
+    provider = ScriptedProvider(Reply(calls=[FETCH]), Reply(text="Timeouts."))
+    provider.model = "openai/gpt-4o-mini"
+    await _collect(_orchestrator(provider, max_cost_per_question=5.0), "what failed?")
+    assert counted and sent() == quick

@@ -82,6 +82,8 @@ class QuestionBudget:
         self._settings = settings
         self._cap = settings.max_cost_per_question
         self._tools_tokens = 0
+        self._tools_exact = True
+        self._tools_specs = ""
         self.spent = 0.0
         """USD the question's calls cost so far (calls with a known price)."""
 
@@ -101,14 +103,39 @@ class QuestionBudget:
     async def offer_tools(self, conversation: Conversation) -> None:
         """Count the tool specs once; size one tool result to what the window leaves."""
         specs = json.dumps([spec.to_openai() for spec in conversation.tools()])
-        self._tools_tokens = await asyncio.to_thread(self._counter.text, specs)
-        room = self.facts.input_limit - self._tools_tokens
         setting = self._settings.tool_result_max_tokens
-        # One result may take at most half of what the window leaves beside the tools.
+        self._tools_specs = specs
+        # One result may take at most half of what the window leaves beside the tools. When
+        # even the specs' upper bound leaves the setting whole, exact counting would too.
+        bound = self._counter.bound({"role": "user", "content": specs})
+        if min(setting, (self.facts.input_limit - bound) // 2) >= setting:
+            self._tools_tokens, self._tools_exact = bound, False
+            self._budget.result_tokens = setting
+            return
+        self._tools_tokens = await asyncio.to_thread(self._counter.text, specs)
+        self._tools_exact = True
+        room = self.facts.input_limit - self._tools_tokens
         self._budget.result_tokens = max(_MIN_RESULT_TOKENS, min(setting, room // 2))
 
     async def fit(self, conversation: Conversation) -> Fitted:
-        """The next request's messages, within the window; raises :class:`ContextOverflow`."""
+        """The next request's messages, within the window; raises :class:`ContextOverflow`.
+
+        First with upper bounds only (no tokenizer): when the conversation fits as it is by
+        those, it fits as it is by exact counts too, and the messages are the same. The cost
+        cap needs the real figure, so with a cap set the counts are always exact.
+        """
+        if self._cap is None:
+            quick = await asyncio.to_thread(
+                conversation.render_fitted,
+                self.facts.input_limit,
+                self._counter.bound,
+                fixed_tokens=self._tools_tokens,
+            )
+            if quick.fits and not quick.changed:
+                return quick
+        if not self._tools_exact:
+            self._tools_tokens = await asyncio.to_thread(self._counter.text, self._tools_specs)
+            self._tools_exact = True
         fitted = await asyncio.to_thread(
             conversation.render_fitted,
             self.facts.input_limit,

@@ -152,6 +152,10 @@ def call_cost(model: str, prompt_tokens: int, completion_tokens: int) -> float |
     return float(prompt_cost) + float(completion_cost)
 
 
+#: Tokens a chat format may add around one message beyond its text (role markers, separators).
+_FRAMING = 8
+
+
 class TokenCounter:
     """Tokens of chat messages for one model, with each distinct message counted once.
 
@@ -188,6 +192,19 @@ class TokenCounter:
             while len(self._counts) > self._capacity:
                 self._counts.popitem(last=False)
         return count
+
+    @staticmethod
+    def bound(message: dict[str, Any]) -> int:
+        """An upper bound on :meth:`message` that needs no tokenizer: the message's bytes.
+
+        A byte-pair tokenizer never makes a token of less than one byte, and the JSON text
+        counted here carries the role, the keys and the quoting besides the content, which is
+        more than the few tokens of framing a chat format adds per message (:data:`_FRAMING`
+        covers the rest). Loading a tokenizer costs ~0.1-0.3 s, paid before the first request
+        of every ``logai ask``; while a conversation is far from its window the bound settles
+        the question "does it fit as it is?" without one.
+        """
+        return len(json.dumps(message, ensure_ascii=False).encode()) + _FRAMING
 
     def messages(self, messages: list[dict[str, Any]]) -> int:
         """Tokens of a whole request's messages."""

@@ -49,7 +49,7 @@ from logai.cache.outcome import cache_outcome
 from logai.cache.policy import CachePolicy
 from logai.cache.store import LogCache
 from logai.cache.window import Span, settled_before_ms, span_of
-from logai.sources.base import DataSource, LogEvent, LogGroup, QueryResult
+from logai.sources.base import DataSource, LogEvent, LogGroup, QueryResult, adopt_facts
 
 __all__ = ["CachedDataSource", "default_namespace", "resolve_namespace"]
 
@@ -115,15 +115,7 @@ class CachedDataSource(DataSource):
         self._fixed_namespace = namespace
         self.namespace = namespace or ""
         self._now = now
-        # Tools read these class-level facts on whatever source they are handed; shadowing
-        # them per instance makes the wrapper report the wrapped source's values.
-        vars(self).update(
-            name=inner.name,
-            ingestion_delay_seconds=inner.ingestion_delay_seconds,
-            supports_query=inner.supports_query,
-            query_language=inner.query_language,
-            event_origin=inner.event_origin,
-        )
+        adopt_facts(self, inner)
 
     def __getattr__(self, attribute: str) -> Any:
         # Only reached for attributes the wrapper lacks: source-specific extras (a region, a

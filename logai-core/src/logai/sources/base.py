@@ -337,3 +337,22 @@ class DataSource(abc.ABC):
         the cache then, and the caller sees the error.
         """
         return self.cache_identity()
+
+
+#: The class-level facts tools and the cache read on whatever source they are handed.
+WRAPPED_FACTS = (
+    "name",
+    "ingestion_delay_seconds",
+    "supports_query",
+    "query_language",
+    "event_origin",
+)
+
+
+def adopt_facts(wrapper: DataSource, inner: DataSource, *extra: str) -> None:
+    """Make ``wrapper`` report ``inner``'s class-level facts (and ``extra`` ones).
+
+    A wrapper (the cache, the guardrails) is handed around as the source itself; shadowing the
+    facts per instance makes it answer with the wrapped source's values, not its own class's.
+    """
+    vars(wrapper).update({fact: getattr(inner, fact) for fact in (*WRAPPED_FACTS, *extra)})

@@ -40,6 +40,7 @@ from logai.sources.base import (
     SourceAccessDenied,
     SourceNotFound,
     SourceValidationError,
+    adopt_facts,
 )
 from logai.sources.group_rules import ALLOW_VARIABLE, DENY_VARIABLE, GroupRules
 from logai.sources.notes import add_note
@@ -100,14 +101,7 @@ class GuardedSource(DataSource):
     def __init__(self, inner: DataSource, rules: GroupRules) -> None:
         self.inner = inner
         self.rules = rules
-        vars(self).update(
-            name=inner.name,
-            ingestion_delay_seconds=inner.ingestion_delay_seconds,
-            supports_query=inner.supports_query,
-            query_language=inner.query_language,
-            cacheable=inner.cacheable,
-            event_origin=inner.event_origin,
-        )
+        adopt_facts(self, inner, "cacheable")
 
     def __getattr__(self, attribute: str) -> Any:
         if attribute == "inner":

@@ -237,6 +237,55 @@ async def test_a_cancelled_answer_is_recorded_as_cancelled() -> None:
     assert len(saved.messages()) == 2
 
 
+async def test_nothing_is_written_before_the_question_reaches_the_llm() -> None:
+    """The first write (opening the database) waits for the LLM's first reply: it must not
+    delay the request. The turn is still saved whole."""
+    database = load_settings().history_dir / "history.sqlite3"
+    existed_when_asked: list[bool] = []
+
+    def reply(_messages: list[dict[str, Any]]) -> Reply:
+        existed_when_asked.append(database.exists())
+        return Reply(text="all quiet")
+
+    session = _session(ScriptedProvider(reply, reply))
+    await _ask(session, "anything failing?")
+    await _ask(session, "and now?")
+    await session.aclose()
+    assert existed_when_asked == [False, True]
+    store = HistoryStore(database)
+    (summary,) = await store.list()
+    saved = await store.load(summary.id)
+    await store.aclose()
+    assert saved is not None
+    assert [(t.question, t.status, t.answer) for t in saved.turns] == [
+        ("anything failing?", "ok", "all quiet"),
+        ("and now?", "ok", "all quiet"),
+    ]
+
+
+async def test_a_question_cancelled_before_any_reply_is_still_recorded() -> None:
+    asked = asyncio.Event()
+
+    def hang(_messages: list[dict[str, Any]]) -> Reply:
+        asked.set()
+        return Reply(hang=True)
+
+    session = _session(ScriptedProvider(hang))
+    answering = asyncio.create_task(_ask(session, "first and only"))
+    await asked.wait()
+    answering.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await answering
+    conversation_id = session.conversation_id
+    await session.aclose()
+    assert conversation_id is not None
+    store = HistoryStore(load_settings().history_dir / "history.sqlite3")
+    saved = await store.load(conversation_id)
+    await store.aclose()
+    assert saved is not None
+    assert [(t.question, t.status) for t in saved.turns] == [("first and only", "cancelled")]
+
+
 def test_config_check_warns_when_the_history_directory_cannot_be_made(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:

@@ -2,7 +2,7 @@
 
 :class:`ChatSession` wraps an :class:`~logai.llm.orchestrator.Orchestrator` and offers the same
 face to a frontend (``ask``, ``restore``, ``clear``, ``model``, ``warm_up``), so ``logai ask``,
-the plain chat and the TUI record alike. Each question is written when it is asked (status
+the plain chat and the TUI record alike. Each question is written as its answer begins (status
 "running") and again, in one transaction, when its answer ends: a process killed mid-answer
 leaves every earlier turn intact and this one marked unfinished.
 
@@ -14,6 +14,7 @@ added since, which then redacts more), after the saved placeholder mapping is ad
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import re
@@ -157,12 +158,10 @@ class ChatSession:
                     yield event
             return
         recorder = _TurnRecorder(self, store, conversation)
-        # Recording must never cost the answer: a failure here only means no record.
-        with contextlib.suppress(Exception):
-            await recorder.begin(question)
         try:
             async with _closing(self.orchestrator.ask(question)) as events:
                 async for event in events:
+                    recorder.start(question)
                     with contextlib.suppress(Exception):
                         recorder.see(event)
                     if isinstance(event, Done):
@@ -173,6 +172,7 @@ class ChatSession:
                     yield event
         finally:
             if not recorder.finished:
+                recorder.start(question)
                 with contextlib.suppress(BaseException):
                     await recorder.cancelled()
 
@@ -202,11 +202,34 @@ class _TurnRecorder:
         self._redactions: dict[str, int] = {}
         self._error: str | None = None
         self._question = ""
+        self._begun: asyncio.Future[None] | None = None
         self.finished = False
 
-    async def begin(self, question: str) -> None:
+    def start(self, question: str) -> None:
+        """Write the question's "running" row in the background, once (from the first event on).
+
+        Not before the question is sent: the first write opens the history database (importing
+        SQLAlchemy, creating the file), a few tenths of a second of CPU that would otherwise
+        delay the request (the LLM client is still importing in another thread of the same
+        interpreter); from the first event on, it overlaps the LLM's answer instead. A question
+        killed before the LLM said anything leaves no row; every earlier turn is kept.
+        """
+        if self._begun is None:
+            self._begun = asyncio.ensure_future(self._begin_quietly(question))
+
+    async def _begin_quietly(self, question: str) -> None:
+        # Recording must never cost the answer: a failure here only means no record.
+        with contextlib.suppress(Exception):
+            self._question = self._conversation.redact(question)
+            await self._begin()
+
+    async def _begun_row(self) -> None:
+        """Wait until the "running" row is written (or failed to be): it is the row to finish."""
+        if self._begun is not None:
+            await asyncio.shield(self._begun)
+
+    async def _begin(self) -> None:
         redact = self._conversation.redact
-        self._question = redact(question)
         session = self._session
         if session.conversation_id is None:
             title = " ".join(self._question.split())
@@ -276,6 +299,7 @@ class _TurnRecorder:
 
     async def finish(self, done: Done) -> None:
         self.finished = True
+        await self._begun_row()
         rendered = self._rendered()
         system = ""
         if rendered and rendered[0].get("role") == "system":
@@ -303,6 +327,7 @@ class _TurnRecorder:
 
     async def cancelled(self) -> None:
         self.finished = True
+        await self._begun_row()
         await self._write(
             TurnOutcome(
                 status="cancelled",

@@ -7,13 +7,17 @@ transaction, a lock refused without waiting retried, a damaged file moved aside 
 and any other failure switching the store off with one warning. A subclass brings its schema and
 the wording of its two warnings; everything here is the same for both.
 
-SQLAlchemy is imported when a store is first used, not when this module is imported.
+SQLAlchemy is imported when a store is first used, not when this module is imported, and in a
+worker thread: its import takes a few tenths of a second that the event loop spends streaming the
+answer meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
+import sys
 import time
 import weakref
 from collections.abc import Awaitable, Callable
@@ -39,8 +43,22 @@ T = TypeVar("T")
 _LOCK_RETRIES = 5
 _LOCK_RETRY_PAUSE = 0.1
 
+#: The module that brings SQLAlchemy and aiosqlite in.
+_ENGINE_MODULE = "logai.sqlite_store.engine"
+
 #: Stores holding an engine (pooled aiosqlite connections), for :func:`close_open_stores`.
 OpenStores = weakref.WeakSet["SQLiteStore"]
+
+
+async def _import_off_the_loop(name: str) -> None:
+    """Import module ``name`` in a worker thread unless it is imported already.
+
+    A first import of SQLAlchemy holds the thread that runs it for ~0.3 s; on the event loop
+    that would freeze an answer streaming to the terminal (the history's first write happens
+    while it does). Python's per-module import locks make this safe beside imports elsewhere.
+    """
+    if name not in sys.modules:
+        await asyncio.to_thread(importlib.import_module, name)
 
 
 async def close_open_stores(registry: OpenStores) -> None:
@@ -150,6 +168,7 @@ class SQLiteStore:
             if self._engine is not None and self._engine_loop is loop:
                 return self._engine
             await self._dispose()
+            await _import_off_the_loop(_ENGINE_MODULE)
             from logai.sqlite_store.engine import create_cache_engine
 
             self._prepare_files()

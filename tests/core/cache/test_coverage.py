@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from logai.cache import CachedDataSource, CachePolicy, LogCache, cache_outcome
-from logai.cache.clock import to_ms
 from logai.cache.coverage import Segment, merge_into, plan, segment_from_fetch
 from logai.cache.window import Span
+from logai.clock import to_ms
 from logai.sources import LogEvent
 
 from .conftest import T0, CountingSource, MakeCache, ManualClock, make_events

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from logai.cache.clock import to_ms
 from logai.cache.keys import (
     canonical_groups,
     canonical_pattern,
@@ -15,6 +14,7 @@ from logai.cache.keys import (
     make_key,
 )
 from logai.cache.window import settled_before_ms, span_of
+from logai.clock import to_ms
 
 from .conftest import T0
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from logai.cache.clock import EPOCH
+from logai.clock import EPOCH
 from logai.sources.base import LogEvent, LogGroup, QueryCost, QueryResult
 
 __all__ = [

@@ -30,8 +30,8 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import Any
 
-from logai.cache.clock import from_ms, to_ms
 from logai.cache.window import Span
+from logai.clock import from_ms, to_ms
 from logai.sources.base import LogEvent
 
 __all__ = [

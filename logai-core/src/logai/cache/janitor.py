@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from logai.cache.clock import Clock
+from logai.clock import Clock
 
 __all__ = ["Janitor"]
 

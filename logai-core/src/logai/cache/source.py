@@ -19,7 +19,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from logai.cache.clock import EPOCH, Clock, to_ms, utc_now
 from logai.cache.codec import (
     CodecError,
     decode_events,
@@ -49,6 +48,7 @@ from logai.cache.outcome import cache_outcome
 from logai.cache.policy import CachePolicy
 from logai.cache.store import LogCache
 from logai.cache.window import Span, settled_before_ms, span_of
+from logai.clock import EPOCH, Clock, to_ms, utc_now
 from logai.sources.base import DataSource, LogEvent, LogGroup, QueryResult, adopt_facts
 
 __all__ = ["CachedDataSource", "default_namespace", "resolve_namespace"]

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from logai.cache.clock import Clock, from_ms, to_ms, utc_now
 from logai.cache.janitor import Janitor
 from logai.cache.stats import CacheStats
+from logai.clock import Clock, from_ms, to_ms, utc_now
 from logai.sqlite_store import files
 from logai.sqlite_store.store import OpenStores, SQLiteStore, close_open_stores
 from logai.sqlite_store.warn import Warn

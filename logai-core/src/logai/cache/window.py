@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from logai.cache.clock import from_ms, to_ms
+from logai.clock import from_ms, to_ms
 
 __all__ = ["Span", "settled_before_ms", "span_of"]
 

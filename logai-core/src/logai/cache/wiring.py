@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from logai.cache.clock import Clock, utc_now
 from logai.cache.policy import CachePolicy
 from logai.cache.source import CachedDataSource
 from logai.cache.store import DB_FILENAME, LogCache
+from logai.clock import Clock, utc_now
 from logai.sqlite_store.warn import Warn
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ the whole session (LiteLLM's HTTP clients are bound to it).
 
 Stopping follows the contract every LogAI frontend keeps (docs/guide.md): Ctrl+C during an
 answer cancels that answer and returns to the prompt; at the prompt, a Ctrl+C only explains,
-and a second one within :data:`QUIT_WINDOW_SECONDS` quits, as does Ctrl+D on an empty prompt
-or /quit.
+and a second one within :data:`~logai.frontends.interrupts.QUIT_WINDOW_SECONDS` quits, as does
+Ctrl+D on an empty prompt or /quit.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import time
 from typing import TYPE_CHECKING, TextIO
+
+from logai.frontends.interrupts import QUIT_HINT, InterruptCounter
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
@@ -29,10 +30,6 @@ Commands:
   /help          this help
   /clear         forget the conversation and start over
   /quit, /exit   leave (Ctrl+D works too, or Ctrl+C twice); Ctrl+C cancels a running answer"""
-
-#: Seconds within which a second Ctrl+C at the prompt quits (the TUI uses the same window).
-QUIT_WINDOW_SECONDS = 2.0
-QUIT_HINT = "Press Ctrl+C again, or Ctrl+D, to quit."
 
 
 #: How often the prompt wakes up to let a pending Ctrl+C through (seconds).
@@ -143,22 +140,20 @@ class PlainChat:
 
     def _loop(self, runner: asyncio.Runner) -> int:
         runner.run(self.orchestrator.warm_up())
-        last_interrupt: float | None = None
+        interrupts = InterruptCounter()
         while True:
             try:
                 line = self._read("you> ")
             except KeyboardInterrupt:
-                now = time.monotonic()
                 self.stdout.write("\n")
-                if last_interrupt is not None and now - last_interrupt < QUIT_WINDOW_SECONDS:
+                if interrupts.press():
                     return 0
-                last_interrupt = now
                 self.stderr.write(QUIT_HINT + "\n")
                 continue
             if line is None:
                 self.stdout.write("\n")
                 return 0
-            last_interrupt = None  # a line typed since: the next Ctrl+C starts over
+            interrupts.reset()  # a line typed since: the next Ctrl+C starts over
             line = line.strip()
             if not line:
                 continue
@@ -170,7 +165,7 @@ class PlainChat:
                 runner.run(self.answer(line))
             except KeyboardInterrupt:
                 # A second Ctrl+C right after this one quits, as in the TUI.
-                last_interrupt = time.monotonic()
+                interrupts.press()
                 self.stderr.write("[answer cancelled]\n")
 
 

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from logai.cache.clock import Clock, from_ms, to_ms, utc_now
+from logai.clock import Clock, from_ms, to_ms, utc_now
 from logai.history.records import (
     ConversationSummary,
     SavedConversation,

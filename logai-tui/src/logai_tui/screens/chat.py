@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,6 +23,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from logai.frontends.interrupts import QUIT_HINT, QUIT_WINDOW_SECONDS, InterruptCounter
 from logai.llm.events import Usage
 from logai_tui import formatting
 from logai_tui.commands import is_command, run_command
@@ -59,10 +59,6 @@ WELCOME = (
 )
 SCRUBBED = "Log text is scrubbed of PII and secrets before it reaches the model."
 NOT_SCRUBBED = "[b]Sanitization is off:[/b] raw log text goes to the model."
-
-
-#: Seconds within which a second Ctrl+C quits.
-QUIT_WINDOW_SECONDS = 2.0
 
 
 class ChatScreen(Screen[None]):
@@ -102,7 +98,7 @@ class ChatScreen(Screen[None]):
         self._backend_error: str | None = None
         self._backend_settled = asyncio.Event()
         self._answer_worker: Worker[None] | None = None
-        self._last_interrupt: float | None = None
+        self._interrupts = InterruptCounter()
         self._running_tools: set[str] = set()
         self._follow_worker: Worker[None] | None = None
         self.follow_interval = 2.0
@@ -245,15 +241,14 @@ class ChatScreen(Screen[None]):
 
     def action_interrupt(self) -> None:
         """Ctrl+C: cancel the running answer; pressed again within a moment, quit."""
-        now = time.monotonic()
-        previous, self._last_interrupt = self._last_interrupt, now
+        second = self._interrupts.press()
         if self.busy:
             self.action_cancel_answer()
             return
-        if previous is not None and now - previous < QUIT_WINDOW_SECONDS:
+        if second:
             self.app.exit()
             return
-        self.notify("Press Ctrl+C again, or Ctrl+D, to quit.", timeout=QUIT_WINDOW_SECONDS)
+        self.notify(QUIT_HINT, timeout=QUIT_WINDOW_SECONDS)
 
     def action_end_of_input(self) -> None:
         """Ctrl+D on an empty prompt quits (as in a shell); otherwise the prompt handles it."""

@@ -1,8 +1,9 @@
-"""Time for the cache: an injectable clock and exact conversions to integer milliseconds.
+"""Time for the stores: an injectable clock and exact conversions to integer milliseconds.
 
-The cache compares times as integer epoch milliseconds (UTC): that is what the database indexes,
-what log backends speak, and what makes "12:00:00.0004" and "12:00:00.000" the same key. The
-clock is a plain callable so tests (and a frontend replaying a session) can move time by hand.
+The cache and the history compare and store times as integer epoch milliseconds (UTC): that is
+what the databases index, what log backends speak, and what makes "12:00:00.0004" and
+"12:00:00.000" the same key. The clock is a plain callable so tests (and a frontend replaying a
+session) can move time by hand. It lives outside both packages so neither imports the other.
 """
 
 from __future__ import annotations

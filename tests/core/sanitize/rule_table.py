@@ -1,8 +1,14 @@
-"""Helpers that turn the per-rule tables into assertions with readable failures."""
+"""Helpers that turn the per-rule tables and the labeled corpus into assertions with readable
+failures, shared by the rule modules' tests."""
 
 from __future__ import annotations
 
-from logai.sanitize import Rule, Sanitizer
+import json
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+from logai.sanitize import Rule, Sanitizer, default_rules
 
 
 def assert_redacts(rule: Rule, line: str, value: str) -> None:
@@ -19,3 +25,46 @@ def assert_untouched(sanitizer: Sanitizer, line: str) -> None:
     out, stats = sanitizer.sanitize_text(line)
     assert out == line, f"look-alike changed: {out!r}"
     assert not stats
+
+
+#: Labeled log lines in many real formats (see tests/core/sanitize/test_corpus.py).
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "sanitize" / "corpus.jsonl"
+
+
+def corpus_entries() -> list[dict[str, Any]]:
+    """Every corpus entry: ``line``, ``secrets`` (the values that must go) and maybe ``family``."""
+    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
+
+
+def assert_family_found_in_full(
+    sanitizer: Sanitizer, family: str, *, min_positives: int, min_negatives: int
+) -> None:
+    """Every secret of the corpus ``family`` goes, and none of its look-alike lines changes."""
+    entries = [entry for entry in corpus_entries() if entry.get("family") == family]
+    positives = [entry for entry in entries if entry["secrets"]]
+    negatives = [entry for entry in entries if not entry["secrets"]]
+    assert len(positives) >= min_positives and len(negatives) >= min_negatives
+    missed = [
+        secret
+        for entry in positives
+        for secret in entry["secrets"]
+        if secret in sanitizer.sanitize_text(str(entry["line"]))[0]
+    ]
+    changed = [
+        str(entry["line"])
+        for entry in negatives
+        if sanitizer.sanitize_text(str(entry["line"]))[0] != entry["line"]
+    ]
+    assert not missed, missed
+    assert not changed, changed
+
+
+def split_pack(names: Collection[str]) -> tuple[Sanitizer, Sanitizer, Sanitizer]:
+    """(the rules ``names`` alone, the default pack without them, the whole default pack)."""
+    rules = default_rules()
+    assert set(names) <= {rule.name for rule in rules}
+    return (
+        Sanitizer([rule for rule in rules if rule.name in names]),
+        Sanitizer([rule for rule in rules if rule.name not in names]),
+        Sanitizer(rules),
+    )

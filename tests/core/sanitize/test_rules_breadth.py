@@ -8,14 +8,17 @@ default pack, so no rule may touch it.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from logai.sanitize import Rule, Sanitizer, default_rules
 from logai.sanitize.rules.identifiers import dni_letter_valid, iban_valid
-from tests.core.sanitize.rule_table import assert_redacts, assert_untouched
+from tests.core.sanitize.rule_table import (
+    assert_family_found_in_full,
+    assert_redacts,
+    assert_untouched,
+    corpus_entries,
+    split_pack,
+)
 
 #: The rules this module covers: switched off, the default pack is the previous rule set.
 BREADTH_RULES = frozenset({
@@ -247,38 +250,17 @@ def test_one_iban_keeps_one_placeholder_however_grouped(full_pack: Sanitizer) ->
     assert compact == "iban=<IBAN_2>"
 
 
-CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "sanitize" / "corpus.jsonl"
 BREADTH_FAMILIES = ("national_id", "session", "chatops_webhook")
-
-
-def _entries() -> list[dict[str, object]]:
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
 
 
 @pytest.mark.parametrize("family", BREADTH_FAMILIES)
 def test_corpus_family_recall_and_precision(full_pack: Sanitizer, family: str) -> None:
-    entries = [entry for entry in _entries() if entry.get("family") == family]
-    positives = [entry for entry in entries if entry["secrets"]]
-    negatives = [entry for entry in entries if not entry["secrets"]]
-    assert len(positives) >= 10 and len(negatives) >= len(positives)
     sanitizer = Sanitizer(full_pack.rules)
-    missed = [
-        secret
-        for entry in positives
-        for secret in entry["secrets"]  # type: ignore[attr-defined]
-        if secret in sanitizer.sanitize_text(str(entry["line"]))[0]
-    ]
-    changed = [
-        str(entry["line"])
-        for entry in negatives
-        if sanitizer.sanitize_text(str(entry["line"]))[0] != entry["line"]
-    ]
-    assert not missed, missed
-    assert not changed, changed
+    assert_family_found_in_full(sanitizer, family, min_positives=10, min_negatives=10)
 
 
 def test_masked_and_ciphertext_family_is_left_alone(full_pack: Sanitizer) -> None:
-    entries = [entry for entry in _entries() if entry.get("family") == "masked"]
+    entries = [entry for entry in corpus_entries() if entry.get("family") == "masked"]
     assert len(entries) >= 10 and not any(entry["secrets"] for entry in entries)
     sanitizer = Sanitizer(full_pack.rules)
     changed = [
@@ -290,13 +272,10 @@ def test_masked_and_ciphertext_family_is_left_alone(full_pack: Sanitizer) -> Non
 def test_breadth_rules_change_nothing_the_previous_rules_left_alone() -> None:
     """On every line of the corpus that holds no value of these families, they find nothing,
     and the whole pack's output is the previous pack's output."""
-    rules = default_rules()
-    new_only = Sanitizer([rule for rule in rules if rule.name in BREADTH_RULES])
-    previous = Sanitizer([rule for rule in rules if rule.name not in BREADTH_RULES])
-    current = Sanitizer(rules)
+    new_only, previous, current = split_pack(BREADTH_RULES)
     # identifier keywords (NI number, nif) and cookie jars: more values of these rules' kinds
     skipped = (*BREADTH_FAMILIES, "identifier_keyword", "cookie_jar")
-    for entry in _entries():
+    for entry in corpus_entries():
         if entry.get("family") in skipped:
             continue
         line = str(entry["line"])

@@ -9,14 +9,18 @@ and on the rest of the corpus the pack must redact exactly what it did without t
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
-from logai.sanitize import Rule, Sanitizer, default_rules
-from tests.core.sanitize.rule_table import assert_redacts, assert_untouched
+from logai.sanitize import Rule, Sanitizer
+from tests.core.sanitize.rule_table import (
+    assert_family_found_in_full,
+    assert_redacts,
+    assert_untouched,
+    corpus_entries,
+    split_pack,
+)
 
 #: The rules this module covers: switched off, the default pack is the previous rule set.
 NEW_RULES = frozenset({
@@ -188,32 +192,10 @@ def test_one_mac_keeps_one_placeholder_however_written(full_pack: Sanitizer) -> 
     assert colons == "client_mac=<MAC_ADDRESS_1>" and dashes == "mac_address <MAC_ADDRESS_1>"
 
 
-CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "sanitize" / "corpus.jsonl"
-
-
-def _entries() -> list[dict[str, object]]:
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
-
-
 @pytest.mark.parametrize("family", NEW_FAMILIES)
 def test_corpus_family_recall_and_precision(full_pack: Sanitizer, family: str) -> None:
-    entries = [entry for entry in _entries() if entry.get("family") == family]
-    positives = [entry for entry in entries if entry["secrets"]]
-    assert len(positives) >= 4 and len(entries) - len(positives) >= 4
     sanitizer = Sanitizer(full_pack.rules)
-    missed = [
-        secret
-        for entry in positives
-        for secret in entry["secrets"]  # type: ignore[attr-defined]
-        if secret in sanitizer.sanitize_text(str(entry["line"]))[0]
-    ]
-    changed = [
-        str(entry["line"])
-        for entry in entries
-        if not entry["secrets"] and sanitizer.sanitize_text(str(entry["line"]))[0] != entry["line"]
-    ]
-    assert not missed, missed
-    assert not changed, changed
+    assert_family_found_in_full(sanitizer, family, min_positives=4, min_negatives=4)
 
 
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*_[0-9]+>")
@@ -224,11 +206,8 @@ def test_new_rules_change_nothing_the_previous_rules_left_alone() -> None:
     look-alikes, and the whole pack's output is the previous pack's output: byte for byte on
     look-alikes, the same values redacted elsewhere (a vendor token first caught by its name,
     ``token=hvs....``, now gets its vendor's placeholder)."""
-    rules = default_rules()
-    new_only = Sanitizer([rule for rule in rules if rule.name in NEW_RULES])
-    previous = Sanitizer([rule for rule in rules if rule.name not in NEW_RULES])
-    current = Sanitizer(rules)
-    for entry in _entries():
+    new_only, previous, current = split_pack(NEW_RULES)
+    for entry in corpus_entries():
         if entry.get("family") in NEW_FAMILIES:
             continue
         line = str(entry["line"])

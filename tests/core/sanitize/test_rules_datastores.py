@@ -6,13 +6,16 @@ default pack, so no rule may touch it.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from logai.sanitize import Rule, Sanitizer, default_rules
-from tests.core.sanitize.rule_table import assert_redacts, assert_untouched
+from logai.sanitize import Rule, Sanitizer
+from tests.core.sanitize.rule_table import (
+    assert_family_found_in_full,
+    assert_redacts,
+    assert_untouched,
+    corpus_entries,
+    split_pack,
+)
 
 CASES: dict[str, list[tuple[str, str]]] = {
     "sql_password": [
@@ -246,34 +249,13 @@ def test_the_escape_before_an_encoded_email_stays_whole(full_pack: Sanitizer) ->
     assert out == "next=%2Flogin%3Femail%3D<EMAIL_1>"
 
 
-CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "sanitize" / "corpus.jsonl"
 NEW_FAMILIES = ("datastore", "connection_string", "url_encoded")
-
-
-def _entries() -> list[dict[str, object]]:
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
 
 
 @pytest.mark.parametrize("family", NEW_FAMILIES)
 def test_corpus_family_recall_and_precision(full_pack: Sanitizer, family: str) -> None:
-    entries = [entry for entry in _entries() if entry.get("family") == family]
-    positives = [entry for entry in entries if entry["secrets"]]
-    negatives = [entry for entry in entries if not entry["secrets"]]
-    assert len(positives) >= 10 and len(negatives) >= 10
     sanitizer = Sanitizer(full_pack.rules)
-    missed = [
-        secret
-        for entry in positives
-        for secret in entry["secrets"]  # type: ignore[attr-defined]
-        if secret in sanitizer.sanitize_text(str(entry["line"]))[0]
-    ]
-    changed = [
-        str(entry["line"])
-        for entry in negatives
-        if sanitizer.sanitize_text(str(entry["line"]))[0] != entry["line"]
-    ]
-    assert not missed, missed
-    assert not changed, changed
+    assert_family_found_in_full(sanitizer, family, min_positives=10, min_negatives=10)
 
 
 def test_no_look_alike_of_the_corpus_changes(full_pack: Sanitizer) -> None:
@@ -281,7 +263,7 @@ def test_no_look_alike_of_the_corpus_changes(full_pack: Sanitizer) -> None:
     sanitizer = Sanitizer(full_pack.rules)
     changed = [
         str(entry["line"])
-        for entry in _entries()
+        for entry in corpus_entries()
         if not entry["secrets"] and sanitizer.sanitize_text(str(entry["line"]))[0] != entry["line"]
     ]
     assert not changed, changed
@@ -295,10 +277,8 @@ def test_new_rules_change_nothing_the_previous_rules_left_alone() -> None:
         "postgres_password_hash", "connection_string_password", "connection_string_key",
         "encoded_phone",
     }  # fmt: skip
-    rules = default_rules()
-    assert added <= {rule.name for rule in rules}
-    new_only = Sanitizer([rule for rule in rules if rule.name in added])
-    for entry in _entries():
+    new_only, _, _ = split_pack(added)
+    for entry in corpus_entries():
         if not entry["secrets"] and "family" not in entry:
             line = str(entry["line"])
             assert new_only.sanitize_text(line)[0] == line, line

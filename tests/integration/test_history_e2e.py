@@ -158,6 +158,12 @@ def _wait_for(condition: object, within: float = 60.0) -> None:
         time.sleep(0.05)
 
 
+def _saved_turns(conversation_id: int) -> int:
+    """How many turns conversation ``conversation_id`` holds on disk now (0 if none yet)."""
+    shown = _logai("history", "show", str(conversation_id), "--json")
+    return len(json.loads(shown.stdout)["turns"]) if shown.exit_code == 0 else 0
+
+
 @pytest.mark.slow
 @parametrize
 def test_kill_9_mid_answer_keeps_the_completed_turns(llm: FakeLLMServer) -> None:
@@ -173,8 +179,8 @@ def test_kill_9_mid_answer_keeps_the_completed_turns(llm: FakeLLMServer) -> None
         stderr=subprocess.PIPE,
     )
     try:
-        _wait_for(lambda: len(llm.chat_requests()) == 1 or child.poll() is not None)
-        time.sleep(0.3)  # the first chunks are on their way: mid-answer
+        # Mid-answer: the first chunks arrived, so the question's row is being written.
+        _wait_for(lambda: _saved_turns(1) == 2 or child.poll() is not None)
         assert child.poll() is None, child.communicate()
         os.kill(child.pid, signal.SIGKILL)
     finally:

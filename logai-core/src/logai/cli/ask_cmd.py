@@ -21,7 +21,11 @@ if TYPE_CHECKING:
 @click.argument("question", nargs=-1, required=True)
 @click.option("--model", help="LiteLLM model string for this question (overrides LOGAI_LLM_MODEL).")
 @click.option("--source", "source_name", help="Data source to use (overrides LOGAI_DATA_SOURCE).")
-@click.option("--json", "as_json", is_flag=True, help="Print the event stream as JSON lines.")
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help="Print the event stream as JSON lines; the last one (done) has the saved "
+    "conversation's id (for --session) and the question's usage totals.",
+)  # fmt: skip
 @click.option(
     "--max-cost",
     type=click.FloatRange(min=0, min_open=True),

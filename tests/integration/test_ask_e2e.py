@@ -356,7 +356,10 @@ def test_logai_ask_command_streams_answer_to_stdout_activity_to_stderr(
     )
     assert as_json.returncode == 0, as_json.stderr
     events = [json.loads(line) for line in as_json.stdout.splitlines()]
-    assert events[-1] == {"type": "done", "text": "short answer", "iterations": 1, "ok": True}
+    done_line = events[-1]
+    # The orchestrator's Done, plus what only the command knows (see test_ask_json_e2e.py).
+    assert done_line.pop("conversation_id") == 2 and done_line.pop("usage")["calls"] == 1
+    assert done_line == {"type": "done", "text": "short answer", "iterations": 1, "ok": True}
     assert {e["type"] for e in events} == {"text", "usage", "done"}
 
 

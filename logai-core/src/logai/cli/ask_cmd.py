@@ -1,12 +1,12 @@
 """``logai ask "QUESTION"``: one question, the answer streamed to stdout.
 
 Tool activity and the redaction summary go to stderr, so ``logai ask ... > answer.md`` keeps
-only the answer. ``--json`` prints the orchestrator's event stream as JSON lines instead.
+only the answer. ``--json`` prints the orchestrator's event stream as JSON lines instead, the
+last one (``done``) with the saved conversation's id and the question's usage totals.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,11 @@ if TYPE_CHECKING:
 @click.argument("question", nargs=-1, required=True)
 @click.option("--model", help="LiteLLM model string for this question (overrides LOGAI_LLM_MODEL).")
 @click.option("--source", "source_name", help="Data source to use (overrides LOGAI_DATA_SOURCE).")
-@click.option("--json", "as_json", is_flag=True, help="Print the event stream as JSON lines.")
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help="Print the event stream as JSON lines; the last one (done) has the saved "
+    "conversation's id (for --session) and the question's usage totals.",
+)  # fmt: skip
 @click.option(
     "--max-cost",
     type=click.FloatRange(min=0, min_open=True),
@@ -110,24 +114,36 @@ async def _run(
         await session.aclose()
 
 
-async def _answer(orchestrator: ChatSession, question: str, as_json: bool) -> bool:
+async def _answer(session: ChatSession, question: str, as_json: bool) -> bool:
+    if as_json:
+        return await _answer_json(session, question)
     from logai.frontends.render import AnswerWriter
     from logai.llm.events import Done, TextDelta
-    from logai.terminal import json_safe
 
-    writer = AnswerWriter(orchestrator.restore, sys.stdout, sys.stderr)
+    writer = AnswerWriter(session.restore, sys.stdout, sys.stderr)
     ok = False
-    async for event in orchestrator.ask(question):
-        if as_json:
-            # Same data, but DEL, C1 and bidi characters as \u escapes: valid JSON, inert bytes.
-            sys.stdout.write(json_safe(json.dumps(event.to_dict(), ensure_ascii=False)) + "\n")
-            sys.stdout.flush()
-        elif isinstance(event, TextDelta):
+    async for event in session.ask(question):
+        if isinstance(event, TextDelta):
             writer.text(event.text)
         else:
             writer.activity(event)
         if isinstance(event, Done):
             ok = event.ok
-    if not as_json:
-        writer.end_text()
+    writer.end_text()
     return ok
+
+
+async def _answer_json(session: ChatSession, question: str) -> bool:
+    import asyncio
+
+    from logai.frontends.json_events import JsonEventWriter
+
+    writer = JsonEventWriter(sys.stdout, lambda: session.conversation_id)
+    try:
+        async for event in session.ask(question):
+            writer.event(event)
+    except asyncio.CancelledError:
+        # Ctrl+C: by now the session has saved the turn as cancelled (its id is known).
+        writer.interrupted()
+        raise
+    return writer.ok

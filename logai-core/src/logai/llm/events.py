@@ -102,7 +102,11 @@ class Usage(_Event):
 
 @dataclass(frozen=True)
 class Done(_Event):
-    """The answer is complete (also after a ``Failed``: the stream always ends with Done)."""
+    """The answer is complete (also after a ``Failed``: the stream always ends with Done).
+
+    ``logai ask --json`` adds ``conversation_id`` and ``usage`` (the question's totals) to this
+    event's line (:mod:`logai.frontends.json_events`): only the command knows them.
+    """
 
     type: ClassVar[str] = "done"
     text: str

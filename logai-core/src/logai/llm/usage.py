@@ -58,6 +58,24 @@ class UsageTotals:
         else:
             self.cost_usd += usage.cost_usd
 
+    @property
+    def known_cost_usd(self) -> float | None:
+        """The total cost, or None when it is not known: no call reported usage, or some
+        call's model has no price (a partial sum is never passed off as the total)."""
+        if self.unpriced_calls or not self.calls:
+            return None
+        return self.cost_usd
+
+    def to_dict(self) -> dict[str, int | float | None]:
+        """For JSON output: the counts, and ``cost_usd`` as :attr:`known_cost_usd`."""
+        return {
+            "calls": self.calls,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "cost_usd": self.known_cost_usd,
+            "unpriced_calls": self.unpriced_calls,
+        }
+
     def cost_text(self) -> str:
         """The cost as far as it is known: ``$0.0123``, ``cost unknown``, ``$0.01 + unpriced``."""
         if self.unpriced_calls == self.calls:

@@ -320,10 +320,13 @@ class Matcher:
                     found[index] = offsets
         if self._triggers:
             scanned = self._trigger_scanner.positions(text)
+            merged: dict[tuple[str, ...], list[int]] = {}  # triggers that start alike share it
             for trigger, prefixes in self._riders.items():
                 places = stops[prefixes[0]]
                 if len(prefixes) > 1:
-                    places = sorted({at for prefix in prefixes for at in stops[prefix]})
+                    places = merged.get(prefixes) or merged.setdefault(
+                        prefixes, sorted({at for prefix in prefixes for at in stops[prefix]})
+                    )
                 scanned[trigger] = trigger_starts(text, trigger, places) if places else []
             for index, trigger in self._triggers.items():
                 if scanned[trigger]:

@@ -13,6 +13,7 @@ from logai.sanitize.rules.connections import connection_rules
 from logai.sanitize.rules.datastores import datastore_rules
 from logai.sanitize.rules.devices import device_rules
 from logai.sanitize.rules.encoded import encoded_rules
+from logai.sanitize.rules.hostnames import hostname_rules
 from logai.sanitize.rules.identifiers import identifier_rules
 from logai.sanitize.rules.pii import pii_rules
 from logai.sanitize.rules.secrets import secret_rules
@@ -34,6 +35,7 @@ def default_rules() -> list[Rule]:
         *chatops_rules(),
         *session_rules(),
         *pii_rules(),
+        *hostname_rules(),
         *identifier_rules(),
         *device_rules(),
         *encoded_rules(),

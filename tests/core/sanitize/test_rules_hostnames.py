@@ -34,6 +34,8 @@ CASES: list[tuple[str, str]] = [
     ("peer ec2-54-210-167-9.compute-1.amazonaws.com", "54-210-167-9"),
     ('Client "host-91-121-6-43.customer.example.net"', "91-121-6-43"),
     ("from 203-0-113-77.dsl.example.net", "203-0-113-77"),
+    ("rhost=customer-187-141-143-180-sta.uninet-ide.com.mx user=root", "187-141-143-180"),
+    ("(host129.206.196.21.maximumasp.com) at Sat", "129.206.196.21"),
 ]
 
 LOOKALIKES = [
@@ -51,6 +53,9 @@ LOOKALIKES = [
     "ISBN 978-3-16-148410-0 imported",
     "2024-01-15 10:00:00,123 INFO worker-3 processed order 12345",
     "listening on 0.0.0.0:8080 and 127-0-0-1.nip.io",
+    "Python3.8.10.1.el8.x86_64 installed",
+    "fetched lib-1-2-3-4-beta.tar.gz",
+    "Mac calvisitor-10-105-162-105.calvisitor.example woke",
 ]
 
 

@@ -24,11 +24,13 @@ from logai.sanitize.rules.pii import PII_PRIORITY
 __all__ = ["hostname_rules"]
 
 _PATTERN = r"""(?x)
-    (?:(?<=[A-Za-z0-9])-|(?<![0-9A-Za-z_.-]))       # after "label-" (the dash is context), or
-                                                    # where a name starts (rhost=, //, @, space)
+    (?:(?<=[A-Za-z0-9])-                            # after "label-" (the dash is context),
+      |(?<=[A-Za-z])(?=[0-9]{1,3}\.)                # glued to a label: host129.206.196.21.isp
+      |(?<![0-9A-Za-z_.-]))                         # or where a name starts (rhost=, //, @)
     (?P<ip>
         [0-9]{1,3}(?P<sep>[.-])[0-9]{1,3}(?P=sep)[0-9]{1,3}(?P=sep)[0-9]{1,3}
     )
+    (?P<tail>-[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*)?  # the rest of the label: 1-2-3-4-sta.isp
     (?P<domain>(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){2,})  # two labels or more
     (?![A-Za-z0-9_-])
 """
@@ -36,7 +38,7 @@ _PATTERN = r"""(?x)
 #: Starts as the ``ipv4`` trigger does (``[0-9]`` after the third separator, not ``{1,3}``), so
 #: that the prefilter finds both with the same stops; the rest turns plain addresses away.
 _TRIGGER = (
-    r"[.-][0-9]{1,3}[.-][0-9]{1,3}[.-][0-9][0-9]{0,2}(?:[.-][0-9]{1,3})?\.[A-Za-z0-9-]*[A-Za-z]"
+    r"[.-][0-9]{1,3}[.-][0-9]{1,3}[.-][0-9][0-9]{0,2}(?:[.-][0-9]{1,3})?[.-][A-Za-z0-9-]*[A-Za-z]"
 )
 
 #: Addresses of the operator's own networks and special ranges: names holding them stay.
@@ -84,6 +86,8 @@ def _embedded_ip_ok(match: re.Match[str]) -> bool:
     if any(address in network for network in _INTERNAL):
         return False
     labels = {label.lower() for label in match.group("domain").split(".") if label}
+    if match.group("tail"):
+        labels.add(match.group("tail").lstrip("-").lower())
     if labels & _NOT_HOST_LABELS or not any(
         any(char.isalpha() for char in label) for label in labels
     ):

@@ -1,0 +1,173 @@
+"""Finding the missing group of a multi-group request: 50 names per DescribeLogGroups call.
+
+Against moto in-process, three ways an endpoint may treat ``logGroupIdentifiers``: filtering as
+AWS does (:func:`tests.fakes.group_identifiers.honoured`), ignoring it as plain moto does, and
+refusing it. Requests are counted with a botocore hook on the source's own client; the messages
+are the ones LogAI gave when it checked the names one by one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from logai.config import LogAISettings
+from logai.sources.base import SourceNotFound
+from logai_cloudwatch.source import CloudWatchSource
+from tests.cloudwatch.conftest import FAST_POLL, FAST_RETRY
+from tests.cloudwatch.fixtures import seed_groups
+from tests.fakes import group_identifiers
+
+if TYPE_CHECKING:
+    from mypy_boto3_logs import CloudWatchLogsClient
+
+END = datetime.now(UTC) + timedelta(minutes=5)
+START = END - timedelta(hours=1)
+SERVICES = [f"/svc/service-{i:03d}" for i in range(120)]
+
+
+class Requests:
+    """Every API call a client makes: operation name and parameters, in order."""
+
+    def __init__(self, client: Any) -> None:
+        self.made: list[tuple[str, dict[str, Any]]] = []
+        client.meta.events.register("provide-client-params.logs.*", self._record)
+
+    def _record(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+        self.made.append((model.name, dict(params)))
+
+    def describes(self) -> list[dict[str, Any]]:
+        return [params for name, params in self.made if name == "DescribeLogGroups"]
+
+    def by_identifiers(self) -> list[list[str]]:
+        return [p["logGroupIdentifiers"] for p in self.describes() if "logGroupIdentifiers" in p]
+
+    def one_by_one(self) -> list[str]:
+        """Names checked alone: a listing of one group under the name as prefix."""
+        return [p["logGroupNamePrefix"] for p in self.describes() if p.get("limit") == 1]
+
+    def listings(self) -> int:
+        """Pages listed to suggest close names (neither identifiers nor a one-group probe)."""
+        return len([p for p in self.describes() if "logGroupIdentifiers" not in p]) - len(
+            self.one_by_one()
+        )
+
+
+ENDPOINTS = {
+    "aws": group_identifiers.honoured,
+    "moto": contextlib.nullcontext,  # lists the whole account: the answer is not trusted
+    "refusing": group_identifiers.refused,
+}
+
+
+@pytest.fixture(params=list(ENDPOINTS))
+def endpoint(request: pytest.FixtureRequest, mocked_aws: None) -> Iterator[str]:
+    with ENDPOINTS[request.param]():
+        yield request.param
+
+
+@pytest.fixture
+async def counted(endpoint: str, logs_client: CloudWatchLogsClient, settings: LogAISettings) -> Any:
+    import boto3  # type: ignore[import-untyped]
+
+    seed_groups(logs_client, ["/app/orders", "/app/payments", "/app/shipping", *SERVICES])
+    client = boto3.client("logs")
+    cw = CloudWatchSource(settings, client=client, retry=FAST_RETRY, poll=FAST_POLL)
+    yield cw, Requests(client)
+    await cw.aclose()
+
+
+async def _query_error(cw: CloudWatchSource, groups: list[str]) -> SourceNotFound:
+    with pytest.raises(SourceNotFound) as caught:
+        await cw.run_query("fields @message", groups, START, END)
+    return caught.value
+
+
+def _checked(endpoint: str, requests: Requests, asked: list[str], up_to: int) -> None:
+    """The lookup's requests: ``asked`` 50 per call on AWS; one by one (up to and including
+    index ``up_to``, the first missing name) where identifiers are ignored or refused."""
+    batches = [asked[i : i + 50] for i in range(0, up_to + 1, 50)]
+    if endpoint == "aws":
+        assert requests.by_identifiers() == batches
+        assert requests.one_by_one() == []
+    else:
+        assert requests.by_identifiers() == batches[:1]  # found out on the first call
+        assert requests.one_by_one() == asked[: up_to + 1]
+
+
+async def test_one_missing_group_is_named_with_its_close_names(
+    counted: tuple[CloudWatchSource, Requests], endpoint: str
+) -> None:
+    cw, requests = counted
+    asked = ["/app/orders", "/app/paymnts"]
+
+    error = await _query_error(cw, asked)
+
+    assert str(error) == "Log group '/app/paymnts' does not exist. Did you mean '/app/payments'?"
+    assert (error.name, error.suggestions) == ("/app/paymnts", ["/app/payments"])
+    _checked(endpoint, requests, asked, 1)
+    # The suggestions, bounded as before: the siblings under '/app/' (one page), then the
+    # start of the account's list (123 groups: three pages).
+    assert requests.listings() == 1 + 3
+
+
+async def test_of_several_missing_groups_the_first_is_named(
+    counted: tuple[CloudWatchSource, Requests], endpoint: str
+) -> None:
+    cw, requests = counted
+    asked = ["/app/orders", "/app/shiping", "/app/payments", "/app/ordrs", SERVICES[7]]
+
+    error = await _query_error(cw, asked)
+
+    assert str(error) == "Log group '/app/shiping' does not exist. Did you mean '/app/shipping'?"
+    assert error.suggestions == ["/app/shipping"]
+    _checked(endpoint, requests, asked, 1)
+
+
+@pytest.mark.parametrize("missing_at", [105, 12])
+async def test_more_than_50_groups_are_looked_up_50_per_call(
+    counted: tuple[CloudWatchSource, Requests], endpoint: str, missing_at: int
+) -> None:
+    cw, requests = counted
+    asked = list(SERVICES[:110])
+    asked[missing_at] = asked[missing_at].replace("service", "servise")
+
+    error = await _query_error(cw, asked)
+
+    close = " or ".join(repr(name) for name in error.suggestions)
+    assert str(error) == f"Log group '{asked[missing_at]}' does not exist. Did you mean {close}?"
+    assert error.suggestions[0] == SERVICES[missing_at]
+    _checked(endpoint, requests, asked, missing_at)
+
+
+async def test_a_follow_of_many_groups_looks_their_arns_up_together(
+    counted: tuple[CloudWatchSource, Requests], endpoint: str
+) -> None:
+    cw, requests = counted
+    asked = [*SERVICES[:60], "/app/ordrs"]
+
+    with pytest.raises(SourceNotFound) as caught:
+        await anext(cw.follow(asked, poll_interval=0.01))
+
+    assert str(caught.value).endswith("Did you mean '/app/orders'?")
+    _checked(endpoint, requests, asked, 60)
+
+
+async def test_a_follow_of_present_groups_gets_every_arn(
+    counted: tuple[CloudWatchSource, Requests], endpoint: str
+) -> None:
+    from logai_cloudwatch.live_tail import _Follow
+
+    cw, requests = counted
+    follow = _Follow(cw, cw._call, cw._ensure_client, cw._not_found)
+
+    arns = await follow._arns([*SERVICES[:55], SERVICES[0]])
+
+    assert list(arns.values()) == SERVICES[:55]
+    assert all(arn.endswith(f":log-group:{name}") for arn, name in arns.items())
+    if endpoint == "aws":
+        assert [len(batch) for batch in requests.by_identifiers()] == [50, 5]

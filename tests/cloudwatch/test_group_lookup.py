@@ -19,7 +19,7 @@ from logai.config import LogAISettings
 from logai.sources.base import SourceNotFound
 from logai_cloudwatch.source import CloudWatchSource
 from tests.cloudwatch.conftest import FAST_POLL, FAST_RETRY
-from tests.cloudwatch.fixtures import seed_groups
+from tests.cloudwatch.fixtures import Requests, seed_groups
 from tests.fakes import group_identifiers
 
 if TYPE_CHECKING:
@@ -28,33 +28,6 @@ if TYPE_CHECKING:
 END = datetime.now(UTC) + timedelta(minutes=5)
 START = END - timedelta(hours=1)
 SERVICES = [f"/svc/service-{i:03d}" for i in range(120)]
-
-
-class Requests:
-    """Every API call a client makes: operation name and parameters, in order."""
-
-    def __init__(self, client: Any) -> None:
-        self.made: list[tuple[str, dict[str, Any]]] = []
-        client.meta.events.register("provide-client-params.logs.*", self._record)
-
-    def _record(self, params: dict[str, Any], model: Any, **_: Any) -> None:
-        self.made.append((model.name, dict(params)))
-
-    def describes(self) -> list[dict[str, Any]]:
-        return [params for name, params in self.made if name == "DescribeLogGroups"]
-
-    def by_identifiers(self) -> list[list[str]]:
-        return [p["logGroupIdentifiers"] for p in self.describes() if "logGroupIdentifiers" in p]
-
-    def one_by_one(self) -> list[str]:
-        """Names checked alone: a listing of one group under the name as prefix."""
-        return [p["logGroupNamePrefix"] for p in self.describes() if p.get("limit") == 1]
-
-    def listings(self) -> int:
-        """Pages listed to suggest close names (neither identifiers nor a one-group probe)."""
-        return len([p for p in self.describes() if "logGroupIdentifiers" not in p]) - len(
-            self.one_by_one()
-        )
 
 
 ENDPOINTS = {

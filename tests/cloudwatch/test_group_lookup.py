@@ -144,3 +144,22 @@ async def test_a_follow_of_present_groups_gets_every_arn(
     assert all(arn.endswith(f":log-group:{name}") for arn, name in arns.items())
     if endpoint == "aws":
         assert [len(batch) for batch in requests.by_identifiers()] == [50, 5]
+
+
+async def test_a_search_with_several_misspelt_groups_lists_close_names_once(
+    source: CloudWatchSource, logs_client: CloudWatchLogsClient
+) -> None:
+    seed_groups(logs_client, ["/app/orders", "/app/payments", "/app/shipping", *SERVICES])
+    requests = Requests(await source._ensure_client())
+    asked = ["/app/ordrs", "/app/paymnts", "/app/shiping", *SERVICES[:3]]
+
+    with pytest.raises(SourceNotFound) as caught:
+        await source.search_logs(asked, "ERROR", START, END)
+    several = len(requests.describes())
+    with pytest.raises(SourceNotFound) as alone:
+        await source.search_logs([caught.value.name], "ERROR", START, END)
+
+    assert caught.value.name in asked[:3]
+    assert str(caught.value) == str(alone.value)
+    assert "Did you mean" in str(caught.value)
+    assert several == len(requests.describes()) - several > 0  # one listing, as for one group

@@ -33,7 +33,7 @@ from logai.sources.base import (
     SourceNotFound,
     SourceValidationError,
 )
-from logai.sources.deferred import deferring
+from logai.sources.deferred import completed, deferring, suggestions_deferred
 from logai_cloudwatch import client as client_module
 from logai_cloudwatch._collect import EventSink, FirstEvents, OldestEvents
 from logai_cloudwatch._convert import to_log_event, to_log_group, to_millis
@@ -433,12 +433,18 @@ class CloudWatchSource(DataSource):
                         raise await self._not_found(group, error) from None
                     # A group found under a prefix and deleted since: nothing to search.
 
+        keep_deferred = deferring()
         try:
-            async with asyncio.TaskGroup() as tasks:
-                for name in names:
-                    tasks.create_task(one(name))
+            # Several misspelt groups fail at once: only the error reported gets suggestions.
+            with suggestions_deferred():
+                async with asyncio.TaskGroup() as tasks:
+                    for name in names:
+                        tasks.create_task(one(name))
         except BaseExceptionGroup as failure:
-            raise first_error(failure) from None
+            error = first_error(failure)
+            if isinstance(error, SourceNotFound) and not keep_deferred:
+                error = await completed(error)
+            raise error from None
         return sink.events()
 
     # -- Logs Insights -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
@@ -84,3 +84,30 @@ def seed_events(
 def numbered_messages(count: int, template: str = "event {i}", width: int = 0) -> list[str]:
     """``count`` distinct messages; ``width`` pads each to that many characters."""
     return [template.format(i=i).ljust(width, ".") for i in range(count)]
+
+
+class Requests:
+    """Every API call a client makes: operation name and parameters, in order."""
+
+    def __init__(self, client: Any) -> None:
+        self.made: list[tuple[str, dict[str, Any]]] = []
+        client.meta.events.register("provide-client-params.logs.*", self._record)
+
+    def _record(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+        self.made.append((model.name, dict(params)))
+
+    def describes(self) -> list[dict[str, Any]]:
+        return [params for name, params in self.made if name == "DescribeLogGroups"]
+
+    def by_identifiers(self) -> list[list[str]]:
+        return [p["logGroupIdentifiers"] for p in self.describes() if "logGroupIdentifiers" in p]
+
+    def one_by_one(self) -> list[str]:
+        """Names checked alone: a listing of one group under the name as prefix."""
+        return [p["logGroupNamePrefix"] for p in self.describes() if p.get("limit") == 1]
+
+    def listings(self) -> int:
+        """Pages listed to suggest close names (neither identifiers nor a one-group probe)."""
+        return len([p for p in self.describes() if "logGroupIdentifiers" not in p]) - len(
+            self.one_by_one()
+        )

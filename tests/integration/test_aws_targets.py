@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -15,10 +16,11 @@ from logai.config import load_settings
 from logai.llm.events import Done, ToolCallFinished
 from logai.llm.orchestrator import Orchestrator
 from logai.registries import create_data_source
-from logai.sources import DataSource, SourceAuthError
+from logai.sources import DataSource, SourceAuthError, SourceNotFound
 from logai.sources.guard import GroupNotAllowed
 from logai.sources.notes import collect_notes
 from logai_cloudwatch.session import forget_accounts
+from tests.cloudwatch.fixtures import Requests
 from tests.fakes.aws_world import (
     ACCOUNT_A,
     ACCOUNT_B,
@@ -128,6 +130,37 @@ async def test_logs_insights_runs_in_each_target_concerned(world: World) -> None
         for row in result.rows:
             by_target[row["@target"]].append(row["@message"])
         assert by_target == {t: world.messages(t) for t in ("a-us", "b-eu")}
+    finally:
+        await source.aclose()
+
+
+async def _requests_by_target(source: DataSource) -> dict[str, Requests]:
+    """Each target's requests, counted on its own client (under the guard and the cache)."""
+    inner: Any = source
+    while not hasattr(inner, "members"):
+        inner = inner.inner
+    return {
+        alias: Requests(await member._ensure_client()) for alias, member in inner.members.items()
+    }
+
+
+async def test_did_you_mean_is_listed_only_when_no_target_has_the_group(world: World) -> None:
+    source = _source()
+    try:
+        requests = await _requests_by_target(source)
+        assert await source.fetch_logs("/only/b-eu", START, END) == []
+        assert {alias: len(r.describes()) for alias, r in requests.items()} == dict.fromkeys(
+            TARGETS, 0
+        )
+
+        with pytest.raises(SourceNotFound) as caught:
+            await source.fetch_logs("/app/apj", START, END)
+        assert str(caught.value) == (
+            "Log group '/app/apj' is in none of the targets (a-us, a-eu, b-eu). "
+            "Did you mean 'a-us:/app/api' or 'a-eu:/app/api' or 'b-eu:/app/api'?"
+        )
+        listings = {len(r.describes()) for r in requests.values()}
+        assert len(listings) == 1 and listings != {0}  # the same bounded listing in each
     finally:
         await source.aclose()
 

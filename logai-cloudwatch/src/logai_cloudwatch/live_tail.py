@@ -32,6 +32,7 @@ from logai.sources.base import LogEvent, SourceAccessDenied, SourceNotFound
 from logai.sources.follow import FollowPolicy, poll_follow
 from logai.sources.notes import add_note
 from logai_cloudwatch._convert import from_millis
+from logai_cloudwatch._lookup import find_groups
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
@@ -151,23 +152,17 @@ class _Follow:
             yield batch
 
     async def _arns(self, groups: Sequence[str]) -> dict[str, str]:
-        """Each group's ARN (StartLiveTail names groups by ARN), or SourceNotFound."""
+        """Each group's ARN (StartLiveTail names groups by ARN), or SourceNotFound; the groups
+        are looked up 50 per DescribeLogGroups call (:mod:`logai_cloudwatch._lookup`)."""
+        lookup = await find_groups(self._call, groups)
+        if lookup.missing is not None:
+            group = lookup.missing
+            error = SourceNotFound(f"Log group '{group}' does not exist.", name=group)
+            raise await self._not_found(group, error)
         arns: dict[str, str] = {}
-        for group in groups:
-            page = await self._call(
-                "logs:DescribeLogGroups",
-                lambda client: client.describe_log_groups,
-                {"logGroupNamePrefix": group, "limit": 50},
-                group=group,
-            )
-            for raw in page.get("logGroups", []):
-                if raw.get("logGroupName") == group:
-                    arn = str(raw.get("logGroupArn") or raw.get("arn", "")).removesuffix(":*")
-                    arns[arn] = group
-                    break
-            else:
-                error = SourceNotFound(f"Log group '{group}' does not exist.", name=group)
-                raise await self._not_found(group, error)
+        for group, raw in lookup.found.items():  # in the order asked
+            arn = str(raw.get("logGroupArn") or raw.get("arn", "")).removesuffix(":*")
+            arns[arn] = group
         return arns
 
 

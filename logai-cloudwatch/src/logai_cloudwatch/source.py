@@ -33,9 +33,11 @@ from logai.sources.base import (
     SourceNotFound,
     SourceValidationError,
 )
+from logai.sources.deferred import completed, deferring, suggestions_deferred
 from logai_cloudwatch import client as client_module
 from logai_cloudwatch._collect import EventSink, FirstEvents, OldestEvents
 from logai_cloudwatch._convert import to_log_event, to_log_group, to_millis
+from logai_cloudwatch._lookup import find_groups
 from logai_cloudwatch._suggest import closest_names
 from logai_cloudwatch.insights import (
     PollPolicy,
@@ -266,9 +268,17 @@ class CloudWatchSource(DataSource):
         return closest_names(name, candidates)
 
     async def _not_found(self, name: str, error: SourceNotFound) -> SourceNotFound:
-        suggestions = await self._suggest(name)
-        hint = f" Did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-        return SourceNotFound(f"{error}{hint}", name=name, suggestions=suggestions)
+        """``error`` with close names to ``name``, or ready to get them later when the caller
+        defers suggestions (:mod:`logai.sources.deferred`): listing them costs calls."""
+
+        async def complete() -> SourceNotFound:
+            suggestions = await self._suggest(name)
+            hint = f" Did you mean {' or '.join(map(repr, suggestions))}?" if suggestions else ""
+            return SourceNotFound(f"{error}{hint}", name=name, suggestions=suggestions)
+
+        if deferring():
+            return SourceNotFound(str(error), name=name, complete=complete)
+        return await complete()
 
     # -- fetching ----------------------------------------------------------------------------
 
@@ -373,11 +383,21 @@ class CloudWatchSource(DataSource):
                 )
         if not names:
             first = next(p for p in prefixes if p)
-            suggestions = await self._suggest(first)
-            hint = f" Close names: {', '.join(suggestions)}." if suggestions else ""
-            raise SourceNotFound(
-                f"No log group starts with '{first}'.{hint}", name=first, suggestions=suggestions
-            )
+
+            async def complete() -> SourceNotFound:
+                suggestions = await self._suggest(first)
+                hint = f" Close names: {', '.join(suggestions)}." if suggestions else ""
+                return SourceNotFound(
+                    f"No log group starts with '{first}'.{hint}",
+                    name=first,
+                    suggestions=suggestions,
+                )
+
+            if deferring():
+                raise SourceNotFound(
+                    f"No log group starts with '{first}'.", name=first, complete=complete
+                )
+            raise await complete()
         return names
 
     async def search_logs(
@@ -413,12 +433,18 @@ class CloudWatchSource(DataSource):
                         raise await self._not_found(group, error) from None
                     # A group found under a prefix and deleted since: nothing to search.
 
+        keep_deferred = deferring()
         try:
-            async with asyncio.TaskGroup() as tasks:
-                for name in names:
-                    tasks.create_task(one(name))
+            # Several misspelt groups fail at once: only the error reported gets suggestions.
+            with suggestions_deferred():
+                async with asyncio.TaskGroup() as tasks:
+                    for name in names:
+                        tasks.create_task(one(name))
         except BaseExceptionGroup as failure:
-            raise first_error(failure) from None
+            error = first_error(failure)
+            if isinstance(error, SourceNotFound) and not keep_deferred:
+                error = await completed(error)
+            raise error from None
         return sink.events()
 
     # -- Logs Insights -----------------------------------------------------------------------
@@ -448,12 +474,12 @@ class CloudWatchSource(DataSource):
                 slots=self._query_slots,
             )
         except SourceNotFound:
-            for group in groups:
-                found = await self._group_names(group, 1)
-                if group not in found:
-                    raise await self._not_found(
-                        group, SourceNotFound(f"Log group '{group}' does not exist.")
-                    ) from None
+            # Which group is missing: all of them looked up in one call per 50.
+            missing = (await find_groups(self._call, groups)).missing
+            if missing is not None:
+                raise await self._not_found(
+                    missing, SourceNotFound(f"Log group '{missing}' does not exist.")
+                ) from None
             raise
 
     # -- following ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ for the LLM): no tracebacks, no secrets.
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -149,12 +149,24 @@ class DataSourceError(Exception):
 
 
 class SourceNotFound(DataSourceError):
-    """The log group (or other named object) does not exist. ``suggestions`` holds close names."""
+    """The log group (or other named object) does not exist. ``suggestions`` holds close names.
 
-    def __init__(self, message: str, *, name: str = "", suggestions: Sequence[str] = ()) -> None:
+    ``complete``, when set, builds the full error (close names and all) later: a source sets it
+    instead of listing names when suggestions are deferred (:mod:`logai.sources.deferred`).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        name: str = "",
+        suggestions: Sequence[str] = (),
+        complete: Callable[[], Awaitable[SourceNotFound]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.name = name
         self.suggestions = list(suggestions)
+        self.complete = complete
 
 
 class SourceAccessDenied(DataSourceError):

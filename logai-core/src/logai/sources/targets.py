@@ -41,6 +41,7 @@ from logai.sources.base import (
     SourceNotFound,
     SourceValidationError,
 )
+from logai.sources.deferred import completed, suggestions_deferred
 from logai.sources.notes import add_note
 
 __all__ = ["TARGET_NAME", "TargetSet", "describe_targets", "split_target", "targets_of"]
@@ -237,10 +238,13 @@ class TargetSet(DataSource):
                 missing[name] = error
                 return None
 
-        found, failures = await self._each(self.targets, one)
+        with suggestions_deferred():  # a target that lacks the group is fine if another has it
+            found, failures = await self._each(self.targets, one)
         batches = {name: events for name, events in found.items() if events is not None}
         if not batches and not failures:
-            raise self._nowhere(rest, missing)
+            lacking = [alias for alias in self.targets if alias in missing]
+            complete, _ = await self._each(lacking, lambda alias, _m: completed(missing[alias]))
+            raise self._nowhere(rest, complete)
         self._report(failures, len(batches))
         return _oldest([_qualify(name, events) for name, events in batches.items()], limit)
 
@@ -332,10 +336,11 @@ class TargetSet(DataSource):
                     raise
                 return []  # no group under these prefixes in this target: nothing to add
 
-        found, failures = await self._each(list(plan), one)
+        with suggestions_deferred():  # a prefix missing in one target is no error
+            found, failures = await self._each(list(plan), one)
         for alias, error in failures.items():
             if isinstance(error, SourceNotFound) and plan[alias][2]:
-                raise error  # a group named with its target does not exist there
+                raise await completed(error)  # a group named with its target is not there
         self._report(failures, len(found))
         if not any(found.values()) and not failures and not any(groups):
             first = next(p for p in prefixes if p)

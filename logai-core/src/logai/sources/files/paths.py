@@ -41,6 +41,7 @@ __all__ = [
     "describe_skipped",
     "display_name",
     "list_files",
+    "real_name",
     "resolve_group",
 ]
 
@@ -308,6 +309,33 @@ def _outside(path: Path, root: Path) -> SourceAccessDenied:
     )
 
 
+def _group_path(cleaned: str, root: Path) -> Path:
+    """The path a (stripped, non-empty) group name stands for: absolute, or under the root."""
+    expanded = Path(cleaned).expanduser()
+    return expanded if expanded.is_absolute() else root / expanded
+
+
+def real_name(name: str, root: Path) -> str | None:
+    """What group ``name`` really reads, named as a group under the root: ``None`` when it
+    leads out of the root (refused when read) or is empty.
+
+    Every symlink on the way is followed, to the end of a chain (a broken one to where it
+    points), and ``.`` and ``..`` steps are resolved against the real folders: a link
+    ``public/ok.log`` to ``../secrets/keys.log`` really reads ``secrets/keys.log``, and so do
+    ``public/linked-folder/keys.log`` and an absolute path to it. A glob keeps its wildcards
+    with the folders before them resolved (``public/linked-folder/*.log`` is
+    ``secrets/*.log``). Guardrails judge this name as well as the name asked by.
+    """
+    cleaned = name.strip()
+    if not cleaned:
+        return None
+    root_real = os.path.realpath(root)
+    real = os.path.realpath(_group_path(cleaned, root))
+    if not _inside(real, root_real):
+        return None
+    return Path(os.path.relpath(real, root_real)).as_posix()
+
+
 def resolve_group(
     name: str,
     root: Path,
@@ -326,8 +354,7 @@ def resolve_group(
     cleaned = name.strip()
     if not cleaned:
         raise SourceValidationError("A log group name is required (a file, folder or glob).")
-    expanded = Path(cleaned).expanduser()
-    path = expanded if expanded.is_absolute() else root / expanded
+    path = _group_path(cleaned, root)
     if _GLOB_CHARS.intersection(cleaned):
         files = _glob_files(path, root, walk_limits, left_out)
         if not files and not left_out:

@@ -40,6 +40,7 @@ from logai.sources.files.paths import (
     WalkLimits,
     describe_skipped,
     list_files,
+    real_name,
     resolve_group,
 )
 from logai.sources.files.scan import ScanRequest, scan_files
@@ -183,6 +184,19 @@ class FilesSource(DataSource):
             return self._scan(files, start_ms, end_ms, matcher, limit, skipped, cancelled)
 
         return [_to_event(kept) for kept in await self._in_worker(work)]
+
+    async def real_names(self, names: Sequence[str]) -> dict[str, str]:
+        """What each name really reads under the root: a symlink (or a path through a linked
+        folder, an absolute path, ``..`` steps) answers with its target's name, so guardrails
+        judge the file served as well as the name it was asked by (see
+        :func:`~.paths.real_name`). A name leading out of the root is left out: it is refused
+        when read."""
+
+        def work(_: threading.Event) -> dict[str, str]:
+            found = {name: real_name(name, self.root) for name in names}
+            return {name: real for name, real in found.items() if real is not None}
+
+        return await self._in_worker(work)
 
     # -- internals -------------------------------------------------------------------------
 

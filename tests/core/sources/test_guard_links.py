@@ -27,7 +27,7 @@ from logai.config import load_settings
 from logai.llm.events import Done, ToolCallFinished
 from logai.llm.orchestrator import Orchestrator
 from logai.registries import create_data_source
-from logai.sources import DataSource, DataSourceError, LogEvent
+from logai.sources import DataSource, DataSourceError, LogEvent, SourceNotFound
 from logai.sources.files import FilesSource
 from logai.sources.group_rules import GroupRules
 from logai.sources.guard import GroupNotAllowed, GuardedSource
@@ -190,6 +190,25 @@ async def test_the_mcp_server_cannot_reach_a_denied_file_through_a_link(log_root
     assert "not allowed" in texts[1] and "app ok" in texts[2]
     assert SECRET not in " ".join(texts) and "public/ok.log" not in texts[0]
     assert "public/ok.log" not in resources
+
+
+async def test_not_found_never_suggests_a_denied_file_or_a_link_to_one(
+    source: DataSource,
+) -> None:
+    with pytest.raises(SourceNotFound) as caught:
+        await source.fetch_logs("public/keys.log", START, END)
+    message = str(caught.value)
+    assert "secrets/" not in message and "ok.log" not in message and "chain" not in message
+    assert message.startswith("No log file, folder or glob match named 'public/keys.log'")
+    assert caught.value.suggestions == ["public/app.log"]
+    assert "Did you mean public/app.log? Listing the log groups" in message
+
+
+async def test_a_not_found_message_in_an_unknown_form_loses_denied_names() -> None:
+    guarded = GuardedSource(MemorySource(_memory_events()), GroupRules.parse([], ["/app/alias"]))
+    with pytest.raises(SourceNotFound) as caught:
+        await guarded.fetch_logs("/app/alia", START, END)
+    assert "/app/alias" not in str(caught.value) and caught.value.suggestions == ["/app/api"]
 
 
 @pytest.mark.network_loopback

@@ -19,7 +19,9 @@ cache hit included):
   too, as the source names it (:meth:`~logai.sources.base.DataSource.real_names`): a group
   asked for, listed or named as an event's origin is allowed only when both names are, and a
   refusal names only the name asked by. A source without aliases answers nothing, and names
-  are judged as given.
+  are judged as given;
+* a "not found" error suggests no denied group ("Did you mean …?"): a denied name is never
+  revealed as a close match.
 
 Methods a source adds beyond :class:`~logai.sources.base.DataSource` (a ``follow``, say) are
 forwarded with the same rule, read from their parameter names: every value of a parameter named
@@ -36,7 +38,7 @@ import inspect
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from logai.sources.base import (
     DataSource,
@@ -54,6 +56,8 @@ from logai.sources.targets import split_target, targets_of
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
+
+T = TypeVar("T")
 
 __all__ = ["GroupNotAllowed", "GuardedSource", "guard_source"]
 
@@ -251,7 +255,7 @@ class GuardedSource(DataSource):
             if close is not None:
                 close()
             raise
-        return await work
+        return await self._answer(work)
 
     async def _iterate_after_check(
         self, names: list[str], items: AsyncIterator[Any]
@@ -264,6 +268,38 @@ class GuardedSource(DataSource):
             close = getattr(items, "aclose", None)
             if close is not None:
                 await close()
+
+    async def _answer(self, work: Awaitable[T]) -> T:
+        """``work``'s result; a "not found" error it raises loses its denied suggestions."""
+        try:
+            return await work
+        except SourceNotFound as exc:
+            raise await self._without_denied_suggestions(exc) from None
+
+    async def _without_denied_suggestions(self, error: SourceNotFound) -> SourceNotFound:
+        """``error`` as it would read had the denied groups it suggests not existed.
+
+        The suggestions are found in the message as the sources render them and replaced by
+        the allowed ones; a message in another form is replaced by a plain one (unknown means
+        the names may be in it).
+        """
+        real = await self._real_names(error.suggestions)
+        kept = [name for name in error.suggestions if self._allowed(name, real)]
+        if len(kept) == len(error.suggestions):
+            return error
+        message = str(error)
+        for render in _SUGGESTION_FORMS:
+            shown = render(error.suggestions)
+            if shown in message:
+                message = message.replace(shown, render(kept) if kept else "")
+                return SourceNotFound(message, name=error.name, suggestions=kept)
+        hint = f" Close names: {', '.join(kept)}." if kept else ""
+        return SourceNotFound(
+            f"No log group named '{error.name}'.{hint} Listing the log groups shows the ones "
+            "you may read.",
+            name=error.name,
+            suggestions=kept,
+        )
 
     async def _expand(self, prefixes: Sequence[str]) -> list[str]:
         """The allowed groups under ``prefixes`` (qualified when there are targets)."""
@@ -299,7 +335,7 @@ class GuardedSource(DataSource):
         limit: int = 1000,
     ) -> list[LogEvent]:
         await self._require([group])
-        events = await self.inner.fetch_logs(group, start, end, filter_pattern, limit)
+        events = await self._answer(self.inner.fetch_logs(group, start, end, filter_pattern, limit))
         return await self._visible_events(events)
 
     async def search_logs(
@@ -323,7 +359,7 @@ class GuardedSource(DataSource):
                 )
             first = next(p for p in prefixes if p)
             raise SourceNotFound(f"No log group you may read starts with '{first}'.", name=first)
-        events = await self.inner.search_logs(names, pattern, start, end, limit)
+        events = await self._answer(self.inner.search_logs(names, pattern, start, end, limit))
         return await self._visible_events(events)
 
     async def run_query(
@@ -341,7 +377,7 @@ class GuardedSource(DataSource):
                 "against LogAI's guardrails; name the groups in log_groups instead."
             )
         kept = await self._keep_allowed(list(dict.fromkeys(g for g in groups if g)))
-        result = await self.inner.run_query(query, kept, start, end, limit, timeout)
+        result = await self._answer(self.inner.run_query(query, kept, start, end, limit, timeout))
         origins = [_row_origin(row) for row in result.rows]
         real = await self._real_names(origins)
         rows = [
@@ -387,7 +423,11 @@ class GuardedSource(DataSource):
             groups, filter_pattern, poll_interval=poll_interval, start=start
         )
         try:
-            async for batch in batches:
+            while True:
+                try:
+                    batch = await self._answer(anext(batches))
+                except StopAsyncIteration:
+                    return
                 yield await self._visible_events(batch)
         finally:
             close = getattr(batches, "aclose", None)  # ends a Live Tail session at once
@@ -418,3 +458,12 @@ def _row_origin(row: dict[str, str]) -> str:
     _, _, group = origin.partition(":")
     target = row.get("@target", "")
     return f"{target}:{group or origin}" if target else group or origin
+
+
+#: How sources render suggestions in a "not found" message (the files source, CloudWatch and
+#: the targets, a prefix search), each with its leading space.
+_SUGGESTION_FORMS: tuple[Callable[[Sequence[str]], str], ...] = (
+    lambda names: f" Did you mean {', '.join(names)}?",
+    lambda names: f" Did you mean {' or '.join(repr(name) for name in names)}?",
+    lambda names: f" Close names: {', '.join(names)}.",
+)

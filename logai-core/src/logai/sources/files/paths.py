@@ -28,7 +28,7 @@ import itertools
 import os
 import stat
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +41,7 @@ __all__ = [
     "describe_skipped",
     "display_name",
     "list_files",
+    "once_each",
     "real_name",
     "resolve_group",
 ]
@@ -375,5 +376,28 @@ def resolve_group(
         )
     if skipped is not None:
         skipped.extend(left_out)
-    unique = {os.path.realpath(item.path): item for item in files}
-    return sorted(unique.values(), key=lambda item: (item.mtime_ms, item.name))
+    unique = once_each(files, root)
+    return sorted(unique, key=lambda item: (item.mtime_ms, item.name))
+
+
+def once_each(files: Iterable[LogFile], root: Path) -> list[LogFile]:
+    """``files`` with each real file once, under its own name where that is one of them.
+
+    A file reached both by its name and through a link is read once; keeping its own name
+    keeps it readable when the link's name is one guardrails deny.
+    """
+    root_real = os.path.realpath(root)
+    chosen: dict[str, LogFile] = {}
+    for item in files:
+        real = os.path.realpath(item.path)
+        held = chosen.get(real)
+        if held is None or (
+            _own_name(item, real, root_real) and not _own_name(held, real, root_real)
+        ):
+            chosen[real] = item
+    return list(chosen.values())
+
+
+def _own_name(item: LogFile, real: str, root_real: str) -> bool:
+    """Whether ``item`` is named by the real path of its file (no link on the way)."""
+    return str(Path(root_real) / item.name) == real

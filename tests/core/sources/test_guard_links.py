@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import tempfile
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -211,6 +212,24 @@ async def test_a_not_found_message_in_an_unknown_form_loses_denied_names() -> No
     assert "/app/alias" not in str(caught.value) and caught.value.suggestions == ["/app/api"]
 
 
+async def test_a_denied_file_is_never_opened_nor_named_in_a_note(
+    source: DataSource, log_root: Path
+) -> None:
+    """Skipped-file notes and the "nothing in the range" hint speak only of allowed files."""
+    newest = (NOW - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    (log_root / "secrets" / "new.log").write_text(f"{newest} INFO newer secret\n")
+    (log_root / "secrets" / "broken.log").symlink_to("nowhere.log")
+    (log_root / "public" / "to-broken.log").symlink_to("../secrets/broken.log")
+    with collect_notes() as notes:
+        listed = await source.list_log_groups()
+        events = await source.fetch_logs("public/sec", START, END)
+        later = NOW + timedelta(minutes=10)
+        assert await source.fetch_logs(".", later, later + timedelta(minutes=10)) == []
+    assert any(STAMP in note for note in notes)  # the hint names the allowed file's time
+    assert [group.name for group in listed] == ["public/app.log"] and events == []
+    assert not [note for note in notes if "secrets" in note or newest in note or "broken" in note]
+
+
 @pytest.mark.network_loopback
 @pytest.mark.slow
 async def test_the_llm_never_sees_a_denied_file_through_a_link(
@@ -303,11 +322,22 @@ def _build(root: Path, files: Sequence[str], links: Sequence[tuple[str, str]]) -
     return made
 
 
-async def _everything_served(guarded: DataSource, names: Sequence[str]) -> str:
-    """Every text a caller could see for ``names``: events, errors and notes."""
+def _reads_denied(root: Path, name: str, rules: GroupRules) -> bool:
+    real = os.path.realpath(root / name)
+    inside = os.path.commonpath([real, os.path.realpath(root)]) == os.path.realpath(root)
+    return inside and not rules.allows("", os.path.relpath(real, os.path.realpath(root)))
+
+
+async def _everything_served(
+    guarded: DataSource, names: Sequence[str], *, listing: bool = True
+) -> tuple[str, list[str], list[str]]:
+    """Every text a caller could see for ``names`` (events, errors and notes), and apart: the
+    names listed and the notes."""
     seen: list[str] = []
+    listed: list[str] = []
     with collect_notes() as notes:
-        seen += [group.name for group in await guarded.list_log_groups(limit=1000)]
+        if listing:
+            listed = [group.name for group in await guarded.list_log_groups(limit=1000)]
         for name in names:
             try:
                 seen += [event.message for event in await guarded.fetch_logs(name, START, END)]
@@ -329,7 +359,7 @@ async def _everything_served(guarded: DataSource, names: Sequence[str]) -> str:
                 await batches.aclose()  # type: ignore[attr-defined]
         except DataSourceError as exc:
             seen.append(str(exc))
-    return "\n".join([*seen, *notes])
+    return "\n".join([*seen, *listed, *notes]), listed, notes
 
 
 @pytest.fixture(scope="module")
@@ -383,16 +413,24 @@ def test_no_byte_of_a_denied_file_is_ever_served(
     names = [*files, *made, *FOLDERS, *GLOBS, *through_links, "../logs/secrets/k.log",
              str(root / "secrets" / "k.log")]  # fmt: skip
 
-    served = asyncio.run(_everything_served(guarded, names))
+    served, listed, notes = asyncio.run(_everything_served(guarded, names))
 
     for relative in files:
         if not rules.allows("", relative):
             assert _token(relative) not in served, (relative, made)
+    # Nothing denied, nor a link to it, is listed or named in a note of the source's own.
+    invisible = [
+        n for n in [*files, *made] if not rules.allows("", n) or _reads_denied(root, n, rules)
+    ]
+    assert not set(invisible) & set(listed)
+    for note in notes:
+        if not note.startswith("Left out"):  # names the caller itself asked for
+            assert not [n for n in invisible if re.search(rf"(^|[ ,:]){re.escape(n)} \(", note)]
     for relative in files:
         if rules.allows("", relative):
             events = asyncio.run(guarded.fetch_logs(relative, START, END))
             assert [event.message for event in events] == [f"{STAMP} {_token(relative)}"]
     if rules.allows("", "."):  # a file reached by its own name and by links is still read
-        everything = " ".join(e.message for e in asyncio.run(guarded.fetch_logs(".", START, END)))
+        everything, _, _ = asyncio.run(_everything_served(guarded, ["."], listing=False))
         for relative in files:
             assert (_token(relative) in everything) == rules.allows("", relative), relative

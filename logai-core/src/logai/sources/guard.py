@@ -21,7 +21,10 @@ cache hit included):
   refusal names only the name asked by. A source without aliases answers nothing, and names
   are judged as given;
 * a "not found" error suggests no denied group ("Did you mean …?"): a denied name is never
-  revealed as a close match.
+  revealed as a close match;
+* the rules are handed down to the wrapped source for the length of each call
+  (:mod:`logai.sources.reach`): the ``files`` source then treats a denied file of a folder or
+  glob as absent, so it is never opened, named in a note or used for a hint.
 
 Methods a source adds beyond :class:`~logai.sources.base.DataSource` (a ``follow``, say) are
 forwarded with the same rule, read from their parameter names: every value of a parameter named
@@ -52,6 +55,7 @@ from logai.sources.base import (
 )
 from logai.sources.group_rules import ALLOW_VARIABLE, DENY_VARIABLE, GroupRules
 from logai.sources.notes import add_note
+from logai.sources.reach import reading_only
 from logai.sources.targets import split_target, targets_of
 
 if TYPE_CHECKING:
@@ -270,11 +274,16 @@ class GuardedSource(DataSource):
                 await close()
 
     async def _answer(self, work: Awaitable[T]) -> T:
-        """``work``'s result; a "not found" error it raises loses its denied suggestions."""
+        """``work``'s result, read under the rules (:mod:`logai.sources.reach`); a "not
+        found" error it raises loses its denied suggestions."""
         try:
-            return await work
+            with reading_only(self._may_read):
+                return await work
         except SourceNotFound as exc:
             raise await self._without_denied_suggestions(exc) from None
+
+    def _may_read(self, name: str, real: str) -> bool:
+        return self._allowed(name, {name: real})
 
     async def _without_denied_suggestions(self, error: SourceNotFound) -> SourceNotFound:
         """``error`` as it would read had the denied groups it suggests not existed.
@@ -320,7 +329,7 @@ class GuardedSource(DataSource):
         """The allowed groups; asks for more when denied ones took places in the listing."""
         asked = limit
         while True:
-            listed = await self.inner.list_log_groups(prefix, asked)
+            listed = await self._answer(self.inner.list_log_groups(prefix, asked))
             shown = await self._visible(listed)
             if len(shown) >= limit or len(listed) < asked or asked >= MAX_LISTING_SCAN:
                 return shown[:limit]

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from logai.sources.base import SourceAccessDenied, SourceNotFound, SourceValidationError
+from logai.sources.reach import guarded, may_read
 
 __all__ = [
     "LogFile",
@@ -107,15 +108,27 @@ def _inside(real: str, root_real: str) -> bool:
     return os.path.commonpath([root_real, real]) == root_real
 
 
-def _inspect(path: Path, root: Path, root_real: str, *, via_links: bool = True
-             ) -> LogFile | Skipped | None:  # fmt: skip
-    """What ``path`` is for a group: a readable log file, a file skipped with its reason, or
-    ``None`` when it vanished (rotated away) or is a folder.
+def _hidden(name: str, real_path: str, root_real: str) -> bool:
+    """Whether the guarded call being made may not see ``name``, really ``real_path``
+    (:mod:`logai.sources.reach`): it is then treated as absent, never opened or named."""
+    if not _inside(real_path, root_real):
+        return not may_read(name, name)  # out of the root: skipped as such, by its name
+    return not may_read(name, Path(os.path.relpath(real_path, root_real)).as_posix())
 
-    ``via_links=False`` says that no symlink leads to ``path`` (a plain entry of a folder walk
-    that started inside the root), which spares resolving it.
+
+def _inspect(path: Path, root: Path, root_real: str, *, via_links: bool = True,
+             real: str | None = None) -> LogFile | Skipped | None:  # fmt: skip
+    """What ``path`` is for a group: a readable log file, a file skipped with its reason, or
+    ``None`` when it vanished (rotated away), is a folder or may not be read by the guarded
+    call being made.
+
+    ``via_links=False`` says that no symlink leads to ``path`` itself (a plain entry of a
+    folder walk), which spares resolving it for the root check; ``real`` is its real path
+    when the caller knows it.
     """
     name = display_name(path, root)
+    if guarded() and _hidden(name, real or os.path.realpath(path), root_real):
+        return None
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -171,10 +184,13 @@ def _could_contain(relative_dir: str, prefix: str) -> bool:
 def _walk(folder: Path, root: Path, prefix: str, limits: WalkLimits, skipped: list[Skipped]
           ) -> Iterator[LogFile]:  # fmt: skip
     root_real = os.path.realpath(root)
+    checked = guarded()
     queue: deque[tuple[Path, int]] = deque([(folder, 0)])
     visited = 0
     while queue:
         current, depth = queue.popleft()
+        # Below a linked folder nothing is a link, yet nothing is what its name says.
+        current_real = os.path.realpath(current) if checked else ""
         try:
             with os.scandir(current) as scan:
                 # Bounded before sorting: a folder of a million files costs the bound, not more.
@@ -183,7 +199,9 @@ def _walk(folder: Path, root: Path, prefix: str, limits: WalkLimits, skipped: li
         except PermissionError:
             if depth == 0:
                 raise
-            skipped.append(Skipped(display_name(current, root) + "/", "permission denied"))
+            name = display_name(current, root)
+            if not (checked and _hidden(name, current_real, root_real)):
+                skipped.append(Skipped(name + "/", "permission denied"))
             continue
         except OSError:
             continue  # a vanished folder hides only itself
@@ -207,7 +225,8 @@ def _walk(folder: Path, root: Path, prefix: str, limits: WalkLimits, skipped: li
                     continue  # a folder reached through a symlink: never entered
             except OSError:
                 link = True  # a symlink loop, say: _inspect names it
-            found = _inspect(path, root, root_real, via_links=link)
+            real = str(Path(current_real, entry.name)) if checked and not link else None
+            found = _inspect(path, root, root_real, via_links=link, real=real)
             if isinstance(found, Skipped):
                 skipped.append(found)
             elif found is not None:

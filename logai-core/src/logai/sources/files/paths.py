@@ -43,7 +43,7 @@ __all__ = [
     "display_name",
     "list_files",
     "once_each",
-    "real_name",
+    "real_names",
     "resolve_group",
 ]
 
@@ -108,12 +108,21 @@ def _inside(real: str, root_real: str) -> bool:
     return os.path.commonpath([root_real, real]) == root_real
 
 
+def _under_root(real_path: str, root_real: str) -> str | None:
+    """``real_path`` named from ``root_real`` (``.`` for the root), or None outside it."""
+    if real_path == root_real:
+        return "."
+    start = root_real if root_real.endswith(os.sep) else root_real + os.sep
+    if not real_path.startswith(start):
+        return None
+    return real_path[len(start) :].replace(os.sep, "/")
+
+
 def _hidden(name: str, real_path: str, root_real: str) -> bool:
     """Whether the guarded call being made may not see ``name``, really ``real_path``
     (:mod:`logai.sources.reach`): it is then treated as absent, never opened or named."""
-    if not _inside(real_path, root_real):
-        return not may_read(name, name)  # out of the root: skipped as such, by its name
-    return not may_read(name, Path(os.path.relpath(real_path, root_real)).as_posix())
+    real = _under_root(real_path, root_real)
+    return not may_read(name, name if real is None else real)  # outside: skipped as such
 
 
 def _inspect(path: Path, root: Path, root_real: str, *, via_links: bool = True,
@@ -225,7 +234,7 @@ def _walk(folder: Path, root: Path, prefix: str, limits: WalkLimits, skipped: li
                     continue  # a folder reached through a symlink: never entered
             except OSError:
                 link = True  # a symlink loop, say: _inspect names it
-            real = str(Path(current_real, entry.name)) if checked and not link else None
+            real = f"{current_real}{os.sep}{entry.name}" if checked and not link else None
             found = _inspect(path, root, root_real, via_links=link, real=real)
             if isinstance(found, Skipped):
                 skipped.append(found)
@@ -335,9 +344,9 @@ def _group_path(cleaned: str, root: Path) -> Path:
     return expanded if expanded.is_absolute() else root / expanded
 
 
-def real_name(name: str, root: Path) -> str | None:
-    """What group ``name`` really reads, named as a group under the root: ``None`` when it
-    leads out of the root (refused when read) or is empty.
+def real_names(names: Iterable[str], root: Path) -> dict[str, str]:
+    """What each group of ``names`` really reads, named as a group under the root; a name that
+    leads out of the root (refused when read) or is empty is left out.
 
     Every symlink on the way is followed, to the end of a chain (a broken one to where it
     points), and ``.`` and ``..`` steps are resolved against the real folders: a link
@@ -346,14 +355,25 @@ def real_name(name: str, root: Path) -> str | None:
     with the folders before them resolved (``public/linked-folder/*.log`` is
     ``secrets/*.log``). Guardrails judge this name as well as the name asked by.
     """
-    cleaned = name.strip()
-    if not cleaned:
-        return None
     root_real = os.path.realpath(root)
-    real = os.path.realpath(_group_path(cleaned, root))
-    if not _inside(real, root_real):
-        return None
-    return Path(os.path.relpath(real, root_real)).as_posix()
+    folders: dict[str, str] = {}
+    found: dict[str, str] = {}
+    for name in names:
+        cleaned = name.strip()
+        if not cleaned:
+            continue
+        path = _group_path(cleaned, root)
+        parent, base = os.path.split(path)
+        if base in ("", ".", "..") or path.is_symlink():
+            real_path = os.path.realpath(path)
+        else:  # one lookup per folder, however many of its files are asked about
+            if parent not in folders:
+                folders[parent] = os.path.realpath(parent)
+            real_path = f"{folders[parent].rstrip(os.sep)}{os.sep}{base}"
+        real = _under_root(real_path, root_real)
+        if real is not None:
+            found[name] = real
+    return found
 
 
 def resolve_group(

@@ -40,7 +40,7 @@ from logai.sources.files.paths import (
     describe_skipped,
     list_files,
     once_each,
-    real_name,
+    real_names,
     resolve_group,
 )
 from logai.sources.files.scan import ScanRequest, scan_files
@@ -189,14 +189,10 @@ class FilesSource(DataSource):
         """What each name really reads under the root: a symlink (or a path through a linked
         folder, an absolute path, ``..`` steps) answers with its target's name, so guardrails
         judge the file served as well as the name it was asked by (see
-        :func:`~.paths.real_name`). A name leading out of the root is left out: it is refused
+        :func:`~.paths.real_names`). A name leading out of the root is left out: it is refused
         when read."""
 
-        def work(_: threading.Event) -> dict[str, str]:
-            found = {name: real_name(name, self.root) for name in names}
-            return {name: real for name, real in found.items() if real is not None}
-
-        return await self._in_worker(work)
+        return await self._in_worker(lambda _: real_names(names, self.root))
 
     # -- internals -------------------------------------------------------------------------
 

@@ -285,11 +285,25 @@ async def test_a_source_without_real_names_is_judged_by_names_alone() -> None:
     assert [event.message for event in events] == ["alias line"]
 
 
-async def test_a_plugin_source_naming_its_aliases_is_judged_by_them() -> None:
-    guarded = GuardedSource(Aliased(_memory_events()), GroupRules.parse([], ["/secret/*"]))
-    with pytest.raises(GroupNotAllowed, match="'/app/alias'"):
-        await guarded.fetch_logs("/app/alias", START, END)
-    assert [g.name for g in await guarded.list_log_groups()] == ["/app/api"]
+@pytest.mark.parametrize("cached", [False, True])
+async def test_a_plugin_source_naming_its_aliases_is_judged_by_them(
+    tmp_path: Path, cached: bool
+) -> None:
+    """Also behind LogAI's cache, which hands the question to the source, never answers it."""
+    from logai.cache import LogCache
+    from logai.cache.source import CachedDataSource
+
+    inner: DataSource = Aliased(_memory_events())
+    if cached:
+        inner = CachedDataSource(inner, LogCache(tmp_path / "cache.db"))
+    guarded = GuardedSource(inner, GroupRules.parse([], ["/secret/*"]))
+    try:
+        with pytest.raises(GroupNotAllowed, match="'/app/alias'"):
+            await guarded.fetch_logs("/app/alias", START, END)
+        assert [g.name for g in await guarded.list_log_groups()] == ["/app/api"]
+        assert [e.message for e in await guarded.fetch_logs("/app/api", START, END)] == ["api line"]
+    finally:
+        await guarded.aclose()
 
 
 # -- the property ----------------------------------------------------------------------------

@@ -391,6 +391,7 @@ def layouts(draw: st.DrawFn) -> tuple[list[str], list[tuple[str, str]]]:
     return files, links
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(
     layout=layouts(),

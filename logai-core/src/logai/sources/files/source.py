@@ -191,7 +191,6 @@ class FilesSource(DataSource):
         judge the file served as well as the name it was asked by (see
         :func:`~.paths.real_names`). A name leading out of the root is left out: it is refused
         when read."""
-
         return await self._in_worker(lambda _: real_names(names, self.root))
 
     # -- internals -------------------------------------------------------------------------

@@ -37,6 +37,7 @@ SOURCE_METHODS = (
     "run_query",
     "resolve_cache_identity",
     "identify",
+    "real_names",
     "aclose",
 )
 

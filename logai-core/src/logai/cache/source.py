@@ -153,6 +153,10 @@ class CachedDataSource(DataSource):
     async def identify(self) -> str:
         return await self.inner.identify()
 
+    async def real_names(self, names: Sequence[str]) -> dict[str, str]:
+        """The wrapped source's answer, never cached: links change under us, rules must not."""
+        return await self.inner.real_names(names)
+
     async def aclose(self) -> None:
         try:
             await self.inner.aclose()

@@ -308,6 +308,18 @@ class DataSource(abc.ABC):
             start=start,
         )
 
+    async def real_names(self, names: Sequence[str]) -> dict[str, str]:
+        """What each of ``names`` really reads, where a name can be an alias of another.
+
+        Guardrails (:mod:`logai.sources.guard`) judge a group by the name it is asked by *and*
+        by the name this returns for it: for a group asked for, for every group listed and for
+        the origin of every event. The ``files`` source answers for a symlink with the name of
+        its target (``public/ok.log`` → ``secrets/keys.log``), so a link cannot serve a denied
+        file. A name left out is only itself: the default, for a source without aliases, is
+        an empty mapping. Errors propagate, and the guarded call then fails.
+        """
+        return {}
+
     async def aclose(self) -> None:  # noqa: B027 - optional hook, most sources hold nothing
         """Release connections. Safe to call more than once."""
 

@@ -14,11 +14,22 @@ cache hit included):
   listing, into the allowed groups they cover;
 * events whose origin is denied are dropped from any answer: a folder or glob of the ``files``
   source reads many files, and one of them may be denied (see
-  :attr:`~logai.sources.base.DataSource.event_origin`).
+  :attr:`~logai.sources.base.DataSource.event_origin`);
+* where a name is an alias (a symlink of the ``files`` source), what it really reads is judged
+  too, as the source names it (:meth:`~logai.sources.base.DataSource.real_names`): a group
+  asked for, listed or named as an event's origin is allowed only when both names are, and a
+  refusal names only the name asked by. A source without aliases answers nothing, and names
+  are judged as given;
+* a "not found" error suggests no denied group ("Did you mean …?"): a denied name is never
+  revealed as a close match;
+* the rules are handed down to the wrapped source for the length of each call
+  (:mod:`logai.sources.reach`): the ``files`` source then treats a denied file of a folder or
+  glob as absent, so it is never opened, named in a note or used for a hint.
 
 Methods a source adds beyond :class:`~logai.sources.base.DataSource` (a ``follow``, say) are
 forwarded with the same rule, read from their parameter names: every value of a parameter named
-``group``, ``log_group``, ``groups`` or ``log_groups`` must be allowed, and a call passing a
+``group``, ``log_group``, ``groups`` or ``log_groups`` must be allowed (what it really reads
+too, for an ``async`` method; a plain one is judged by name), and a call passing a
 ``prefix`` or ``prefixes`` is refused (a prefix cannot be checked without listing). A method
 whose signature cannot be read is refused when the rules are active: unknown means denied.
 """
@@ -28,9 +39,9 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from logai.sources.base import (
     DataSource,
@@ -44,10 +55,13 @@ from logai.sources.base import (
 )
 from logai.sources.group_rules import ALLOW_VARIABLE, DENY_VARIABLE, GroupRules
 from logai.sources.notes import add_note
+from logai.sources.reach import reading_only
 from logai.sources.targets import split_target, targets_of
 
 if TYPE_CHECKING:
     from logai.config import LogAISettings
+
+T = TypeVar("T")
 
 __all__ = ["GroupNotAllowed", "GuardedSource", "guard_source"]
 
@@ -125,17 +139,40 @@ class GuardedSource(DataSource):
             return [alias], rest
         return list(targets) or [""], name
 
-    def _allowed(self, name: str) -> bool:
+    def _allowed(self, name: str, real: Mapping[str, str] | None = None) -> bool:
+        """Whether ``name`` may be read, and what it really reads (``real``'s entry for it)."""
         reached, rest = self._where(name)
-        return all(self.rules.allows(target, rest) for target in reached)
+        forms = [rest]
+        if real is not None and real.get(name, rest) != rest:
+            forms.append(real[name])
+        return all(self.rules.allows(target, form) for target in reached for form in forms)
 
-    def _require(self, name: str) -> None:
+    async def _real_names(self, names: Iterable[str]) -> dict[str, str]:
+        """What the source says each name really reads (only names allowed as given are
+        asked about: the others are refused whatever they read)."""
+        wanted = [name for name in dict.fromkeys(names) if name and self._allowed(name)]
+        if not wanted:
+            return {}
+        found = await self.inner.real_names(wanted)
+        return {str(name): str(real) for name, real in found.items()}
+
+    def _require_name(self, name: str) -> None:
         if not self._allowed(name):
             raise GroupNotAllowed(name)
 
-    def _keep_allowed(self, names: Sequence[str]) -> list[str]:
+    async def _require(self, names: Sequence[str]) -> None:
+        """Refuse unless every name, and what each really reads, is allowed."""
+        for name in names:
+            self._require_name(name)
+        real = await self._real_names(names)
+        for name in names:
+            if not self._allowed(name, real):
+                raise GroupNotAllowed(name)
+
+    async def _keep_allowed(self, names: Sequence[str]) -> list[str]:
         """The allowed names; the others are noted, and none allowed at all is refused."""
-        kept = [name for name in names if self._allowed(name)]
+        real = await self._real_names(names)
+        kept = [name for name in names if self._allowed(name, real)]
         left_out = [name for name in names if name not in kept]
         if left_out and not kept:
             raise GroupNotAllowed(*left_out)
@@ -146,13 +183,22 @@ class GuardedSource(DataSource):
             )
         return kept
 
-    def _visible(self, group: LogGroup) -> bool:
-        return self.rules.allows(group.target, group.name)
+    async def _visible(self, groups: list[LogGroup]) -> list[LogGroup]:
+        """The listed groups that are allowed, as named and as what they really read."""
+        named = [group for group in groups if self.rules.allows(group.target, group.name)]
+        real = await self._real_names(group.qualified_name for group in named)
+        return [group for group in named if self._allowed(group.qualified_name, real)]
 
-    def _visible_events(self, events: list[LogEvent]) -> list[LogEvent]:
-        """Drop events whose origin (the group, or the file of a folder) is denied."""
+    async def _visible_events(self, events: list[LogEvent]) -> list[LogEvent]:
+        """Drop events whose origin (the group, or the file of a folder) is denied, by its
+        name or by what it really reads."""
         field = self.event_origin
-        return [event for event in events if self._allowed(str(getattr(event, field, "")))]
+        origins = [str(getattr(event, field, "")) for event in events]
+        real = await self._real_names(origins)
+        return [
+            event for event, origin in zip(events, origins, strict=True)
+            if self._allowed(origin, real)
+        ]  # fmt: skip
 
     def _checked(self, method_name: str, method: Callable[..., Any]) -> Callable[..., Any]:
         """A source's own extra method, with the parameter-name rule applied before the call."""
@@ -161,14 +207,15 @@ class GuardedSource(DataSource):
         except (TypeError, ValueError):
             signature = None
 
-        @functools.wraps(method)
-        def call(*args: Any, **kwargs: Any) -> Any:
+        def named(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[str]:
+            """The groups a call names, each allowed as given; refused otherwise."""
             if signature is None:
                 raise SourceAccessDenied(
                     f"{method_name} cannot be checked against LogAI's guardrails, so it is not "
                     "allowed while they are set."
                 )
             bound = signature.bind_partial(*args, **kwargs)
+            names: list[str] = []
             for parameter, value in bound.arguments.items():
                 if parameter in PREFIX_PARAMETERS and value:
                     raise SourceAccessDenied(
@@ -176,11 +223,92 @@ class GuardedSource(DataSource):
                         "guardrails; name the log groups instead."
                     )
                 if parameter in GROUP_PARAMETERS and value:
-                    for name in [value] if isinstance(value, str) else list(value):
-                        self._require(str(name))
+                    names += [str(name) for name in ([value] if isinstance(value, str) else value)]
+            for name in names:
+                self._require_name(name)
+            return names
+
+        # Names are judged at the call, as before; what they really read before the work.
+        if inspect.iscoroutinefunction(method):
+
+            @functools.wraps(method)
+            def call_async(*args: Any, **kwargs: Any) -> Any:
+                return self._after_check(named(args, kwargs), method(*args, **kwargs))
+
+            return call_async
+        if inspect.isasyncgenfunction(method):
+
+            @functools.wraps(method)
+            def call_generator(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+                return self._iterate_after_check(named(args, kwargs), method(*args, **kwargs))
+
+            return call_generator
+
+        @functools.wraps(method)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            named(args, kwargs)
             return method(*args, **kwargs)
 
         return call
+
+    async def _after_check(self, names: list[str], work: Awaitable[Any]) -> Any:
+        try:
+            await self._require(names)
+        except BaseException:
+            close = getattr(work, "close", None)  # never awaited: no "was never awaited"
+            if close is not None:
+                close()
+            raise
+        return await self._answer(work)
+
+    async def _iterate_after_check(
+        self, names: list[str], items: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        try:
+            await self._require(names)
+            async for item in items:
+                yield item
+        finally:
+            close = getattr(items, "aclose", None)
+            if close is not None:
+                await close()
+
+    async def _answer(self, work: Awaitable[T]) -> T:
+        """``work``'s result, read under the rules (:mod:`logai.sources.reach`); a "not
+        found" error it raises loses its denied suggestions."""
+        try:
+            with reading_only(self._may_read):
+                return await work
+        except SourceNotFound as exc:
+            raise await self._without_denied_suggestions(exc) from None
+
+    def _may_read(self, name: str, real: str) -> bool:
+        return self._allowed(name, {name: real})
+
+    async def _without_denied_suggestions(self, error: SourceNotFound) -> SourceNotFound:
+        """``error`` as it would read had the denied groups it suggests not existed.
+
+        The suggestions are found in the message as the sources render them and replaced by
+        the allowed ones; a message in another form is replaced by a plain one (unknown means
+        the names may be in it).
+        """
+        real = await self._real_names(error.suggestions)
+        kept = [name for name in error.suggestions if self._allowed(name, real)]
+        if len(kept) == len(error.suggestions):
+            return error
+        message = str(error)
+        for render in _SUGGESTION_FORMS:
+            shown = render(error.suggestions)
+            if shown in message:
+                message = message.replace(shown, render(kept) if kept else "")
+                return SourceNotFound(message, name=error.name, suggestions=kept)
+        hint = f" Close names: {', '.join(kept)}." if kept else ""
+        return SourceNotFound(
+            f"No log group named '{error.name}'.{hint} Listing the log groups shows the ones "
+            "you may read.",
+            name=error.name,
+            suggestions=kept,
+        )
 
     async def _expand(self, prefixes: Sequence[str]) -> list[str]:
         """The allowed groups under ``prefixes`` (qualified when there are targets)."""
@@ -201,8 +329,8 @@ class GuardedSource(DataSource):
         """The allowed groups; asks for more when denied ones took places in the listing."""
         asked = limit
         while True:
-            listed = await self.inner.list_log_groups(prefix, asked)
-            shown = [group for group in listed if self._visible(group)]
+            listed = await self._answer(self.inner.list_log_groups(prefix, asked))
+            shown = await self._visible(listed)
             if len(shown) >= limit or len(listed) < asked or asked >= MAX_LISTING_SCAN:
                 return shown[:limit]
             asked = min(asked * 4, MAX_LISTING_SCAN)
@@ -215,9 +343,9 @@ class GuardedSource(DataSource):
         filter_pattern: str | None = None,
         limit: int = 1000,
     ) -> list[LogEvent]:
-        self._require(group)
-        events = await self.inner.fetch_logs(group, start, end, filter_pattern, limit)
-        return self._visible_events(events)
+        await self._require([group])
+        events = await self._answer(self.inner.fetch_logs(group, start, end, filter_pattern, limit))
+        return await self._visible_events(events)
 
     async def search_logs(
         self,
@@ -230,7 +358,7 @@ class GuardedSource(DataSource):
         prefixes: Sequence[str] = (),
     ) -> list[LogEvent]:
         named = list(dict.fromkeys(g for g in groups if g))
-        kept = self._keep_allowed(named) if named else []
+        kept = await self._keep_allowed(named) if named else []
         expanded = await self._expand(prefixes) if any(prefixes) else []
         names = list(dict.fromkeys([*kept, *expanded]))
         if not names:
@@ -240,8 +368,8 @@ class GuardedSource(DataSource):
                 )
             first = next(p for p in prefixes if p)
             raise SourceNotFound(f"No log group you may read starts with '{first}'.", name=first)
-        events = await self.inner.search_logs(names, pattern, start, end, limit)
-        return self._visible_events(events)
+        events = await self._answer(self.inner.search_logs(names, pattern, start, end, limit))
+        return await self._visible_events(events)
 
     async def run_query(
         self,
@@ -257,9 +385,14 @@ class GuardedSource(DataSource):
                 "A query that chooses its own log groups (a SOURCE command) cannot be checked "
                 "against LogAI's guardrails; name the groups in log_groups instead."
             )
-        kept = self._keep_allowed(list(dict.fromkeys(g for g in groups if g)))
-        result = await self.inner.run_query(query, kept, start, end, limit, timeout)
-        rows = [row for row in result.rows if self._row_allowed(row)]
+        kept = await self._keep_allowed(list(dict.fromkeys(g for g in groups if g)))
+        result = await self._answer(self.inner.run_query(query, kept, start, end, limit, timeout))
+        origins = [_row_origin(row) for row in result.rows]
+        real = await self._real_names(origins)
+        rows = [
+            row for row, origin in zip(result.rows, origins, strict=True)
+            if not origin or self._allowed(origin, real)
+        ]  # fmt: skip
         if len(rows) == len(result.rows):
             return result
         from dataclasses import replace
@@ -276,36 +409,42 @@ class GuardedSource(DataSource):
     ) -> AsyncIterator[list[LogEvent]]:
         """The wrapped source's own follow (Live Tail where it has one), for allowed groups only.
 
-        Every named group is checked before anything is opened, and each batch is filtered
-        like a fetch, so a folder of the files source never streams a denied file's lines.
+        Every named group is checked by name at once, and by what it really reads before the
+        wrapped source's follow starts; each batch is filtered like a fetch, so a folder of
+        the files source never streams a denied file's lines.
         """
         for name in groups:
-            self._require(name)
+            self._require_name(name)
+        return self._visible_batches(
+            list(groups), filter_pattern, poll_interval=poll_interval, start=start
+        )
+
+    async def _visible_batches(
+        self,
+        groups: list[str],
+        filter_pattern: str | None,
+        *,
+        poll_interval: float,
+        start: datetime | None,
+    ) -> AsyncIterator[list[LogEvent]]:
+        await self._require(groups)
         batches = self.inner.follow(
             groups, filter_pattern, poll_interval=poll_interval, start=start
         )
-        return self._visible_batches(batches)
-
-    async def _visible_batches(
-        self, batches: AsyncIterator[list[LogEvent]]
-    ) -> AsyncIterator[list[LogEvent]]:
         try:
-            async for batch in batches:
-                yield self._visible_events(batch)
+            while True:
+                try:
+                    batch = await self._answer(anext(batches))
+                except StopAsyncIteration:
+                    return
+                yield await self._visible_events(batch)
         finally:
             close = getattr(batches, "aclose", None)  # ends a Live Tail session at once
             if close is not None:
                 await close()
 
-    def _row_allowed(self, row: dict[str, str]) -> bool:
-        """A row's ``@log`` (``account:group``) names its group: a denied one is dropped."""
-        origin = row.get("@log", "")
-        if not origin:
-            return True
-        _, _, group = origin.partition(":")
-        target = row.get("@target", "")
-        name = f"{target}:{group or origin}" if target else group or origin
-        return self._allowed(name)
+    async def real_names(self, names: Sequence[str]) -> dict[str, str]:
+        return await self.inner.real_names(names)
 
     async def resolve_cache_identity(self) -> str:
         return await self.inner.resolve_cache_identity()
@@ -318,3 +457,22 @@ class GuardedSource(DataSource):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+def _row_origin(row: dict[str, str]) -> str:
+    """The group a query row came from (``@log`` is ``account:group``), or "" when unnamed."""
+    origin = row.get("@log", "")
+    if not origin:
+        return ""
+    _, _, group = origin.partition(":")
+    target = row.get("@target", "")
+    return f"{target}:{group or origin}" if target else group or origin
+
+
+#: How sources render suggestions in a "not found" message (the files source, CloudWatch and
+#: the targets, a prefix search), each with its leading space.
+_SUGGESTION_FORMS: tuple[Callable[[Sequence[str]], str], ...] = (
+    lambda names: f" Did you mean {', '.join(names)}?",
+    lambda names: f" Did you mean {' or '.join(repr(name) for name in names)}?",
+    lambda names: f" Close names: {', '.join(names)}.",
+)

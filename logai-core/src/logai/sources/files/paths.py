@@ -28,11 +28,12 @@ import itertools
 import os
 import stat
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from logai.sources.base import SourceAccessDenied, SourceNotFound, SourceValidationError
+from logai.sources.reach import guarded, may_read
 
 __all__ = [
     "LogFile",
@@ -41,6 +42,8 @@ __all__ = [
     "describe_skipped",
     "display_name",
     "list_files",
+    "once_each",
+    "real_names",
     "resolve_group",
 ]
 
@@ -105,15 +108,36 @@ def _inside(real: str, root_real: str) -> bool:
     return os.path.commonpath([root_real, real]) == root_real
 
 
-def _inspect(path: Path, root: Path, root_real: str, *, via_links: bool = True
-             ) -> LogFile | Skipped | None:  # fmt: skip
-    """What ``path`` is for a group: a readable log file, a file skipped with its reason, or
-    ``None`` when it vanished (rotated away) or is a folder.
+def _under_root(real_path: str, root_real: str) -> str | None:
+    """``real_path`` named from ``root_real`` (``.`` for the root), or None outside it."""
+    if real_path == root_real:
+        return "."
+    start = root_real if root_real.endswith(os.sep) else root_real + os.sep
+    if not real_path.startswith(start):
+        return None
+    return real_path[len(start) :].replace(os.sep, "/")
 
-    ``via_links=False`` says that no symlink leads to ``path`` (a plain entry of a folder walk
-    that started inside the root), which spares resolving it.
+
+def _hidden(name: str, real_path: str, root_real: str) -> bool:
+    """Whether the guarded call being made may not see ``name``, really ``real_path``
+    (:mod:`logai.sources.reach`): it is then treated as absent, never opened or named."""
+    real = _under_root(real_path, root_real)
+    return not may_read(name, name if real is None else real)  # outside: skipped as such
+
+
+def _inspect(path: Path, root: Path, root_real: str, *, via_links: bool = True,
+             real: str | None = None) -> LogFile | Skipped | None:  # fmt: skip
+    """What ``path`` is for a group: a readable log file, a file skipped with its reason, or
+    ``None`` when it vanished (rotated away), is a folder or may not be read by the guarded
+    call being made.
+
+    ``via_links=False`` says that no symlink leads to ``path`` itself (a plain entry of a
+    folder walk), which spares resolving it for the root check; ``real`` is its real path
+    when the caller knows it.
     """
     name = display_name(path, root)
+    if guarded() and _hidden(name, real or os.path.realpath(path), root_real):
+        return None
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -169,10 +193,13 @@ def _could_contain(relative_dir: str, prefix: str) -> bool:
 def _walk(folder: Path, root: Path, prefix: str, limits: WalkLimits, skipped: list[Skipped]
           ) -> Iterator[LogFile]:  # fmt: skip
     root_real = os.path.realpath(root)
+    checked = guarded()
     queue: deque[tuple[Path, int]] = deque([(folder, 0)])
     visited = 0
     while queue:
         current, depth = queue.popleft()
+        # Below a linked folder nothing is a link, yet nothing is what its name says.
+        current_real = os.path.realpath(current) if checked else ""
         try:
             with os.scandir(current) as scan:
                 # Bounded before sorting: a folder of a million files costs the bound, not more.
@@ -181,7 +208,9 @@ def _walk(folder: Path, root: Path, prefix: str, limits: WalkLimits, skipped: li
         except PermissionError:
             if depth == 0:
                 raise
-            skipped.append(Skipped(display_name(current, root) + "/", "permission denied"))
+            name = display_name(current, root)
+            if not (checked and _hidden(name, current_real, root_real)):
+                skipped.append(Skipped(name + "/", "permission denied"))
             continue
         except OSError:
             continue  # a vanished folder hides only itself
@@ -205,7 +234,8 @@ def _walk(folder: Path, root: Path, prefix: str, limits: WalkLimits, skipped: li
                     continue  # a folder reached through a symlink: never entered
             except OSError:
                 link = True  # a symlink loop, say: _inspect names it
-            found = _inspect(path, root, root_real, via_links=link)
+            real = f"{current_real}{os.sep}{entry.name}" if checked and not link else None
+            found = _inspect(path, root, root_real, via_links=link, real=real)
             if isinstance(found, Skipped):
                 skipped.append(found)
             elif found is not None:
@@ -308,6 +338,44 @@ def _outside(path: Path, root: Path) -> SourceAccessDenied:
     )
 
 
+def _group_path(cleaned: str, root: Path) -> Path:
+    """The path a (stripped, non-empty) group name stands for: absolute, or under the root."""
+    expanded = Path(cleaned).expanduser()
+    return expanded if expanded.is_absolute() else root / expanded
+
+
+def real_names(names: Iterable[str], root: Path) -> dict[str, str]:
+    """What each group of ``names`` really reads, named as a group under the root; a name that
+    leads out of the root (refused when read) or is empty is left out.
+
+    Every symlink on the way is followed, to the end of a chain (a broken one to where it
+    points), and ``.`` and ``..`` steps are resolved against the real folders: a link
+    ``public/ok.log`` to ``../secrets/keys.log`` really reads ``secrets/keys.log``, and so do
+    ``public/linked-folder/keys.log`` and an absolute path to it. A glob keeps its wildcards
+    with the folders before them resolved (``public/linked-folder/*.log`` is
+    ``secrets/*.log``). Guardrails judge this name as well as the name asked by.
+    """
+    root_real = os.path.realpath(root)
+    folders: dict[str, str] = {}
+    found: dict[str, str] = {}
+    for name in names:
+        cleaned = name.strip()
+        if not cleaned:
+            continue
+        path = _group_path(cleaned, root)
+        parent, base = os.path.split(path)
+        if base in ("", ".", "..") or path.is_symlink():
+            real_path = os.path.realpath(path)
+        else:  # one lookup per folder, however many of its files are asked about
+            if parent not in folders:
+                folders[parent] = os.path.realpath(parent)
+            real_path = f"{folders[parent].rstrip(os.sep)}{os.sep}{base}"
+        real = _under_root(real_path, root_real)
+        if real is not None:
+            found[name] = real
+    return found
+
+
 def resolve_group(
     name: str,
     root: Path,
@@ -326,8 +394,7 @@ def resolve_group(
     cleaned = name.strip()
     if not cleaned:
         raise SourceValidationError("A log group name is required (a file, folder or glob).")
-    expanded = Path(cleaned).expanduser()
-    path = expanded if expanded.is_absolute() else root / expanded
+    path = _group_path(cleaned, root)
     if _GLOB_CHARS.intersection(cleaned):
         files = _glob_files(path, root, walk_limits, left_out)
         if not files and not left_out:
@@ -348,5 +415,28 @@ def resolve_group(
         )
     if skipped is not None:
         skipped.extend(left_out)
-    unique = {os.path.realpath(item.path): item for item in files}
-    return sorted(unique.values(), key=lambda item: (item.mtime_ms, item.name))
+    unique = once_each(files, root)
+    return sorted(unique, key=lambda item: (item.mtime_ms, item.name))
+
+
+def once_each(files: Iterable[LogFile], root: Path) -> list[LogFile]:
+    """``files`` with each real file once, under its own name where that is one of them.
+
+    A file reached both by its name and through a link is read once; keeping its own name
+    keeps it readable when the link's name is one guardrails deny.
+    """
+    root_real = os.path.realpath(root)
+    chosen: dict[str, LogFile] = {}
+    for item in files:
+        real = os.path.realpath(item.path)
+        held = chosen.get(real)
+        if held is None or (
+            _own_name(item, real, root_real) and not _own_name(held, real, root_real)
+        ):
+            chosen[real] = item
+    return list(chosen.values())
+
+
+def _own_name(item: LogFile, real: str, root_real: str) -> bool:
+    """Whether ``item`` is named by the real path of its file (no link on the way)."""
+    return str(Path(root_real) / item.name) == real

@@ -17,7 +17,6 @@ syntax.
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -40,6 +39,8 @@ from logai.sources.files.paths import (
     WalkLimits,
     describe_skipped,
     list_files,
+    once_each,
+    real_names,
     resolve_group,
 )
 from logai.sources.files.scan import ScanRequest, scan_files
@@ -184,6 +185,14 @@ class FilesSource(DataSource):
 
         return [_to_event(kept) for kept in await self._in_worker(work)]
 
+    async def real_names(self, names: Sequence[str]) -> dict[str, str]:
+        """What each name really reads under the root: a symlink (or a path through a linked
+        folder, an absolute path, ``..`` steps) answers with its target's name, so guardrails
+        judge the file served as well as the name it was asked by (see
+        :func:`~.paths.real_names`). A name leading out of the root is left out: it is refused
+        when read."""
+        return await self._in_worker(lambda _: real_names(names, self.root))
+
     # -- internals -------------------------------------------------------------------------
 
     def _require_root(self) -> None:
@@ -197,17 +206,22 @@ class FilesSource(DataSource):
     def _search_targets(
         self, groups: Sequence[str], prefixes: Sequence[str], skipped: list[Skipped]
     ) -> list[tuple[str, LogFile]]:
-        """Every file of the named groups and of the groups under each prefix, once each."""
-        targets: dict[str, tuple[str, LogFile]] = {}
+        """Every file of the named groups and of the groups under each prefix, once each
+        (under its own name where it is reached by it: see :func:`~.paths.once_each`)."""
+        found: list[tuple[str, LogFile]] = []
         for group in dict.fromkeys(groups):
-            for item in resolve_group(group, self.root, self.walk_limits, skipped):
-                targets.setdefault(os.path.realpath(item.path), (group, item))
+            found += [
+                (group, item) for item in resolve_group(group, self.root, self.walk_limits, skipped)
+            ]
         if prefixes:
             self._require_root()
         for prefix in dict.fromkeys(prefixes):
-            for item in list_files(self.root, self.root, prefix, self.walk_limits, skipped):
-                targets.setdefault(os.path.realpath(item.path), (item.name, item))
-        return sorted(targets.values(), key=lambda pair: (pair[1].mtime_ms, pair[1].name))
+            listed = list_files(self.root, self.root, prefix, self.walk_limits, skipped)
+            found += [(item.name, item) for item in listed]
+        group_of = {id(item): group for group, item in found}
+        kept = once_each((item for _, item in found), self.root)
+        targets = [(group_of[id(item)], item) for item in kept]
+        return sorted(targets, key=lambda pair: (pair[1].mtime_ms, pair[1].name))
 
     def _scan(
         self,

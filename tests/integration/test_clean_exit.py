@@ -160,8 +160,12 @@ def test_ask_closes_the_cache_before_its_event_loop_ends(
     fake_llm.respond_with(_respond)
     result = CliRunner().invoke(main, QUESTION, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert list(store._OPEN) == []
-    assert any(Path(ask_env["LOGAI_CACHE_DIR"]).iterdir())  # the cache was used
+    cache_dir = Path(ask_env["LOGAI_CACHE_DIR"])
+    # This command's caches only: a store some earlier test of this process left unclosed may
+    # linger in the weak set until the collector gets to it (or never, once frozen with
+    # litellm's objects), and says nothing about this command.
+    assert [cache for cache in store._OPEN if cache.path.is_relative_to(cache_dir)] == []
+    assert any(cache_dir.iterdir())  # the cache was used
 
 
 # -- the one-shot command's fast start and fast exit (logai.cli._fast_exit) ----------------------

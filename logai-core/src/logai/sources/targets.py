@@ -288,12 +288,18 @@ class TargetSet(DataSource):
         if plain:
 
             async def holds(_alias: str, member: DataSource) -> list[str]:
-                try:
-                    return [name for name in plain if await self._present(member, name)]
-                except SourceAccessDenied:
+                # Every name at once: a query naming several groups waits for one round trip.
+                answers = await asyncio.gather(
+                    *(self._present(member, name) for name in plain), return_exceptions=True
+                )
+                if any(isinstance(answer, SourceAccessDenied) for answer in answers):
                     # Credentials that may read but not list (no DescribeLogGroups): ask
                     # for the groups themselves, as a single source would.
                     return list(plain)
+                for answer in answers:
+                    if isinstance(answer, BaseException):
+                        raise answer
+                return [name for name, here in zip(plain, answers, strict=True) if here is True]
 
             found, failures = await self._each(self.targets, holds)
             for alias, names in found.items():

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from logai.aio import aclose
 from logai.cli._common import (
     EXIT_USAGE,
     fail,
@@ -241,9 +242,7 @@ def _follow(
                     events = batch if sanitizer is None else sanitize_events(batch, sanitizer)[0]
                     write_lines((render(event) for event in events), buffered=True)
             finally:
-                close = getattr(batches, "aclose", None)  # ends a Live Tail session at once
-                if close is not None:
-                    await close()
+                await aclose(batches)  # ends a Live Tail session at once
 
     run_with_source(source, work)
 

@@ -21,6 +21,7 @@ import re
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any
 
+from logai.aio import aclose
 from logai.history.store import NewToolCall, NewUsage, TurnOutcome
 from logai.llm.conversation import SanitizerUnavailable
 from logai.llm.events import Done, Failed, Redacted, ToolCallFinished, Usage
@@ -183,9 +184,7 @@ async def _closing(events: AsyncIterator[Event]) -> AsyncIterator[AsyncIterator[
     try:
         yield events
     finally:
-        close = getattr(events, "aclose", None)
-        if close is not None:
-            await close()
+        await aclose(events)
 
 
 class _TurnRecorder:

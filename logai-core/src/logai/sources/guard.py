@@ -43,6 +43,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from logai.aio import aclose
 from logai.sources.base import (
     DataSource,
     LogEvent,
@@ -269,9 +270,7 @@ class GuardedSource(DataSource):
             async for item in items:
                 yield item
         finally:
-            close = getattr(items, "aclose", None)
-            if close is not None:
-                await close()
+            await aclose(items)
 
     async def _answer(self, work: Awaitable[T]) -> T:
         """``work``'s result, read under the rules (:mod:`logai.sources.reach`); a "not
@@ -439,9 +438,7 @@ class GuardedSource(DataSource):
                     return
                 yield await self._visible_events(batch)
         finally:
-            close = getattr(batches, "aclose", None)  # ends a Live Tail session at once
-            if close is not None:
-                await close()
+            await aclose(batches)  # ends a Live Tail session at once
 
     async def real_names(self, names: Sequence[str]) -> dict[str, str]:
         return await self.inner.real_names(names)

@@ -31,6 +31,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from datetime import datetime
 from typing import ClassVar, TypeVar
 
+from logai.aio import aclose
 from logai.sources.base import (
     DataSource,
     DataSourceError,
@@ -428,9 +429,7 @@ class TargetSet(DataSource):
             except Exception as error:  # a bug: end the whole follow with it
                 await queue.put(error)
             finally:
-                close = getattr(batches, "aclose", None)
-                if close is not None:
-                    await close()
+                await aclose(batches)
 
         pumps = [asyncio.create_task(pump(alias)) for alias in plan]
         try:

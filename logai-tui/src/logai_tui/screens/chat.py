@@ -23,6 +23,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from logai.aio import aclose
 from logai.frontends.interrupts import QUIT_HINT, QUIT_WINDOW_SECONDS, InterruptCounter
 from logai.llm.events import Usage
 from logai_tui import formatting
@@ -309,9 +310,7 @@ class ChatScreen(Screen[None]):
         finally:
             # Closing the generator is what stops the LLM stream and any fetch when the
             # worker is cancelled between two events.
-            close = getattr(events, "aclose", None)
-            if close is not None:
-                await close()
+            await aclose(events)
 
     async def _append(self, widget: Widget) -> None:
         await self.conversation.mount(widget)
@@ -439,9 +438,7 @@ class ChatScreen(Screen[None]):
         except DataSourceError as exc:
             panel.show_note(str(exc))
         finally:
-            close = getattr(batches, "aclose", None)
-            if close is not None:
-                await close()
+            await aclose(batches)
 
     def _follow_sanitizer(self) -> Sanitizer:
         from logai.sanitize import Sanitizer

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from logai.sanitize.rule import Rule
 from logai.sanitize.rules.chatops import chatops_rules
+from logai.sanitize.rules.commands import command_rules
 from logai.sanitize.rules.connections import connection_rules
 from logai.sanitize.rules.datastores import datastore_rules
 from logai.sanitize.rules.devices import device_rules
@@ -31,6 +32,7 @@ def default_rules() -> list[Rule]:
         *token_rules(),
         *vendor_rules(),
         *datastore_rules(),
+        *command_rules(),
         *connection_rules(),
         *chatops_rules(),
         *session_rules(),

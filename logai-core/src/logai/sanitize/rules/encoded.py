@@ -15,10 +15,18 @@ kubeconfig's ``client-key-data`` (a PEM private key) and ``client-certificate-da
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from logai.sanitize.rule import Rule
 from logai.sanitize.rules.pii import PII_PRIORITY, phone_key
-from logai.sanitize.rules.secrets import CONTEXT_PRIORITY
+from logai.sanitize.rules.secrets import (
+    CONTEXT_PRIORITY,
+    NOT_SECRET_NAME,
+    SECRET_KEY_NAME,
+    secret_value_ok,
+    spelled,
+)
+from logai.sanitize.validators import line_before, looks_random
 
 __all__ = ["encoded_rules"]
 
@@ -52,8 +60,60 @@ _KUBECONFIG_DATA = r"""(?x)
 """
 
 
+#: ``password%3DS3cr3t%21``: a form body or a query string logged inside another URL (a
+#: ``redirect=`` or ``next=`` parameter) has its ``=`` as ``%3D`` (``%253D`` twice encoded), so
+#: the plain ``password`` and ``secret_assignment`` rules never see an assignment. The value
+#: runs to the next ``&`` in either form (``%26``), a space, or a quote.
+_ENCODED_EQUALS = r"%(?:25)?3[Dd]"
+_ENCODED_VALUE = r"(?P<value>(?:[A-Za-z0-9._~!*+-]|%(?!(?:25)?26)(?:25)?[0-9A-Fa-f]{2})+)"
+_ENCODED_PASSWORD = rf"""(?x)
+    (?P<keyword>{spelled("pass")}(?:{spelled("word")}|{spelled("wd")}|{spelled("phrase")})?
+      |{spelled("pwd")})
+    {_ENCODED_EQUALS}{_ENCODED_VALUE}
+"""
+_ENCODED_SECRET = rf"""(?x)
+    (?P<keyword>{spelled("secret")}|{spelled("token")}|{spelled("key")})
+    {_ENCODED_EQUALS}{_ENCODED_VALUE}
+"""
+#: The prefilter's view of ``%3D`` and ``%253D`` (digits read as ``0``).
+_ENCODED_EQUALS_HINTS = ("%0d", "%000d")
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
+
+
+def _decoded(match: re.Match[str]) -> str:
+    return unquote(unquote(match.group("value")))
+
+
+def _encoded_name(match: re.Match[str]) -> str:
+    """The name assigned to, from after the escape before it: ``%26pwd`` names ``pwd``, and
+    ``%3Fapi_key`` ``api_key`` (the escape's hex digits are no part of the name)."""
+    before = _ESCAPE.split(line_before(match, 48, "keyword"))[-1]
+    tail = before[len(before.rstrip(_NAME_CHARS)) :]
+    return (tail + match.group("keyword")).lower()
+
+
+def _encoded_password_ok(match: re.Match[str]) -> bool:
+    name = _encoded_name(match)
+    keyword = match.group("keyword").lower()
+    # ``pass`` and ``pwd`` alone must be the whole name or its last part: not ``bypass``.
+    if keyword in {"pass", "pwd"} and name != keyword and name[-len(keyword) - 1] not in "_.-":
+        return False
+    value = _decoded(match)
+    return len(value.strip()) >= 3 and secret_value_ok(value)
+
+
+def _encoded_secret_ok(match: re.Match[str]) -> bool:
+    name = _encoded_name(match)
+    if name.endswith("key") and not SECRET_KEY_NAME.search(name):
+        return False
+    if NOT_SECRET_NAME.search(name):
+        return False
+    value = _decoded(match)
+    return secret_value_ok(value) and looks_random(value, min_length=6)
+
+
 def encoded_rules() -> list[Rule]:
-    """The URL-encoded personal-data rules of the default pack."""
+    """The rules for values an encoding hides: phone numbers, credentials."""
     return [
         Rule(
             name="encoded_phone",
@@ -85,5 +145,37 @@ def encoded_rules() -> list[Rule]:
             reach=0,
             priority=CONTEXT_PRIORITY,
             example="    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFB",
+        ),
+        Rule(
+            name="encoded_password",
+            kind="PASSWORD",
+            pattern=_ENCODED_PASSWORD,
+            validator=_encoded_password_ok,
+            group="value",
+            description=(
+                "Passwords in URL-encoded assignments (password%3DS3cr3t%21, pwd%253D... "
+                "twice encoded), as a form body or a query string inside another URL logs them."
+            ),
+            hints=_ENCODED_EQUALS_HINTS,
+            reach=48,
+            reach_chars=_NAME_CHARS,
+            priority=CONTEXT_PRIORITY,
+            example="GET /login?next=%2Fsso%3Fuser%3Djdoe%26password%3DS3cr3t%2521 302",
+        ),
+        Rule(
+            name="encoded_secret",
+            kind="SECRET",
+            pattern=_ENCODED_SECRET,
+            validator=_encoded_secret_ok,
+            group="value",
+            description=(
+                "Generated-looking values of client_secret, access_token, api_key... in "
+                "URL-encoded assignments (access_token%3DeyJ...); not next_token, not a plain key."
+            ),
+            hints=_ENCODED_EQUALS_HINTS,
+            reach=48,
+            reach_chars=_NAME_CHARS,
+            priority=CONTEXT_PRIORITY,
+            example="redirect_uri=https%3A%2F%2Fapp%2Fcb%3Faccess_token%3D9f8e7d6c5b4a3928%26x%3D1",
         ),
     ]

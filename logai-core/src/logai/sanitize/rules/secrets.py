@@ -358,3 +358,11 @@ def secret_rules() -> list[Rule]:
             reach=0,
         ),
     ]
+
+
+# The pieces other rule modules build on (the encoded forms of these assignments).
+spelled = _spelled
+name_before = _name_before
+secret_value_ok = _secret_value_ok
+SECRET_KEY_NAME = _SECRET_KEY_NAME
+NOT_SECRET_NAME = _NOT_SECRET_NAME

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import sys
 import tempfile
@@ -258,17 +257,13 @@ async def bench_paths(folder: Path, events: list[LogEvent], rounds: int) -> None
 async def bench_cloudwatch(folder: Path, count: int, rounds: int) -> None:
     """Miss, hit and partial hit in front of CloudWatch (moto over HTTP), against no cache."""
     from tests.cloudwatch.fixtures import now_ms, seed_events
-    from tests.fakes.moto_server import FAKE_AWS_ENV, UNSET_AWS_ENV, MotoServerProcess
+    from tests.fakes.moto_server import MotoServerProcess, use_fake_aws_for_good
 
     from logai.config import load_settings
     from logai_cloudwatch.source import CloudWatchSource
 
     with MotoServerProcess() as server:
-        for name in UNSET_AWS_ENV:
-            os.environ.pop(name, None)
-        os.environ.update(FAKE_AWS_ENV)
-        os.environ["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"] = server.endpoint
-        os.environ.setdefault("LOGAI_ENV_FILE", os.devnull)
+        use_fake_aws_for_good(server.endpoint)
         messages = [event.message for event in make_events(count)]
         seeded = now_ms()
         seed_events(

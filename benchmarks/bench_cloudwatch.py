@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import os
 import resource
 import statistics
 import sys
@@ -36,7 +35,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.cloudwatch.fixtures import now_ms, seed_events
-from tests.fakes.moto_server import FAKE_AWS_ENV, UNSET_AWS_ENV, MotoServerProcess
+from tests.fakes.moto_server import MotoServerProcess, use_fake_aws_for_good
 
 MB = 1024 * 1024
 SPEEDUP_TARGET = 5.0
@@ -49,14 +48,6 @@ BOUND_PAGE_MB = 16.0
 def memory_bound_mb(limit: int) -> float:
     """The stated bound: 500 bytes per event kept, plus 16 MB for a page being parsed."""
     return limit * BOUND_BYTES_PER_EVENT / MB + BOUND_PAGE_MB
-
-
-def _fake_aws(endpoint: str) -> None:
-    for name in UNSET_AWS_ENV:
-        os.environ.pop(name, None)
-    os.environ.update(FAKE_AWS_ENV)
-    os.environ["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"] = endpoint
-    os.environ.setdefault("LOGAI_ENV_FILE", os.devnull)
 
 
 def _source(**options: Any) -> Any:
@@ -193,7 +184,7 @@ async def bench_memory(server: MotoServerProcess, count: int) -> bool:
 
 async def main(args: argparse.Namespace) -> int:
     with MotoServerProcess() as server:
-        _fake_aws(server.endpoint)
+        use_fake_aws_for_good(server.endpoint)
         ok = True
         if not args.skip_search:
             ok &= await bench_search(server, args.groups, args.latency_ms, args.rounds)

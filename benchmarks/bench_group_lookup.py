@@ -33,7 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fakes import group_identifiers
-from tests.fakes.moto_server import FAKE_AWS_ENV, UNSET_AWS_ENV, MotoServer
+from tests.fakes.moto_server import MotoServer, use_fake_aws_for_good
 
 REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2",
            "eu-central-1", "ap-southeast-1")  # fmt: skip
@@ -61,14 +61,6 @@ class Counter:
 
         client.meta.events.register("provide-client-params.logs.*", count)
         client.meta.events.register("before-send.logs.*", delay)
-
-
-def _fake_aws(endpoint: str) -> None:
-    for name in UNSET_AWS_ENV:
-        os.environ.pop(name, None)
-    os.environ.update(FAKE_AWS_ENV)
-    os.environ["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"] = endpoint
-    os.environ.setdefault("LOGAI_ENV_FILE", os.devnull)
 
 
 def _seed(server: MotoServer, regions: tuple[str, ...]) -> None:
@@ -162,7 +154,7 @@ def _server() -> Iterator[MotoServer]:
     with MotoServer() as server:
         # moto has no StopQuery: the query batches LogAI stops would each print a traceback.
         logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
-        _fake_aws(server.endpoint)
+        use_fake_aws_for_good(server.endpoint)
         yield server
 
 

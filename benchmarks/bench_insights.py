@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -33,19 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.cloudwatch.fixtures import now_ms, seed_events
 from tests.fakes.insights_limits import EnforcingInsights
-from tests.fakes.moto_server import FAKE_AWS_ENV, UNSET_AWS_ENV
+from tests.fakes.moto_server import use_fake_aws_for_good
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
 
 GROUP = "/bench/insights"
-
-
-def _fake_aws() -> None:
-    for name in UNSET_AWS_ENV:
-        os.environ.pop(name, None)
-    os.environ.update(FAKE_AWS_ENV)
-    os.environ.setdefault("LOGAI_ENV_FILE", os.devnull)
 
 
 def _seed(client: CloudWatchLogsClient, spread: int, burst: int) -> int:
@@ -112,7 +104,7 @@ async def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.2, help="seconds each query runs")
     args = parser.parse_args(argv)
 
-    _fake_aws()
+    use_fake_aws_for_good()
     import boto3  # type: ignore[import-untyped]
     from moto import mock_aws
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -33,18 +32,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fakes.insights_server import InsightsServer
-from tests.fakes.moto_server import FAKE_AWS_ENV, UNSET_AWS_ENV
+from tests.fakes.moto_server import use_fake_aws_for_good
 
 END = datetime.now(UTC).replace(microsecond=0)
 START = END - timedelta(hours=1)
-
-
-def _fake_aws(endpoint: str) -> None:
-    for name in UNSET_AWS_ENV:
-        os.environ.pop(name, None)
-    os.environ.update(FAKE_AWS_ENV)
-    os.environ["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"] = endpoint
-    os.environ.setdefault("LOGAI_ENV_FILE", os.devnull)
 
 
 def _seed(server: InsightsServer, groups: int, per_group: int, burst: int) -> list[str]:
@@ -105,7 +96,7 @@ async def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with InsightsServer(latency=args.latency, quota=args.quota) as server:
-        _fake_aws(server.endpoint)
+        use_fake_aws_for_good(server.endpoint)
         names = _seed(server, args.groups, args.per_group, args.burst)
         matched = args.groups * args.per_group + math.ceil(args.groups / 10) * args.burst
         common = {"rows_per_query": args.rows_per_query, "latency": args.latency}

@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fakes.moto_server import FAKE_AWS_ENV, UNSET_AWS_ENV, MotoServerProcess
+from tests.fakes.moto_server import MotoServerProcess, use_fake_aws_for_good
 
 REGIONS = (
     "us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2",
@@ -38,14 +38,6 @@ REGIONS = (
     "ca-central-1",
 )  # fmt: skip
 GROUPS_PER_TARGET = 60
-
-
-def _fake_aws(endpoint: str) -> None:
-    for name in UNSET_AWS_ENV:
-        os.environ.pop(name, None)
-    os.environ.update(FAKE_AWS_ENV)
-    os.environ["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"] = endpoint
-    os.environ.setdefault("LOGAI_ENV_FILE", os.devnull)
 
 
 def _seed(server: MotoServerProcess, regions: list[str]) -> None:
@@ -112,7 +104,7 @@ async def main(args: argparse.Namespace) -> int:
         print(f"--targets must be 1 to {len(REGIONS)}", file=sys.stderr)
         return 2
     with MotoServerProcess() as server:
-        _fake_aws(server.endpoint)
+        use_fake_aws_for_good(server.endpoint)
         ok = await bench(server, args.targets, args.latency_ms, args.rounds)
     return 0 if ok else 1
 

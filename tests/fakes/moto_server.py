@@ -49,6 +49,7 @@ UNSET_AWS_ENV = (
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 )
 
+
 _CHILD_SCRIPT = """
 import logging, sys
 from moto.server import ThreadedMotoServer
@@ -69,6 +70,13 @@ def use_fake_aws(monkeypatch: pytest.MonkeyPatch, endpoint: str | None = None) -
         monkeypatch.setenv(name, value)
     if endpoint:
         monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", endpoint)
+
+
+def use_fake_aws_for_good(endpoint: str | None = None) -> None:
+    """:func:`use_fake_aws` for a process outside pytest (a benchmark): never undone, and no
+    ``.env`` file read."""
+    use_fake_aws(pytest.MonkeyPatch(), endpoint)
+    os.environ.setdefault("LOGAI_ENV_FILE", os.devnull)
 
 
 def fake_aws_env(endpoint: str, base: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -213,15 +213,19 @@ async def test_resuming_an_unknown_id_says_so() -> None:
     await session.aclose()
 
 
-async def test_a_cancelled_answer_is_recorded_as_cancelled() -> None:
+@pytest.mark.parametrize("earlier", [[], ["one"]], ids=["first question", "after one"])
+async def test_a_cancelled_answer_is_recorded_as_cancelled(earlier: list[str]) -> None:
+    """Cancelled while the LLM is still silent: the question is saved all the same (its row is
+    otherwise written only once a reply starts), also as the conversation's first."""
     asked = asyncio.Event()
 
     def hang(_messages: list[dict[str, Any]]) -> Reply:
         asked.set()
         return Reply(hang=True)
 
-    session = _session(ScriptedProvider(Reply(text="ok"), hang))
-    await _ask(session, "one")
+    session = _session(ScriptedProvider(*[Reply(text="ok") for _ in earlier], hang))
+    for question in earlier:
+        await _ask(session, question)
     answering = asyncio.create_task(_ask(session, "two"))
     await asked.wait()
     answering.cancel()
@@ -233,8 +237,12 @@ async def test_a_cancelled_answer_is_recorded_as_cancelled() -> None:
     store = HistoryStore(load_settings().history_dir / "history.sqlite3")
     saved = await store.load(conversation_id)
     await store.aclose()
-    assert saved is not None and [t.status for t in saved.turns] == ["ok", "cancelled"]
-    assert len(saved.messages()) == 2
+    assert saved is not None
+    assert [(t.question, t.status) for t in saved.turns] == [
+        *((question, "ok") for question in earlier),
+        ("two", "cancelled"),
+    ]
+    assert len(saved.messages()) == 2 * len(earlier)
 
 
 async def test_nothing_is_written_before_the_question_reaches_the_llm() -> None:
@@ -261,29 +269,6 @@ async def test_nothing_is_written_before_the_question_reaches_the_llm() -> None:
         ("anything failing?", "ok", "all quiet"),
         ("and now?", "ok", "all quiet"),
     ]
-
-
-async def test_a_question_cancelled_before_any_reply_is_still_recorded() -> None:
-    asked = asyncio.Event()
-
-    def hang(_messages: list[dict[str, Any]]) -> Reply:
-        asked.set()
-        return Reply(hang=True)
-
-    session = _session(ScriptedProvider(hang))
-    answering = asyncio.create_task(_ask(session, "first and only"))
-    await asked.wait()
-    answering.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await answering
-    conversation_id = session.conversation_id
-    await session.aclose()
-    assert conversation_id is not None
-    store = HistoryStore(load_settings().history_dir / "history.sqlite3")
-    saved = await store.load(conversation_id)
-    await store.aclose()
-    assert saved is not None
-    assert [(t.question, t.status) for t in saved.turns] == [("first and only", "cancelled")]
 
 
 def test_config_check_warns_when_the_history_directory_cannot_be_made(

@@ -286,6 +286,42 @@ async def test_a_question_cancelled_before_any_reply_is_still_recorded() -> None
     assert [(t.question, t.status) for t in saved.turns] == [("first and only", "cancelled")]
 
 
+async def test_a_question_asked_while_a_cancelled_one_is_still_being_saved_joins_it() -> None:
+    """Cancelled twice (Ctrl+C pressed again, as in the TUI), a question stops waiting for its
+    "running" row, which is still being written (the database opening) when the next question
+    is answered. Both must land in one conversation, the one the session goes on with."""
+    asked = asyncio.Event()
+
+    def hang(_messages: list[dict[str, Any]]) -> Reply:
+        asked.set()
+        return Reply(hang=True)
+
+    session = _session(ScriptedProvider(hang, Reply(text="all quiet")))
+    answering = asyncio.create_task(_ask(session, "first"))
+    await asked.wait()
+    answering.cancel()
+    for _ in range(3):  # into the generator's cleanup, waiting for the row being written
+        await asyncio.sleep(0)
+    answering.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await answering
+    events = await _ask(session, "second")
+    assert isinstance(events[-1], Done) and events[-1].ok
+    conversation_id = session.conversation_id
+    pending = asyncio.all_tasks() - {asyncio.current_task()}
+    if pending:  # whatever is still being written lands (or not) before the file is read
+        await asyncio.wait(pending)
+    await session.aclose()
+    store = HistoryStore(load_settings().history_dir / "history.sqlite3")
+    summaries = await store.list()
+    saved = await store.load(conversation_id) if conversation_id is not None else None
+    await store.aclose()
+    assert len(summaries) == 1
+    assert saved is not None
+    assert [t.question for t in saved.turns] == ["first", "second"]
+    assert saved.turns[1].status == "ok"
+
+
 def test_config_check_warns_when_the_history_directory_cannot_be_made(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:

@@ -322,6 +322,32 @@ async def test_a_question_asked_while_a_cancelled_one_is_still_being_saved_joins
     assert saved.turns[1].status == "ok"
 
 
+async def test_closing_right_after_a_twice_cancelled_question_waits_for_its_row() -> None:
+    """Ctrl+C twice, then quit: the session's close waits for the row still being written
+    rather than closing the store under it (which would reopen it, left open at exit)."""
+    asked = asyncio.Event()
+
+    def hang(_messages: list[dict[str, Any]]) -> Reply:
+        asked.set()
+        return Reply(hang=True)
+
+    session = _session(ScriptedProvider(hang))
+    answering = asyncio.create_task(_ask(session, "first"))
+    await asked.wait()
+    answering.cancel()
+    for _ in range(3):  # into the generator's cleanup, waiting for the row being written
+        await asyncio.sleep(0)
+    answering.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await answering
+    await session.aclose()
+    assert asyncio.all_tasks() == {asyncio.current_task()}
+    store = HistoryStore(load_settings().history_dir / "history.sqlite3")
+    (summary,) = await store.list()
+    await store.aclose()
+    assert summary.title == "first"
+
+
 def test_config_check_warns_when_the_history_directory_cannot_be_made(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:

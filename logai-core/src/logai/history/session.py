@@ -100,6 +100,10 @@ class ChatSession:
             await self.orchestrator.aclose()
         finally:
             if self.store is not None:
+                if self._last_row is not None and not self._last_row.done():
+                    # A question cancelled twice left its row being written: closing the store
+                    # under it would have it reopened, and left open at exit.
+                    await asyncio.wait([self._last_row])
                 await self.store.aclose()
 
     # -- resuming ----------------------------------------------------------------------------

@@ -271,6 +271,68 @@ async def test_nothing_is_written_before_the_question_reaches_the_llm() -> None:
     ]
 
 
+async def test_a_question_asked_while_a_cancelled_one_is_still_being_saved_joins_it() -> None:
+    """Cancelled twice (Ctrl+C pressed again, as in the TUI), a question stops waiting for its
+    "running" row, which is still being written (the database opening) when the next question
+    is answered. Both must land in one conversation, the one the session goes on with."""
+    asked = asyncio.Event()
+
+    def hang(_messages: list[dict[str, Any]]) -> Reply:
+        asked.set()
+        return Reply(hang=True)
+
+    session = _session(ScriptedProvider(hang, Reply(text="all quiet")))
+    answering = asyncio.create_task(_ask(session, "first"))
+    await asked.wait()
+    answering.cancel()
+    for _ in range(3):  # into the generator's cleanup, waiting for the row being written
+        await asyncio.sleep(0)
+    answering.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await answering
+    events = await _ask(session, "second")
+    assert isinstance(events[-1], Done) and events[-1].ok
+    conversation_id = session.conversation_id
+    pending = asyncio.all_tasks() - {asyncio.current_task()}
+    if pending:  # whatever is still being written lands (or not) before the file is read
+        await asyncio.wait(pending)
+    await session.aclose()
+    store = HistoryStore(load_settings().history_dir / "history.sqlite3")
+    summaries = await store.list()
+    saved = await store.load(conversation_id) if conversation_id is not None else None
+    await store.aclose()
+    assert len(summaries) == 1
+    assert saved is not None
+    assert [t.question for t in saved.turns] == ["first", "second"]
+    assert saved.turns[1].status == "ok"
+
+
+async def test_closing_right_after_a_twice_cancelled_question_waits_for_its_row() -> None:
+    """Ctrl+C twice, then quit: the session's close waits for the row still being written
+    rather than closing the store under it (which would reopen it, left open at exit)."""
+    asked = asyncio.Event()
+
+    def hang(_messages: list[dict[str, Any]]) -> Reply:
+        asked.set()
+        return Reply(hang=True)
+
+    session = _session(ScriptedProvider(hang))
+    answering = asyncio.create_task(_ask(session, "first"))
+    await asked.wait()
+    answering.cancel()
+    for _ in range(3):  # into the generator's cleanup, waiting for the row being written
+        await asyncio.sleep(0)
+    answering.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await answering
+    await session.aclose()
+    assert asyncio.all_tasks() == {asyncio.current_task()}
+    store = HistoryStore(load_settings().history_dir / "history.sqlite3")
+    (summary,) = await store.list()
+    await store.aclose()
+    assert summary.title == "first"
+
+
 def test_config_check_warns_when_the_history_directory_cannot_be_made(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:

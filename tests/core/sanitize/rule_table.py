@@ -4,6 +4,7 @@ failures, shared by the rule modules' tests."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -68,3 +69,22 @@ def split_pack(names: Collection[str]) -> tuple[Sanitizer, Sanitizer, Sanitizer]
         Sanitizer([rule for rule in rules if rule.name not in names]),
         Sanitizer(rules),
     )
+
+
+def assert_linear(sanitizer: Sanitizer, head: str, unit: str) -> None:
+    """A line of ``unit`` repeated four times as long costs about four times the CPU time, not
+    sixteen (a rule scanning to the end of the line from each of its starts). A ratio within
+    one run, the best of three timings each: immune to a busy machine."""
+
+    def cpu_seconds(line: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = time.thread_time()
+            sanitizer.sanitize_text(line)
+            best = min(best, time.thread_time() - started)
+        return best
+
+    short, long = (
+        cpu_seconds(head + unit * (length // len(unit)) + "_") for length in (5_000, 20_000)
+    )
+    assert long < 8 * short + 0.005, (short, long)

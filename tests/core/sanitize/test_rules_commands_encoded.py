@@ -12,6 +12,7 @@ import pytest
 from logai.sanitize import Rule, Sanitizer
 from tests.core.sanitize.rule_table import (
     assert_family_found_in_full,
+    assert_linear,
     assert_redacts,
     assert_untouched,
     corpus_entries,
@@ -45,9 +46,12 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("body=user%3Dbob%26pwd%3Dbobs-Pw-42", "bobs-Pw-42"),
         ("form: user%3Djane%26passwd%253DHunter22%2526remember%253D1", "Hunter22"),
         ("db_password%3Dpg-Pw-77%26db%3Dorders", "pg-Pw-77"),
+        # Its own "=" encoded once more than the assignment's: part of the value.
+        ("next=%2Fsso%3Fuser%3Djdoe%26password%3DS3cr%253Dt%2521 302", "S3cr%253Dt%2521"),
     ],
     "encoded_secret": [
         ("cb%3Faccess_token%3D9f8e7d6c5b4a3928%26x%3D1", "9f8e7d6c5b4a3928"),
+        ("cb%3Faccess_token%3DeyJhbGciOiJIUzI1NiJ9xYz12%3D%3D%26x%3D1", "xYz12%3D%3D"),
         ("hook%253Fapi_key%253DAKx81fj29dkq0z%2526v%253D2", "AKx81fj29dkq0z"),
         ("grant_type%3Dclient_credentials%26client_secret%3Dq8Z-2vN_7tY0pL4w", "q8Z-2vN_7tY0pL4w"),
     ],
@@ -113,3 +117,20 @@ def test_new_rules_change_nothing_the_previous_rules_left_alone() -> None:
         if not entry["secrets"]:
             assert new_only.sanitize_text(line)[0] == line, line
         assert current.sanitize_text(line)[0] == previous.sanitize_text(line)[0], line
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "key%3Da",  # a name the rule turns away, then a value running into the next name
+        "bypass%3Dab",
+        "next_token%3Dabcdefgh",
+        "key%253Da",
+        "secret%3Da%253D",
+    ],
+)
+def test_a_long_line_of_encoded_assignments_costs_in_proportion_to_its_length(
+    full_pack: Sanitizer, unit: str
+) -> None:
+    """``key%3Dakey%3Da...`` of 100 KB took 19 s: each value ran to the end of the line."""
+    assert_linear(full_pack, "", unit)

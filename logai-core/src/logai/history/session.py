@@ -72,6 +72,8 @@ class ChatSession:
         self.frontend = frontend
         self.conversation_id: int | None = None
         """The saved conversation questions go to; None until the first question is saved."""
+        self._last_row: asyncio.Future[None] | None = None
+        """The latest question's "running" row being written: the next one waits for it."""
 
     # -- the orchestrator's face -------------------------------------------------------------
 
@@ -98,6 +100,10 @@ class ChatSession:
             await self.orchestrator.aclose()
         finally:
             if self.store is not None:
+                if self._last_row is not None and not self._last_row.done():
+                    # A question cancelled twice left its row being written: closing the store
+                    # under it would have it reopened, and left open at exit.
+                    await asyncio.wait([self._last_row])
                 await self.store.aclose()
 
     # -- resuming ----------------------------------------------------------------------------
@@ -214,11 +220,17 @@ class _TurnRecorder:
         killed before the LLM said anything leaves no row; every earlier turn is kept.
         """
         if self._begun is None:
-            self._begun = asyncio.ensure_future(self._begin_quietly(question))
+            previous = self._session._last_row
+            self._begun = asyncio.ensure_future(self._begin_quietly(question, previous))
+            self._session._last_row = self._begun
 
-    async def _begin_quietly(self, question: str) -> None:
+    async def _begin_quietly(self, question: str, previous: asyncio.Future[None] | None) -> None:
         # Recording must never cost the answer: a failure here only means no record.
         with contextlib.suppress(Exception):
+            if previous is not None and not previous.done():
+                # An earlier question cancelled twice stopped waiting for its row, which may
+                # still be creating the conversation this one must join.
+                await asyncio.wait([previous])
             self._question = self._conversation.redact(question)
             await self._begin()
 

@@ -64,8 +64,14 @@ _KUBECONFIG_DATA = r"""(?x)
 #: ``redirect=`` or ``next=`` parameter) has its ``=`` as ``%3D`` (``%253D`` twice encoded), so
 #: the plain ``password`` and ``secret_assignment`` rules never see an assignment. The value
 #: runs to the next ``&`` in either form (``%26``), a space, or a quote.
-_ENCODED_EQUALS = r"%(?:25)?3[Dd]"
-_ENCODED_VALUE = r"(?P<value>(?:[A-Za-z0-9._~!*+-]|%(?!(?:25)?26)(?:25)?[0-9A-Fa-f]{2})+)"
+_ENCODED_EQUALS = r"(?P<eq>%(?:25)?3[Dd])"
+#: The value never runs over the next ``=`` written as the assignment's (its own ``=`` are
+#: encoded once more, ``%253D`` after ``%3D``; trailing base64 padding is kept): running to the
+#: end of ``key%3Dakey%3Da...`` from each of its names made a long line quadratic.
+_ENCODED_VALUE = (
+    r"(?P<value>(?:[A-Za-z0-9._~!*+-]|(?!(?P=eq))%(?!(?:25)?26)(?:25)?[0-9A-Fa-f]{2})+"
+    r"(?:(?P=eq))*)"
+)
 _ENCODED_PASSWORD = rf"""(?x)
     (?P<keyword>{spelled("pass")}(?:{spelled("word")}|{spelled("wd")}|{spelled("phrase")})?
       |{spelled("pwd")})

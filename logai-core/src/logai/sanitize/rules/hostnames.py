@@ -30,15 +30,18 @@ _PATTERN = r"""(?x)
     (?P<ip>
         [0-9]{1,3}(?P<sep>[.-])[0-9]{1,3}(?P=sep)[0-9]{1,3}(?P=sep)[0-9]{1,3}
     )
-    (?P<tail>-[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*)?  # the rest of the label: 1-2-3-4-sta.isp
+    (?P<tail>-[0-9-]{0,61}[A-Za-z][A-Za-z0-9-]{0,61})?  # rest of the label: 1-2-3-4-sta.isp
     (?P<domain>(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){2,})  # two labels or more
     (?![A-Za-z0-9_-])
 """
 
 #: Starts as the ``ipv4`` trigger does (``[0-9]`` after the third separator, not ``{1,3}``), so
-#: that the prefilter finds both with the same stops; the rest turns plain addresses away.
+#: that the prefilter finds both with the same stops; the rest turns plain addresses away. The
+#: letter is looked for within one label (63 characters), not to the end of the line: a line of
+#: ``1-1-1-...`` would otherwise be scanned to its end from each of its numbers.
 _TRIGGER = (
-    r"[.-][0-9]{1,3}[.-][0-9]{1,3}[.-][0-9][0-9]{0,2}(?:[.-][0-9]{1,3})?[.-][A-Za-z0-9-]*[A-Za-z]"
+    r"[.-][0-9]{1,3}[.-][0-9]{1,3}[.-][0-9][0-9]{0,2}(?:[.-][0-9]{1,3})?[.-][A-Za-z0-9-]{0,62}"
+    r"[A-Za-z]"
 )
 
 #: Addresses of the operator's own networks and special ranges: names holding them stay.

@@ -41,9 +41,20 @@ def _mysql_glued_ok(match: re.Match[str]) -> bool:
     return _MYSQL_PROGRAM.search(line_before(match, 200)) is not None
 
 
+#: Programs whose ``--password`` takes no value (it makes them prompt): what follows it is
+#: the next argument, a database name (``pg_dump --password orders``).
+_PROMPTING_PROGRAM = re.compile(
+    r"(?:^|[\s/;|&(`$'\"])(?:psql|pg_dump(?:all)?|pg_restore|pg_basebackup|createdb|dropdb"
+    r"|createuser|dropuser|vacuumdb|reindexdb|clusterdb|pgbench"
+    r"|mysql(?:dump|admin|import|check|show|pump|slap)?|mariadb(?:-[a-z]+)?)(?:\.exe)?\s"
+)
+
+
 def _option_ok(match: re.Match[str]) -> bool:
     name = name_before(match)  # "--db-password", "-storepass", or "password" in prose
     if not name.startswith("-") or name.startswith("-" * 3):
+        return False
+    if name == "--password" and _PROMPTING_PROGRAM.search(line_before(match, 200, "keyword")):
         return False
     value = match.group("value")
     if value.startswith("-") or len(value.strip()) < 3:

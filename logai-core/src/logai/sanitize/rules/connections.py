@@ -19,10 +19,12 @@ from logai.sanitize.validators import is_placeholder_value, line_after, line_bef
 __all__ = ["connection_rules"]
 
 #: A value in braces (ODBC: ``}}`` is a literal ``}``), or one running to the next ``;`` that
-#: may hold spaces; the value of a last key without ``;`` ends at a quote or the line end.
+#: may hold spaces; the value of a last key without ``;`` ends at a quote or the line end. At
+#: most 512 characters (keys are under 100, signatures a few hundred): a line of
+#: ``key= key= ...`` would otherwise be scanned to its end from each key, quadratic in its length.
 _VALUE = r"""
     (?P<brace>\{)?
-    (?P<value>(?(brace)(?:[^}\n]|\}\})+|[^\s;"'\\{}]+(?:[ ]+[^\s;"'\\]+)*))
+    (?P<value>(?(brace)(?:[^}\n]|\}\}){1,512}|[^\s;"'\\{}][^\t\n\r\f\v;"'\\]{0,511}(?<=[^ ])))
     (?(brace)\}|(?=[ ]*(?:;|["'\r\n\\]|$)))
 """
 

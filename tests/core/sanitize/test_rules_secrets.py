@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from logai.sanitize import Rule, Sanitizer
-from tests.core.sanitize.rule_table import assert_redacts, assert_untouched
+from tests.core.sanitize.rule_table import assert_linear, assert_redacts, assert_untouched
 
 CASES: dict[str, list[tuple[str, str]]] = {
     "aws_secret_access_key": [
@@ -189,3 +189,21 @@ def test_pem_block_becomes_one_placeholder_keeping_its_lines(full_pack: Sanitize
 def test_url_password_keeps_user_and_host(full_pack: Sanitizer) -> None:
     out, _ = Sanitizer(full_pack.rules).sanitize_text("postgres://app:S3cr3t-pw@db.internal:5432/x")
     assert out == "postgres://app:<PASSWORD_1>@db.internal:5432/x"
+
+
+@pytest.mark.parametrize(
+    ("name", "unit"),
+    [("secret_assignment", "=-key"), ("secret_assignment", "key=-"), ("password", "=-pass")],
+)
+def test_a_long_run_of_assignments_costs_in_proportion_to_its_length(
+    rules_by_name: dict[str, Rule], name: str, unit: str
+) -> None:
+    """A bare value runs to the next space or separator: a run of ``key=-key=-...`` was read
+    to its end from every ``key=`` in it and turned down each time (quadratic)."""
+    assert_linear(Sanitizer([rules_by_name[name]]), "x_", unit)
+
+
+def test_a_bare_value_too_long_to_judge_is_redacted_whole(full_pack: Sanitizer) -> None:
+    blob = "A1b2" * 1100  # over 4,096 characters: not looked at, redacted (fail closed)
+    out, _ = Sanitizer(full_pack.rules).sanitize_text(f"partition_key={blob} next")
+    assert out == "partition_key=<SECRET_1> next"

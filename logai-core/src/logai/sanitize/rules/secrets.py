@@ -24,7 +24,15 @@ CONTEXT_PRIORITY = 20
 _ASSIGN = r"""\\?["']?[ \t]*(?:=>|:=|[:=])[ \t]*\\?(?P<q>["'])?"""
 #: A quoted value runs to the closing quote (or a backslash, for escaped JSON); a bare one to
 #: the first space, quote or list separator.
-_VALUE = r"""(?P<value>(?(q)(?:(?!(?P=q))[^\\\n])+|[^\s"'`,;&<>\\)\]}]+))"""
+#: A bare value longer than :data:`_LONG` characters is matched whole in the ``long`` group and
+#: redacted without looking at it: read to its end from every ``key=`` inside it and then turned
+#: down, a line of ``key=-key=-key=...`` cost time quadratic in its length.
+_LONG = 4096
+_BARE = r"""[^\s"'`,;&<>\\)\]}]"""
+_VALUE = (
+    rf"""(?P<value>(?(q)(?:(?!(?P=q))[^\\\n])+"""
+    rf"""|(?:{_BARE}{{1,{_LONG}}}+(?!{_BARE})|(?P<long>{_BARE}{{{_LONG + 1},}}+))))"""
+)
 
 # The patterns below start at the keyword itself, spelled with explicit case classes: the regex
 # engine can then reject most positions of a line with one character test, where a leading
@@ -145,6 +153,8 @@ _ARN_BEFORE = re.compile(r"arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]{0,12}:[A-Z
 
 
 def _generic_secret_ok(match: re.Match[str]) -> bool:
+    if match.group("long") is not None:
+        return True  # fail closed on what is too long to judge (see _LONG)
     if _ARN_BEFORE.search(line_before(match, 120, "value")[:-1]):
         return False
     name = _name_before(match)
@@ -173,6 +183,8 @@ _PASSWORD = rf"""(?x)
 
 
 def _password_ok(match: re.Match[str]) -> bool:
+    if match.group("long") is not None:
+        return True  # fail closed on what is too long to judge (see _LONG)
     name = _name_before(match)
     keyword = match.group("keyword").lower()
     # ``pass`` and ``pwd`` alone must be the whole name or its last part: not ``bypass``.

@@ -292,3 +292,11 @@ def test_a_long_line_of_keys_costs_in_proportion_to_its_length(
     """A value runs to the next ``;``: without a bound, a line of keys and no ``;`` was scanned
     to its end from each key (80 KB of ``= key`` took 8.7 s)."""
     assert_linear(Sanitizer([rules_by_name["connection_string_key"]]), "Endpoint=sb://x/;", unit)
+
+
+@pytest.mark.parametrize("unit", ["Pwd={", "Pwd=a b ", "password=x y z "])
+def test_a_long_line_of_passwords_costs_in_proportion_to_its_length(
+    rules_by_name: dict[str, Rule], unit: str
+) -> None:
+    """Braces never closed, or spaces and no ``;``: each ``Pwd`` was read to the line's end."""
+    assert_linear(Sanitizer([rules_by_name["connection_string_password"]]), "Server=x;", unit)

@@ -28,11 +28,14 @@ _VALUE = r"""
     (?(brace)\}|(?=[ ]*(?:;|["'\r\n\\]|$)))
 """
 
-#: Only what the password rule cuts short: a value in braces, or one with spaces up to a ``;``.
+#: Only what the password rule cuts short: a value in braces, or one with spaces up to a ``;``;
+#: both within 512 characters, so that a line of ``Pwd={ Pwd={ ...`` is not read to its end from
+#: each ``Pwd``.
 _PASSWORD_KEY = r"""(?x)
     (?<![A-Za-z0-9_-])(?:[Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]|[Pp][Ww][Dd])[ \t]*=[ \t]*
     (?P<brace>\{)?
-    (?P<value>(?(brace)(?:[^}\n]|\}\})+|[^\s;"'\\{}]+(?:[ ]+[^\s;"'\\]+)+))
+    (?P<value>(?(brace)(?:[^}\n]|\}\}){1,512}
+      |(?=[^\n;]{1,512};)[^\s;"'\\{}]+(?:[ ]+[^\s;"'\\]+)+))  # a ";" within reach first
     (?(brace)\}|(?=[ ]*;))
 """
 

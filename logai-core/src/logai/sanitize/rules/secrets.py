@@ -258,7 +258,14 @@ _AUTHORIZATION = rf"""(?x)
 def _authorization_ok(match: re.Match[str]) -> bool:
     value = match.group("value")
     # SigV4 names its algorithm here; the credential and signature follow as name=value.
-    return not value.upper().startswith("AWS4-HMAC") and looks_random(value)
+    if value.upper().startswith("AWS4-HMAC"):
+        return False
+    # A scheme without its header name (HAProxy's captured headers, a custom header, a JSON
+    # field) is followed by a credential, but ``token_type=Bearer expires_in=3600`` by the
+    # next pair: base64 and tokens hold ``=`` only as padding.
+    if match.group().lower().startswith(("bearer", "basic")) and "=" in value.rstrip("="):
+        return False
+    return looks_random(value)
 
 
 def secret_rules() -> list[Rule]:
@@ -303,10 +310,10 @@ def secret_rules() -> list[Rule]:
             validator=_authorization_ok,
             group="value",
             description=(
-                "Credentials in Authorization headers and after Bearer/Basic "
-                "(Authorization: Bearer ..., Basic dXNlcjpwYXNz)."
+                "Credentials in Authorization headers and after Bearer/Basic under any name "
+                "(Authorization: Bearer ..., X-Auth: Basic dXNlcjpwYXNz, HAProxy {Basic ...})."
             ),
-            hints=("authorization",),
+            hints=("authorization", "basic ", "bearer "),
             priority=AUTHORIZATION_PRIORITY,
             example="GET /api/orders Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l",
             reach=0,

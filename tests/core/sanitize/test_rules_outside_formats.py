@@ -1,0 +1,67 @@
+"""Leaks an outside tester found in real-world formats, one family per table.
+
+Each positive runs its rule alone, so it proves that rule fired; each look-alike runs the whole
+default pack, so no rule may touch it. The corpus families must be found in full.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from logai.sanitize import Rule, Sanitizer
+from tests.core.sanitize.rule_table import (
+    assert_family_found_in_full,
+    assert_redacts,
+    assert_untouched,
+)
+
+FAMILIES = ("bare_auth_scheme",)
+
+CASES: list[tuple[str, str, str]] = [
+    # HAProxy captured request headers: the scheme without its header name.
+    (
+        "authorization",
+        "haproxy[1]: 203.0.113.9:5555 fe be/s1 0/0/1/2/3 200 123 - - ---- 1/1/0/0/0 0/0 "
+        '{Basic YWRtaW46c2VjcmV0cGFzcw==|curl/8} "GET / HTTP/1.1"',
+        "YWRtaW46c2VjcmV0cGFzcw==",
+    ),
+    ("authorization", "auth: Basic YWRtaW46c2VjcmV0cGFzcw==", "YWRtaW46c2VjcmV0cGFzcw=="),
+    (
+        "authorization",
+        '{"hdr":"Bearer eyJhbGciOiJIUzI1NiJ9.abc.def-ghij"}',
+        "eyJhbGciOiJIUzI1NiJ9.abc.def-ghij",
+    ),
+    (
+        "authorization",
+        "curl -H 'X-Auth: Bearer 9f8e7d6c5b4a3928zzAA' https://api",
+        "9f8e7d6c5b4a3928zzAA",
+    ),
+    ("authorization", "upstream headers=[Basic dXNlcjpwYXNzd29yZA==]", "dXNlcjpwYXNzd29yZA=="),
+]
+
+LOOKALIKES = [
+    'WWW-Authenticate: Bearer realm="api", error="invalid_token"',
+    'WWW-Authenticate: Basic realm="Restricted Area"',
+    "using basic authentication for user bob",
+    '{"token_type":"Bearer","expires_in":3600}',
+    "token_type=Bearer expires_in=3600",
+    "the bearer token was rejected",
+    "plan: Basic tier, 3 seats",
+]
+
+
+@pytest.mark.parametrize(("name", "line", "value"), CASES)
+def test_rule_redacts(rules_by_name: dict[str, Rule], name: str, line: str, value: str) -> None:
+    assert_redacts(rules_by_name[name], line, value)
+
+
+@pytest.mark.parametrize("line", LOOKALIKES)
+def test_lookalikes_stay(full_pack: Sanitizer, line: str) -> None:
+    assert_untouched(full_pack, line)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_corpus_family_recall_and_precision(full_pack: Sanitizer, family: str) -> None:
+    assert_family_found_in_full(
+        Sanitizer(full_pack.rules), family, min_positives=4, min_negatives=4
+    )

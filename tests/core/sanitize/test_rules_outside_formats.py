@@ -15,7 +15,28 @@ from tests.core.sanitize.rule_table import (
     assert_untouched,
 )
 
-FAMILIES = ("bare_auth_scheme",)
+RSA_KEY_B64 = (
+    "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFBS0NBUUVBdTFTVTFM"
+    "ZlZMUEhDb3pNeEgyTW80bGdPRWVQek5tMHRSZ2VMZXpWNmZm"
+)
+SSH_KEY_B64 = (
+    "LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0KYjNCbGJuTnphQzFyWlhrdGRq"
+    "RUFBQUFBQkc1dmJtVUFBQUFFYm05dVpRQUFBQUFBQUFBQkFBQUFNd0FBQUF0emMyZ3RaVw=="
+)
+DOCKER_B64 = (
+    "eyJhdXRocyI6IHsicmVnaXN0cnkuZXhhbXBsZS5jb20iOiB7ImF1dGgiOiAiWTJrNldHczVM"
+    "WEJNTW5FdGNtVm5hWE4wY25rPSJ9fX0="
+)
+DOCKER_INDENTED_B64 = (
+    "ewogICJhdXRocyI6IHsKICAgICJnaGNyLmlvIjogewogICAgICAiYXV0aCI6ICJZbTkwT21k"
+    "b2NGOTQiCiAgICB9CiAgfQp9"
+)
+CERT_B64 = (
+    "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSURkekNDQWwrZ0F3SUJBZ0lFQWdBQXVU"
+    "QU5CZ2txaGtpRzl3MEJBUVVGQURC"
+)
+
+FAMILIES = ("bare_auth_scheme", "base64_secret_file")
 
 CASES: list[tuple[str, str, str]] = [
     # HAProxy captured request headers: the scheme without its header name.
@@ -37,9 +58,40 @@ CASES: list[tuple[str, str, str]] = [
         "9f8e7d6c5b4a3928zzAA",
     ),
     ("authorization", "upstream headers=[Basic dXNlcjpwYXNzd29yZA==]", "dXNlcjpwYXNzd29yZA=="),
+    # Kubernetes Secret data, Helm values, env vars: whole files base64-encoded.
+    (
+        "base64_private_key",
+        f"  tls.key: {RSA_KEY_B64}",
+        RSA_KEY_B64,
+    ),
+    (
+        "base64_private_key",
+        f'{{"data":{{"id_ed25519":"{SSH_KEY_B64}"}},"kind":"Secret"}}',
+        SSH_KEY_B64,
+    ),
+    (
+        "base64_private_key",
+        f"SSH_KEY_B64={RSA_KEY_B64}",
+        RSA_KEY_B64,
+    ),
+    (
+        "docker_config_base64",
+        f"  .dockerconfigjson: {DOCKER_B64}",
+        DOCKER_B64,
+    ),
+    (
+        "docker_config_base64",
+        f'{{"data":{{".dockerconfigjson":"{DOCKER_INDENTED_B64}"}}}}',
+        DOCKER_INDENTED_B64,
+    ),
 ]
 
 LOOKALIKES = [
+    f"  tls.crt: {CERT_B64}",
+    f"  ca.crt: {CERT_B64}",
+    '{"data":{".dockerconfigjson":"eyJhdXRocyI6e319"}}',
+    "  config: eyJsb2dMZXZlbCI6ImRlYnVnIn0=",
+    "LS0tLS1CRUdJTi is how base64 of a PEM header starts",
     'WWW-Authenticate: Bearer realm="api", error="invalid_token"',
     'WWW-Authenticate: Basic realm="Restricted Area"',
     "using basic authentication for user bob",

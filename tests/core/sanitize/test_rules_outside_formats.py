@@ -36,7 +36,7 @@ CERT_B64 = (
     "QU5CZ2txaGtpRzl3MEJBUVVGQURC"
 )
 
-FAMILIES = ("bare_auth_scheme", "base64_secret_file")
+FAMILIES = ("bare_auth_scheme", "base64_secret_file", "terraform_plan")
 
 CASES: list[tuple[str, str, str]] = [
     # HAProxy captured request headers: the scheme without its header name.
@@ -84,9 +84,41 @@ CASES: list[tuple[str, str, str]] = [
         f'{{"data":{{".dockerconfigjson":"{DOCKER_INDENTED_B64}"}}}}',
         DOCKER_INDENTED_B64,
     ),
+    # Terraform plan/apply: aligned attributes, and the new value of a change.
+    (
+        "secret_assignment",
+        '      ~ api_token       = "tok_9f8e7d6c5b4a" -> null',
+        "tok_9f8e7d6c5b4a",
+    ),
+    ("secret_assignment", "access_token\t= q8Z-2vN_7tY0pL4w", "q8Z-2vN_7tY0pL4w"),
+    (
+        "plan_secret_change",
+        '      ~ client_secret = "old-Secret-1" -> "new-Secret-2"',
+        "new-Secret-2",
+    ),
+    (
+        "plan_secret_change",
+        '      ~ "api_key"  = "AKx81fj29dkq0z" -> "BKx81fj29dkq0z"',
+        "BKx81fj29dkq0z",
+    ),
+    (
+        "plan_password_change",
+        '      ~ master_password = "0ldPassw0rd!" -> "N3wPassw0rd!"',
+        "N3wPassw0rd!",
+    ),
+    ("plan_password_change", '      ~ db_password = (sensitive value) -> "S3cret-77"', "S3cret-77"),
 ]
 
 LOOKALIKES = [
+    "      ~ password                     = (sensitive value)",
+    "      ~ db_password = (sensitive value) -> (sensitive value)",
+    '      ~ api_token       = "${var.token}" -> (known after apply)',
+    "  + secret_string = (sensitive value)",
+    '      ~ instance_type = "t3.micro" -> "t3.large"',
+    '      ~ key_name      = "deploy" -> "deploy-2"',
+    '      ~ token_ttl     = "3600" -> "7200"',
+    "Outputs: db_password = <sensitive>",
+    "  # aws_db_instance.main will be updated in-place",
     f"  tls.crt: {CERT_B64}",
     f"  ca.crt: {CERT_B64}",
     '{"data":{".dockerconfigjson":"eyJhdXRocyI6e319"}}',

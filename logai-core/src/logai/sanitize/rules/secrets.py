@@ -54,7 +54,8 @@ def _assigned(*names: str) -> tuple[str, ...]:
     Only assignments can match the rules below, and ``prompt_tokens`` or "token expired" in
     prose then never wake them up.
     """
-    return tuple(name + tail for name in names for tail in ("=", ":", '"', "'", " =", " :", "\\"))
+    tails = ("=", ":", '"', "'", " =", " :", "\\", "  ", "\t")  # "  ", "\t": aligned (HCL, INI)
+    return tuple(name + tail for name in names for tail in tails)
 
 
 # -- AWS secret access keys -------------------------------------------------------------------

@@ -36,7 +36,7 @@ CERT_B64 = (
     "QU5CZ2txaGtpRzl3MEJBUVVGQURC"
 )
 
-FAMILIES = ("bare_auth_scheme", "base64_secret_file", "terraform_plan")
+FAMILIES = ("bare_auth_scheme", "base64_secret_file", "terraform_plan", "oauth_flow")
 
 CASES: list[tuple[str, str, str]] = [
     # HAProxy captured request headers: the scheme without its header name.
@@ -107,9 +107,48 @@ CASES: list[tuple[str, str, str]] = [
         "N3wPassw0rd!",
     ),
     ("plan_password_change", '      ~ db_password = (sensitive value) -> "S3cret-77"', "S3cret-77"),
+    # OAuth 2.0 / OIDC: authorization codes and PKCE verifiers in redirects and token requests.
+    (
+        "oauth_code",
+        "GET /oauth2/callback?state=af0ifjsldkj&code=0.AXoA1b2c3d4e5f6g7h8i9j0kLmNoPq HTTP/1.1",
+        "0.AXoA1b2c3d4e5f6g7h8i9j0kLmNoPq",
+    ),
+    (
+        "oauth_code",
+        '10.0.0.1 - - "GET /cb?code=4/0AX4XfWjabcdefghijkl&scope=email HTTP/1.1" 302',
+        "4/0AX4XfWjabcdefghijkl",
+    ),
+    (
+        "oauth_code",
+        "POST /token client_id=abc&code=SplxlOBeZQQYbYS6WxSbIA&grant_type=authorization_code",
+        "SplxlOBeZQQYbYS6WxSbIA",
+    ),
+    (
+        "oauth_code",
+        '{"grant_type":"authorization_code","code":"Qcb0Orv1zh30vL1MPRsbm-diHiMwcLyZvn1arpZv"}',
+        "Qcb0Orv1zh30vL1MPRsbm-diHiMwcLyZvn1arpZv",
+    ),
+    (
+        "oauth_code",
+        "body: code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk&grant_type=x",
+        "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+    ),
+    (
+        "oauth_code",
+        "device_code=GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS&client_id=cli",
+        "GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS",
+    ),
 ]
 
 LOOKALIKES = [
+    "GET /verify?code=123456&state=abc HTTP/1.1",
+    "GET /search?q=x&code=ERR_TIMEOUT HTTP/1.1",
+    "exit code=1 status_code=503 error_code=ThrottlingException",
+    '{"error":{"code":"InvalidAuthenticationToken","message":"expired"}}',
+    "country code=US zip_code=94105",
+    "https://login.example.com/authorize?response_type=code&client_id=abc&state=xyz",
+    "code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
+    "GET /oauth2/callback?error=access_denied&state=af0ifjsldkj HTTP/1.1",
     "      ~ password                     = (sensitive value)",
     "      ~ db_password = (sensitive value) -> (sensitive value)",
     '      ~ api_token       = "${var.token}" -> (known after apply)',

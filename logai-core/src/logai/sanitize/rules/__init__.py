@@ -16,6 +16,7 @@ from logai.sanitize.rules.devices import device_rules
 from logai.sanitize.rules.encoded import encoded_rules
 from logai.sanitize.rules.hostnames import hostname_rules
 from logai.sanitize.rules.identifiers import identifier_rules
+from logai.sanitize.rules.oauth import oauth_rules
 from logai.sanitize.rules.pii import pii_rules
 from logai.sanitize.rules.plans import plan_rules
 from logai.sanitize.rules.secrets import secret_rules
@@ -35,6 +36,7 @@ def default_rules() -> list[Rule]:
         *datastore_rules(),
         *command_rules(),
         *plan_rules(),
+        *oauth_rules(),
         *connection_rules(),
         *chatops_rules(),
         *session_rules(),

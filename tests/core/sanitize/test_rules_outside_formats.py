@@ -36,7 +36,7 @@ CERT_B64 = (
     "QU5CZ2txaGtpRzl3MEJBUVVGQURC"
 )
 
-FAMILIES = ("bare_auth_scheme", "base64_secret_file", "terraform_plan", "oauth_flow")
+FAMILIES = ("bare_auth_scheme", "base64_secret_file", "terraform_plan", "oauth_flow", "bot_webhook")
 
 CASES: list[tuple[str, str, str]] = [
     # HAProxy captured request headers: the scheme without its header name.
@@ -138,9 +138,34 @@ CASES: list[tuple[str, str, str]] = [
         "device_code=GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS&client_id=cli",
         "GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS",
     ),
+    # Bot tokens and trigger keys that ride in URLs.
+    (
+        "telegram_bot_token",
+        "POST https://api.telegram.org/bot7123456789:AAF9xK2mQ8vL3nR7tY1wZ5cB0dH4jE6gU2s/sendMessage",
+        "7123456789:AAF9xK2mQ8vL3nR7tY1wZ5cB0dH4jE6gU2s",
+    ),
+    (
+        "telegram_bot_token",
+        "TELEGRAM_TOKEN=110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+        "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+    ),
+    (
+        "chat_robot_webhook_url",
+        "curl -X POST https://maker.ifttt.com/trigger/deploy_done/with/key/dAbC9fGh2JkLmN4pQrS6tU",
+        "dAbC9fGh2JkLmN4pQrS6tU",
+    ),
+    (
+        "chat_robot_webhook_url",
+        "GET https://maker.ifttt.com/trigger/alarm/json/with/key/bXk2-Lm9Qp4RtY7vW1zA 200",
+        "bXk2-Lm9Qp4RtY7vW1zA",
+    ),
 ]
 
 LOOKALIKES = [
+    "queue 20:Active depth=3",
+    "mac 00:a0:c9:14:c8:29 port 3",
+    "bot 7123456789: Alive and well, 12 chats",
+    "https://maker.ifttt.com/trigger/{event}/with/key/{your-key}",
     "GET /verify?code=123456&state=abc HTTP/1.1",
     "GET /search?q=x&code=ERR_TIMEOUT HTTP/1.1",
     "exit code=1 status_code=503 error_code=ThrottlingException",

@@ -36,7 +36,14 @@ CERT_B64 = (
     "QU5CZ2txaGtpRzl3MEJBUVVGQURC"
 )
 
-FAMILIES = ("bare_auth_scheme", "base64_secret_file", "terraform_plan", "oauth_flow", "bot_webhook")
+FAMILIES = (
+    "bare_auth_scheme",
+    "base64_secret_file",
+    "terraform_plan",
+    "oauth_flow",
+    "bot_webhook",
+    "windows_command",
+)
 
 CASES: list[tuple[str, str, str]] = [
     # HAProxy captured request headers: the scheme without its header name.
@@ -159,9 +166,45 @@ CASES: list[tuple[str, str, str]] = [
         "GET https://maker.ifttt.com/trigger/alarm/json/with/key/bXk2-Lm9Qp4RtY7vW1zA 200",
         "bXk2-Lm9Qp4RtY7vW1zA",
     ),
+    # Windows process-creation events (4688, Sysmon 1) and PowerShell logs show commands whole.
+    (
+        "windows_cli_password",
+        r"Process Command Line: net use \\fs01\share /user:CORP\jdoe P@ssw0rd1 /persistent:no",
+        "P@ssw0rd1",
+    ),
+    (
+        "windows_cli_password",
+        'CommandLine: "C:\\Windows\\system32\\net1.exe" user svc_backup Backup#2026 /add',
+        "Backup#2026",
+    ),
+    ("windows_cli_password", 'net user admin "Two Words 9" /domain', "Two Words 9"),
+    (
+        "windows_cli_password",
+        "cmdkey /generic:TERMSRV/srv01 /user:CORP\\jdoe /pass:Rdp-Pass-77",
+        "Rdp-Pass-77",
+    ),
+    (
+        "powershell_plaintext_password",
+        '$pw = ConvertTo-SecureString "Pl@inText99" -AsPlainText -Force',
+        "Pl@inText99",
+    ),
+    (
+        "powershell_plaintext_password",
+        "ConvertTo-SecureString -String 'Svc-Pass 1' -AsPlainText -Force",
+        "Svc-Pass 1",
+    ),
 ]
 
 LOOKALIKES = [
+    "net user jdoe /domain",
+    "net user",
+    "net use Z: \\\\fs01\\share /persistent:yes",
+    "net use \\\\fs01\\share /user:CORP\\jdoe *",
+    'runas /user:CORP\\admin "mmc.exe"',
+    "ConvertTo-SecureString $env:SVC_PASSWORD -AsPlainText -Force",
+    "$s = ConvertTo-SecureString $encrypted -Key $key",
+    "the net user count grew by 3",
+    "internet user jdoe Pass-77 connected",
     "queue 20:Active depth=3",
     "mac 00:a0:c9:14:c8:29 port 3",
     "bot 7123456789: Alive and well, 12 chats",

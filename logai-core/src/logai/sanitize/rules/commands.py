@@ -4,6 +4,10 @@
 options followed by a space: ``--password S3cret``, ``--db-password 'x y'``, keytool's
 ``-storepass changeit``. ``--password=S3cret`` is the plain ``password`` rule's work. A bare
 ``-p`` of other programs means anything (a port, ``mkdir -p``), so it stays.
+
+Windows process-creation events (4688, Sysmon 1) and PowerShell logs show Windows' own forms:
+``net use \\srv\\share /user:CORP\\jdoe S3cret``, ``net user svc S3cret /add``, ``cmdkey
+/pass:S3cret`` and ``ConvertTo-SecureString "S3cret" -AsPlainText``.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 
 from logai.sanitize.rule import Rule
 from logai.sanitize.rules.secrets import CONTEXT_PRIORITY, name_before, secret_value_ok, spelled
-from logai.sanitize.validators import is_placeholder_value, line_before
+from logai.sanitize.validators import is_placeholder_value, line_after, line_before, looks_random
 
 __all__ = ["command_rules"]
 
@@ -32,6 +36,43 @@ _OPTION_SPACE = rf"""(?x)
       |{spelled("pwd")})
     [ \t]+{_QUOTED_OR_BARE}
 """
+
+#: ``net user NAME PASSWORD``, ``/user:NAME PASSWORD`` (of ``net use``) and ``/pass:PASSWORD``.
+_WINDOWS_PASSWORD = rf"""(?x)
+    (?:
+        (?P<net_user>(?<![A-Za-z0-9_-]){spelled("net")}1?(?:\.{spelled("exe")})?"?
+          [ \t]+{spelled("user")}[ \t]+(?:"[^"\n]+"|[^\s/"]+)[ \t]+)
+      | (?P<slash_user>/{spelled("user")}:(?:"[^"\n]+"|[^\s"]+)[ \t]+)
+      | /{spelled("pass")}(?:{spelled("word")})?:
+    )
+    (?P<q>")?(?P<value>(?(q)[^"\n]+|[^\s"/*][^\s"]*))
+"""
+#: ``net use`` (or ``net.exe``, ``net1``) before ``/user:``: ``runas /user:x "cmd"`` names a
+#: program after the account, not a password.
+_NET_USE = re.compile(r"(?i)(?<![a-z0-9_-])net1?(?:\.exe)?\"?\s+use\s")
+
+_POWERSHELL_SECURE_STRING = rf"""(?x)
+    {spelled("convertto-securestring")}
+    (?:[ \t]+-(?:[Aa][Ss][Pp][Ll][Aa][Ii][Nn][Tt][Ee][Xx][Tt]|[Ff][Oo][Rr][Cc][Ee]))*
+    [ \t]+(?:-{spelled("string")}[ \t]+)?
+    (?P<q>["'])(?P<value>(?:(?!(?P=q))[^\n])+)(?P=q)
+"""
+
+
+def _windows_password_ok(match: re.Match[str]) -> bool:
+    value = match.group("value")
+    if not secret_value_ok(value) or len(value.strip()) < 3:
+        return False
+    if match.group("slash_user") is not None and not _NET_USE.search(line_before(match, 300)):
+        return False
+    # "net user count grew": a password is quoted or looks generated, not a plain word
+    return match.group("q") is not None or looks_random(value, min_length=4)
+
+
+def _secure_string_ok(match: re.Match[str]) -> bool:
+    # without -AsPlainText the argument is already an encrypted standard string
+    context = (line_before(match, 120) + line_after(match, 120)).lower()
+    return "-asplaintext" in context and secret_value_ok(match.group("value"))
 
 
 def _mysql_glued_ok(match: re.Match[str]) -> bool:
@@ -82,5 +123,48 @@ def command_rules() -> list[Rule]:
             reach=0,
             priority=CONTEXT_PRIORITY,
             example="+ docker login --username ci --password Xk9-pL2q registry.example.com",
+        ),
+        Rule(
+            name="windows_cli_password",
+            kind="PASSWORD",
+            pattern=_WINDOWS_PASSWORD,
+            validator=_windows_password_ok,
+            group="value",
+            description=(
+                "Passwords in Windows commands: net use \\\\srv\\share /user:CORP\\jdoe "
+                "S3cret, net user svc S3cret /add, cmdkey /pass:S3cret; a * prompt stays."
+            ),
+            # "exe user": net.exe and net1.exe, whose match starts at "net1." before the hint
+            hints=(
+                "net user ",
+                "net0 user ",
+                "exe user ",
+                'exe" user ',
+                "/user:",
+                "/pass:",
+                "/password:",
+            ),
+            reach=len("net1."),
+            reach_chars="NnEeTt1.",
+            priority=CONTEXT_PRIORITY,
+            example=(
+                "Process Command Line: net use \\\\fs01\\share /user:CORP\\jdoe P@ssw0rd1 "
+                "/persistent:no"
+            ),
+        ),
+        Rule(
+            name="powershell_plaintext_password",
+            kind="PASSWORD",
+            pattern=_POWERSHELL_SECURE_STRING,
+            validator=_secure_string_ok,
+            group="value",
+            description=(
+                'PowerShell plaintext passwords: ConvertTo-SecureString "S3cret" -AsPlainText; '
+                "a variable ($env:PW) stays."
+            ),
+            hints=("convertto-securestring",),
+            reach=0,
+            priority=CONTEXT_PRIORITY,
+            example='$cred = ConvertTo-SecureString "Pl@inText99" -AsPlainText -Force',
         ),
     ]

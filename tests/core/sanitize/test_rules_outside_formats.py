@@ -193,9 +193,50 @@ CASES: list[tuple[str, str, str]] = [
         "ConvertTo-SecureString -String 'Svc-Pass 1' -AsPlainText -Force",
         "Svc-Pass 1",
     ),
+    # Env dumps and config: key kinds and encoding suffixes the generic names missed.
+    (
+        "secret_assignment",
+        "HMAC_KEY=0123456789abcdef0123456789abcdef",
+        "0123456789abcdef0123456789abcdef",
+    ),
+    ("secret_assignment", '"jwt_key": "q8Z2vN7tY0pL4wK3"', "q8Z2vN7tY0pL4wK3"),
+    (
+        "secret_assignment",
+        "FERNET_KEY=ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg=",
+        "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg=",
+    ),
+    (
+        "secret_assignment",
+        "session_key: 8f14e45fceea167a5a36dedd4bea2543",
+        "8f14e45fceea167a5a36dedd4bea2543",
+    ),
+    (
+        "secret_assignment",
+        "VAULT_UNSEAL_KEY=uQ7sX2k9Lm4Rt8Vb3Nc6Zp1Wy5Ae0Hd",
+        "uQ7sX2k9Lm4Rt8Vb3Nc6Zp1Wy5Ae0Hd",
+    ),
+    (
+        "suffixed_secret",
+        "SECRET_KEY_BASE=9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+        "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+    ),
+    (
+        "suffixed_secret",
+        "CLIENT_SECRET_B64=cTh6LTJ2Tl83dFkwcEw0dw==",
+        "cTh6LTJ2Tl83dFkwcEw0dw==",
+    ),
+    ("suffixed_secret", '"api_key_base64": "QUt4ODFmajI5ZGtxMHo="', "QUt4ODFmajI5ZGtxMHo="),
+    ("suffixed_secret", "auth_token_hex = 9f8e7d6c5b4a3928", "9f8e7d6c5b4a3928"),
 ]
 
 LOOKALIKES = [
+    "partition_key=user_42 sort_key=created_at",
+    "cache_key=orders:v2:42 hit=true",
+    "session_key_prefix=sess: ttl=3600",
+    "token_hex = secrets.token_hex(32)",
+    "key_value=color:blue",
+    "shared_key_name=RootManageSharedAccessKey",
+    "next_token_b64=eyJvZmZzZXQiOjEwMH0=",
     "net user jdoe /domain",
     "net user",
     "net use Z: \\\\fs01\\share /persistent:yes",

@@ -109,7 +109,8 @@ _GENERIC_SECRET = rf"""(?x)
 _KEY_KINDS = (
     "api", "access", "secret", "private", "account", "master", "signing", "encryption", "client",
     "app", "consumer", "subscription", "license", "service", "storage", "ingest", "admin", "auth",
-    "webhook",
+    "webhook", "hmac", "jwt", "session", "cookie", "crypto", "aes", "encrypt", "cipher",
+    "fernet", "shared", "preshared", "unseal", "totp", "otp",
 )  # fmt: skip
 _SECRET_KEY_NAME = re.compile(rf"(?:^|[_.-])(?:{'|'.join(_KEY_KINDS)})[_.-]?key$")
 #: Names ending like a secret's that hold something else: paging cursors, counts, types.
@@ -120,6 +121,25 @@ _NOT_SECRET_NAME = re.compile(
     [_.-]?token$
     """
 )
+
+#: ``SECRET_KEY_BASE=``, ``CLIENT_SECRET_B64=``, ``api_key_hex:``: a secret's name with the
+#: encoding (or Rails' ``_base``) after it; the name before the suffix decides, as above.
+_SUFFIXES = ("base64", "base", "b64", "hex", "pem", "value")
+_SUFFIXED_SECRET = rf"""(?x)
+    (?P<keyword>
+        (?<=[A-Za-z0-9_.-]){_spelled("key")}
+      | {_spelled("secret")}|{_spelled("signature")}|{_spelled("token")}
+    )
+    _(?:{"|".join(_spelled(suffix) for suffix in _SUFFIXES)})
+    {_ASSIGN}
+    {_VALUE}
+"""
+
+
+def _suffixed_secret_ok(match: re.Match[str]) -> bool:
+    # token_hex = secrets.token_hex(32): code that makes a secret, not one
+    return "(" not in match.group("value") and _generic_secret_ok(match)
+
 
 # Plain words that follow a secret's name in messages rather than as its value.
 # fmt: off
@@ -364,6 +384,22 @@ def secret_rules() -> list[Rule]:
             priority=CONTEXT_PRIORITY,
             example="POST /v1/charge X-Api-Key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0",
             reach=0,
+        ),
+        Rule(
+            name="suffixed_secret",
+            kind="SECRET",
+            pattern=_SUFFIXED_SECRET,
+            validator=_suffixed_secret_ok,
+            group="value",
+            description=(
+                "Secrets whose name ends in an encoding: SECRET_KEY_BASE=, CLIENT_SECRET_B64=, "
+                "api_key_hex: (not next_token_b64, a plain key_value)."
+            ),
+            hints=_assigned(*(f"_{suffix}" for suffix in _SUFFIXES)),
+            priority=CONTEXT_PRIORITY,
+            example="SECRET_KEY_BASE=9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            reach=len("signature"),
+            reach_chars="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
         ),
     ]
 

@@ -227,9 +227,26 @@ CASES: list[tuple[str, str, str]] = [
     ),
     ("suffixed_secret", '"api_key_base64": "QUt4ODFmajI5ZGtxMHo="', "QUt4ODFmajI5ZGtxMHo="),
     ("suffixed_secret", "auth_token_hex = 9f8e7d6c5b4a3928", "9f8e7d6c5b4a3928"),
+    # Card verification codes next to card data (checkout payloads, GraphQL variables).
+    (
+        "card_security_code",
+        '{"card":{"number":"4111111111111111","cvv":"123","exp_month":12}}',
+        "123",
+    ),
+    ("card_security_code", "payment attempt cvc=4321 last4=1111", "4321"),
+    ("card_security_code", '{"securityCode": "737", "holder": "x"}', "737"),
+    ("card_security_code", "card_cvv2=123&amount=10", "123"),
+    ("card_security_code", '{"cardCvv":"0421"}', "0421"),
+    ("card_security_code", "<CardSecurityCode>918</CardSecurityCode>", "918"),
 ]
 
 LOOKALIKES = [
+    '{"cvv":"***","last4":"1111"}',
+    "cvv_check=pass avs_check=fail",
+    '"cvc_check": "unchecked"',
+    "security_code=SEC-001 severity=high",
+    "cvv=12345 not a code",
+    "cvc3 0.4.2 installed",
     "partition_key=user_42 sort_key=created_at",
     "cache_key=orders:v2:42 hit=true",
     "session_key_prefix=sess: ttl=3600",

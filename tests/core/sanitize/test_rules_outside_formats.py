@@ -241,6 +241,10 @@ CASES: list[tuple[str, str, str]] = [
 ]
 
 LOOKALIKES = [
+    # Dovecot names its password database and the user before the reason: no value after auth:
+    "dovecot: auth: passwd-file(bob,127.0.0.1): unknown user",
+    "dovecot: auth-worker(4242): sql(bob,127.0.0.1): Password mismatch",
+    "sshd[1]: auth: pam_unix(sshd:auth): authentication failure; logname= uid=0",
     '{"cvv":"***","last4":"1111"}',
     "cvv_check=pass avs_check=fail",
     '"cvc_check": "unchecked"',

@@ -137,7 +137,8 @@ _SUFFIXED_SECRET = rf"""(?x)
 
 
 def _suffixed_secret_ok(match: re.Match[str]) -> bool:
-    # token_hex = secrets.token_hex(32): code that makes a secret, not one
+    # token_hex = secrets.token_hex(32): code that makes a secret, not one (unquoted, the
+    # generic check refuses it too)
     return "(" not in match.group("value") and _generic_secret_ok(match)
 
 
@@ -178,6 +179,10 @@ def _generic_secret_ok(match: re.Match[str]) -> bool:
     if _NOT_SECRET_NAME.search(name):
         return False
     value = match.group("value")
+    # "auth: passwd-file(bob,...)" (Dovecot), "auth: pam_unix(sshd:auth)": a bare value with a
+    # parenthesis names a module or a function; generated keys and tokens never hold one.
+    if match.group("q") is None and "(" in value:
+        return False
     return _secret_value_ok(value) and looks_random(value, min_length=6)
 
 

@@ -238,9 +238,41 @@ CASES: list[tuple[str, str, str]] = [
     ("card_security_code", "card_cvv2=123&amount=10", "123"),
     ("card_security_code", '{"cardCvv":"0421"}', "0421"),
     ("card_security_code", "<CardSecurityCode>918</CardSecurityCode>", "918"),
+    # Short options that are a password only for the program that takes them.
+    (
+        "program_password_option",
+        "+ curl -fsS -u admin:S3cretPw https://api.example.com/",
+        "S3cretPw",
+    ),
+    ("program_password_option", "curl --user 'deploy:Tok3n Pw' -X POST https://ci/", "Tok3n Pw"),
+    ("program_password_option", "sshpass -p 'Sshp4ss!' ssh deploy@host", "Sshp4ss!"),
+    ("program_password_option", "redis-cli -h cache -a R3disPass! ping", "R3disPass!"),
+    (
+        "program_password_option",
+        'ldapsearch -x -D "cn=admin,dc=ex" -w Ld4pPass -H ldap://l',
+        "Ld4pPass",
+    ),
+    ("program_password_option", "zip -r -P ZipPass99 out.zip dir", "ZipPass99"),
+    (
+        "program_password_option",
+        "az login --service-principal -u app -p Q8f8Q~abcdEFGH12 --tenant t",
+        "Q8f8Q~abcdEFGH12",
+    ),
+    (
+        "program_password_option",
+        "openssl enc -aes-256-cbc -k Op3nSSLpass -in a -out b",
+        "Op3nSSLpass",
+    ),
 ]
 
 LOOKALIKES = [
+    "curl -u admin https://api.example.com/",
+    "curl -u $API_USER:$API_PASS https://api.example.com/",
+    "docker run -u 1000:1000 alpine id",
+    "sshpass -e ssh deploy@host",
+    "redis-cli -h cache -p 6379 ping",
+    "gzip -P 4 big.log",
+    "ldapsearch -x -W -D cn=admin",
     # Dovecot names its password database and the user before the reason: no value after auth:
     "dovecot: auth: passwd-file(bob,127.0.0.1): unknown user",
     "dovecot: auth-worker(4242): sql(bob,127.0.0.1): Password mismatch",

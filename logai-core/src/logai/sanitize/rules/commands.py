@@ -59,6 +59,29 @@ _POWERSHELL_SECURE_STRING = rf"""(?x)
 """
 
 
+#: Short options that are a password only for the program in front of them (``-p`` is a port
+#: to ssh, ``-a`` an option of many tools): the program word, its other arguments, the option.
+_BEFORE = r"(?<![A-Za-z0-9_.-])"
+_ARGS = r"\b[^\n|;&]*?[ \t]"
+_PROGRAM_OPTION = rf"""(?x)
+    (?:
+        {_BEFORE}sshpass(?:[ \t]+-[A-Za-z]\S*)*?[ \t]+-p[ \t]*
+      | {_BEFORE}redis-cli{_ARGS}-a[ \t]+
+      | {_BEFORE}ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn|exop){_ARGS}-w[ \t]+
+      | {_BEFORE}zip{_ARGS}-P[ \t]+
+      | {_BEFORE}az[ \t]+login{_ARGS}-p[ \t]+
+      | {_BEFORE}openssl{_ARGS}-k[ \t]+
+      | {_BEFORE}(?:curl|xh){_ARGS}(?:-u|--user|-U|--proxy-user|-a|--auth)[ \t=]+["']?[^\s:"'@]+:
+    )
+    {_QUOTED_OR_BARE}
+"""
+
+
+def _program_option_ok(match: re.Match[str]) -> bool:
+    value = match.group("value")
+    return not value.startswith("-") and len(value.strip()) >= 3 and secret_value_ok(value)
+
+
 def _windows_password_ok(match: re.Match[str]) -> bool:
     value = match.group("value")
     if not secret_value_ok(value) or len(value.strip()) < 3:
@@ -123,6 +146,22 @@ def command_rules() -> list[Rule]:
             reach=0,
             priority=CONTEXT_PRIORITY,
             example="+ docker login --username ci --password Xk9-pL2q registry.example.com",
+        ),
+        Rule(
+            name="program_password_option",
+            kind="PASSWORD",
+            pattern=_PROGRAM_OPTION,
+            validator=_program_option_ok,
+            group="value",
+            description=(
+                "Passwords in the short options of the programs that take them: curl -u "
+                "user:PW, sshpass -p, redis-cli -a, ldapsearch -w, zip -P, az login -p, "
+                "openssl -k; other programs' -p, -a and -u stay."
+            ),
+            hints=("sshpass", "redis-cli", "ldap", "zip ", "az login", "openssl", "curl ", "xh "),
+            reach=0,
+            priority=CONTEXT_PRIORITY,
+            example="+ curl -fsS -u deploy:S3cretPw https://ci.example.com/api/jobs",
         ),
         Rule(
             name="windows_cli_password",

@@ -65,6 +65,17 @@ CASES: list[tuple[str, str, str]] = [
         "9f8e7d6c5b4a3928zzAA",
     ),
     ("authorization", "upstream headers=[Basic dXNlcjpwYXNzd29yZA==]", "dXNlcjpwYXNzd29yZA=="),
+    # Azure Storage signs requests with the account key: the signature after the account.
+    (
+        "authorization",
+        "Authorization: SharedKey myaccount:ctzMq410TV3wS7upTBcunJTDLEJwMAZuFPfr0mrrA08=",
+        "ctzMq410TV3wS7upTBcunJTDLEJwMAZuFPfr0mrrA08=",
+    ),
+    (
+        "authorization",
+        '"Authorization": "SharedKeyLite acct-2:Zm9vYmFyYmF6cXV4Zm9vYmFy="',
+        "Zm9vYmFyYmF6cXV4Zm9vYmFy=",
+    ),
     # Kubernetes Secret data, Helm values, env vars: whole files base64-encoded.
     (
         "base64_private_key",

@@ -273,7 +273,8 @@ def _url_password_ok(match: re.Match[str]) -> bool:
 _AUTHORIZATION = rf"""(?x)
     (?:
         {_spelled("authorization")}\\?["']?[ \t]*[:=][ \t]*\\?["']?
-        (?:(?i:bearer|basic|token|bot|apikey|sso-key|negotiate|ntlm)[ \t]+)?
+        (?:(?i:bearer|basic|token|bot|apikey|sso-key|negotiate|ntlm)[ \t]+
+          |(?i:sharedkey(?:lite)?)[ \t]+[A-Za-z0-9-]+:)?   # Azure Storage: account:signature
       | (?:{_spelled("bearer")}(?<![A-Za-z0-9_-].{{6}})|{_spelled("basic")}(?<![A-Za-z0-9_-].{{5}}))
         [ \t]+
     )

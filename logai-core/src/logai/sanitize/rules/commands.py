@@ -71,7 +71,7 @@ _PROGRAM_OPTION = rf"""(?x)
       | {_BEFORE}zip{_ARGS}-P[ \t]+
       | {_BEFORE}az[ \t]+login{_ARGS}-p[ \t]+
       | {_BEFORE}openssl{_ARGS}-k[ \t]+
-      | {_BEFORE}(?:curl|xh){_ARGS}(?:-u|--user|-U|--proxy-user|-a|--auth)[ \t=]+["']?[^\s:"'@]+:
+      | {_BEFORE}curl{_ARGS}(?:-u|--user|-U|--proxy-user)[ \t=]+["']?[^\s:"'@]+:
     )
     {_QUOTED_OR_BARE}
 """
@@ -158,7 +158,7 @@ def command_rules() -> list[Rule]:
                 "user:PW, sshpass -p, redis-cli -a, ldapsearch -w, zip -P, az login -p, "
                 "openssl -k; other programs' -p, -a and -u stay."
             ),
-            hints=("sshpass", "redis-cli", "ldap", "zip ", "az login", "openssl", "curl ", "xh "),
+            hints=("sshpass", "redis-cli", "ldap", "zip ", "az login", "openssl", "curl "),
             reach=0,
             priority=CONTEXT_PRIORITY,
             example="+ curl -fsS -u deploy:S3cretPw https://ci.example.com/api/jobs",

@@ -66,8 +66,10 @@ def oauth_rules() -> list[Rule]:
                 "state, redirect_uri or grant_type=authorization_code nearby), PKCE "
                 "code_verifier= and device_code=; exit codes, error codes and OTPs stay."
             ),
-            hints=("code=", 'code"', "verifier=", 'verifier"'),
-            reach=len("device_"),  # the hint is "code" of device_code, "verifier" of code_verifier
+            # not "verifier": a hint whose only rare letter is "v" would make the prefilter fold
+            # "v" and stop far more often for every other hint
+            hints=("code=", 'code"', "code_verifier"),
+            reach=len("device_"),  # the hint "code=" of device_code=
             priority=CONTEXT_PRIORITY,
             example=(
                 '203.0.113.9 - - [05/Dec/2026:03:00:00 +0000] "GET /oauth2/callback?code='

@@ -428,14 +428,8 @@ def pii_rules() -> list[Rule]:
                 "3 or 4 digits); cvv_check=pass and masked codes stay."
             ),
             hints=(
-                "cvv",
-                "cvc",
-                "securitycode",
-                "security_code",
-                "security code",
-                "cardcode",
-                "card_code",
-                "card code",
+                *("cvv", "cvc", "securitycode", "security_code", "security code"),
+                *("cardcode", "card_code", "card code"),
             ),
             reach=0,
             priority=PII_PRIORITY,

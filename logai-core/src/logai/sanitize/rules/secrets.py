@@ -54,8 +54,12 @@ def _assigned(*names: str) -> tuple[str, ...]:
     Only assignments can match the rules below, and ``prompt_tokens`` or "token expired" in
     prose then never wake them up.
     """
-    tails = ("=", ":", '"', "'", " =", " :", "\\", "  ", "\t")  # "  ", "\t": aligned (HCL, INI)
-    return tuple(name + tail for name in names for tail in tails)
+    return tuple(name + tail for name in names for tail in ("=", ":", '"', "'", " =", " :", "\\"))
+
+
+#: ``api_token       = "..."``: Terraform plans and INI dumps align ``=`` with spaces or a tab.
+#: Only ``key`` and ``token`` names (``secret`` is a hint by itself): each hint is a scan.
+_ALIGNED = tuple(name + tail for name in ("key", "token") for tail in ("  ", "\t"))
 
 
 # -- AWS secret access keys -------------------------------------------------------------------
@@ -270,12 +274,23 @@ def _url_password_ok(match: re.Match[str]) -> bool:
 
 # -- Authorization headers --------------------------------------------------------------------
 
+
+def _not_after_authorization(length: int) -> str:
+    """Look-behinds, placed after a scheme word ``length`` long, refusing one right after
+    ``Authorization:`` (or ``"Authorization": "``): the first branch takes those, and the
+    second would only repeat its work on every such line."""
+    return "".join(
+        f"(?<!{re.escape(before)}.{{{length}}})" for before in ("ion: ", "ion:", 'on": "', 'on":"')
+    )
+
+
 _AUTHORIZATION = rf"""(?x)
     (?:
         {_spelled("authorization")}\\?["']?[ \t]*[:=][ \t]*\\?["']?
         (?:(?i:bearer|basic|token|bot|apikey|sso-key|negotiate|ntlm)[ \t]+
           |(?i:sharedkey(?:lite)?)[ \t]+[A-Za-z0-9-]+:)?   # Azure Storage: account:signature
-      | (?:{_spelled("bearer")}(?<![A-Za-z0-9_-].{{6}})|{_spelled("basic")}(?<![A-Za-z0-9_-].{{5}}))
+      | (?:{_spelled("bearer")}(?<![A-Za-z0-9_-].{{6}}){_not_after_authorization(6)}
+          |{_spelled("basic")}(?<![A-Za-z0-9_-].{{5}}){_not_after_authorization(5)})
         [ \t]+
     )
     (?P<value>[A-Za-z0-9._~+/=-]{{8,}})
@@ -386,7 +401,7 @@ def secret_rules() -> list[Rule]:
                 "Values of api_key=, X-Api-Key:, client_secret, access_token=, *_token:, "
                 "signature= ... that look generated (not next_token, max_tokens, a plain key)."
             ),
-            hints=("secret", *_assigned("key", "token", "signature", "auth", "sig")),
+            hints=("secret", *_assigned("key", "token", "signature", "auth", "sig"), *_ALIGNED),
             priority=CONTEXT_PRIORITY,
             example="POST /v1/charge X-Api-Key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0",
             reach=0,
@@ -401,11 +416,15 @@ def secret_rules() -> list[Rule]:
                 "Secrets whose name ends in an encoding: SECRET_KEY_BASE=, CLIENT_SECRET_B64=, "
                 "api_key_hex: (not next_token_b64, a plain key_value)."
             ),
-            hints=_assigned(*(f"_{suffix}" for suffix in _SUFFIXES)),
+            # the name and its suffix: "key_b64" holds the rare "k" the prefilter stops at
+            hints=tuple(
+                f"{name}_{suffix}"
+                for name in ("key", "token", "secret", "signature")
+                for suffix in _SUFFIXES
+            ),
             priority=CONTEXT_PRIORITY,
             example="SECRET_KEY_BASE=9f8e7d6c5b4a39281706f5e4d3c2b1a0",
-            reach=len("signature"),
-            reach_chars="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+            reach=0,
         ),
     ]
 

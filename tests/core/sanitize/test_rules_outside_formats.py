@@ -274,9 +274,35 @@ CASES: list[tuple[str, str, str]] = [
         "openssl enc -aes-256-cbc -k Op3nSSLpass -in a -out b",
         "Op3nSSLpass",
     ),
+    # aws configure set NAME VALUE, and keys listed with a space or tab before their value.
+    (
+        "aws_secret_access_key",
+        "+ aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    ),
+    (
+        "aws_secret_access_key",
+        "aws_secret_access_key\twJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    ),
+    (
+        "aws_configure_secret",
+        "aws configure set aws_session_token IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3Q"
+        " --profile ci",
+        "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3Q",
+    ),
+    (
+        "aws_configure_secret",
+        "aws configure set profile.ci.aws_session_token FwoGZXIvYXdzEBYaDH7x2 ",
+        "FwoGZXIvYXdzEBYaDH7x2",
+    ),
 ]
 
 LOOKALIKES = [
+    "secret key 9fceb02d0ae598e95dc970b74767f19372d61af8 rotated",
+    "aws configure set region us-east-1",
+    "aws configure set aws_session_token $AWS_SESSION_TOKEN",
+    "aws_secret_access_key     ****************MPLE shared-credentials-file",
     "curl -u admin https://api.example.com/",
     "curl -u $API_USER:$API_PASS https://api.example.com/",
     "docker run -u 1000:1000 alpine id",

@@ -77,6 +77,16 @@ _PROGRAM_OPTION = rf"""(?x)
 """
 
 
+#: ``aws configure set aws_session_token VALUE`` (also ``profile.ci.aws_session_token``): the
+#: CLI takes the value after a space, where no assignment rule looks. The secret access key is
+#: the ``aws_secret_access_key`` rule's.
+_AWS_CONFIGURE_SET = r"""(?x)
+    aws[ \t]+configure[ \t]+set[ \t]+(?:[A-Za-z0-9_.-]*\.)?
+    (?:aws_session_token|aws_security_token)[ \t]+
+    (?P<value>[A-Za-z0-9/+=]{16,})
+"""
+
+
 def _program_option_ok(match: re.Match[str]) -> bool:
     value = match.group("value")
     return not value.startswith("-") and len(value.strip()) >= 3 and secret_value_ok(value)
@@ -162,6 +172,23 @@ def command_rules() -> list[Rule]:
             reach=0,
             priority=CONTEXT_PRIORITY,
             example="+ curl -fsS -u deploy:S3cretPw https://ci.example.com/api/jobs",
+        ),
+        Rule(
+            name="aws_configure_secret",
+            kind="SECRET",
+            pattern=_AWS_CONFIGURE_SET,
+            group="value",
+            description=(
+                "AWS session tokens set on the command line: aws configure set "
+                "aws_session_token VALUE; a variable stays."
+            ),
+            hints=("aws configure set",),
+            reach=0,
+            priority=CONTEXT_PRIORITY,
+            example=(
+                "+ aws configure set aws_session_token IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3Q "
+                "--profile ci"
+            ),
         ),
         Rule(
             name="windows_cli_password",

@@ -67,7 +67,7 @@ _ALIGNED = tuple(name + tail for name in ("key", "token") for tail in ("  ", "\t
 _AWS_SECRET = rf"""(?x)
     (?:
         (?P<keyword>{_spelled("secret")}[_.-]?(?:{_spelled("access")}[_.-]?)?{_spelled("key")})
-        \\?["']?[ \t]*(?:=>|:=|[:=])[ \t]*\\?["']?
+        (?:\\?["']?[ \t]*(?:=>|:=|[:=])[ \t]*\\?["']?|(?P<space>[ \t]+))   # aws configure set
       | A(?:KIA|SIA)(?<![A-Za-z0-9]....)[A-Z0-9]{{16}}["']?(?:[ \t]*[,:;|/][ \t]*["']?|[ \t]+)
     )
     (?P<value>[A-Za-z0-9/+]{{40}})
@@ -77,8 +77,11 @@ _HEX_ONLY = re.compile(r"[0-9a-fA-F]+")
 
 
 def _aws_secret_ok(match: re.Match[str]) -> bool:
-    # After a bare access key ID, a 40-character hex run is a digest, not a secret key.
-    return match.group("keyword") is not None or not _HEX_ONLY.fullmatch(match.group("value"))
+    # After a bare access key ID, or a name followed by a space only ("secret key 9fceb02d..."),
+    # a 40-character hex run is a digest, not a secret key.
+    if match.group("keyword") is not None and match.group("space") is None:
+        return True
+    return not _HEX_ONLY.fullmatch(match.group("value"))
 
 
 # -- PEM private keys -------------------------------------------------------------------------

@@ -74,6 +74,7 @@ _PLACEHOLDER_VALUE = re.compile(
       |hmac-sha(?:1|224|256|384|512):[0-9A-Za-z+/=]+   # a MAC, not the key behind it
       |<[^<>]*>                       # <redacted>, <your-token>, <EMAIL_1>
       |\$\{[^}]*\}?|\$\([^)]*\)?|\{\{.*|%\(?[a-z_]*\)?s|\$[A-Z_][A-Z0-9_]*
+      |\(sensitive(?:[ ]value)?\)?|\(known(?:[ ]after[ ]apply\))?   # Terraform's masks
     )
     """
 )
@@ -86,5 +87,6 @@ def is_placeholder_value(value: str) -> bool:
     ``{{ token }}``, ``%s``: logs that already mask a secret, or print a template, must come out
     unchanged. So must ciphertext and digests that are useless without a key the log does not
     hold: SOPS ``ENC[AES256_GCM,...]``, Vault ``vault:v1:...``, ``hmac-sha256:<digest>``.
+    Terraform prints ``(sensitive value)`` and ``(known after apply)`` in place of values.
     """
     return _PLACEHOLDER_VALUE.fullmatch(value.strip("\"'")) is not None

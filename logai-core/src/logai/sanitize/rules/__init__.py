@@ -16,7 +16,9 @@ from logai.sanitize.rules.devices import device_rules
 from logai.sanitize.rules.encoded import encoded_rules
 from logai.sanitize.rules.hostnames import hostname_rules
 from logai.sanitize.rules.identifiers import identifier_rules
+from logai.sanitize.rules.oauth import oauth_rules
 from logai.sanitize.rules.pii import pii_rules
+from logai.sanitize.rules.plans import plan_rules
 from logai.sanitize.rules.secrets import secret_rules
 from logai.sanitize.rules.sessions import session_rules
 from logai.sanitize.rules.tokens import token_rules
@@ -33,6 +35,8 @@ def default_rules() -> list[Rule]:
         *vendor_rules(),
         *datastore_rules(),
         *command_rules(),
+        *plan_rules(),
+        *oauth_rules(),
         *connection_rules(),
         *chatops_rules(),
         *session_rules(),

@@ -50,6 +50,7 @@ _OTHER = r"""(?x)
       | oapi\.dingtalk\.com/robot/send\?access_token=[0-9a-f]{64}
       | open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/[0-9a-f-]{36}
       | qyapi\.weixin\.qq\.com/cgi-bin/webhook/send\?key=[0-9a-f-]{36}
+      | maker\.ifttt\.com/(?:trigger/[A-Za-z0-9_.-]+/(?:json/)?with/key|use)/[A-Za-z0-9_-]{16,}
     )
 """
 
@@ -117,9 +118,9 @@ def chatops_rules() -> list[Rule]:
         _rule(
             "chat_robot_webhook_url",
             _OTHER,
-            "Webex, DingTalk, Feishu/Lark and WeCom bot webhook URLs.",
+            "Webex, DingTalk, Feishu/Lark and WeCom bot webhook URLs, IFTTT Maker trigger URLs.",
             "send https://webexapis.com/v1/webhooks/incoming/Y2lzY29zcGFyazovL3VzL1dFQkhPT0sv"
             "ZmFrZS1ob29r failed: 429",
-            ("webexapis", "dingtalk", "hook/", "webhook/send"),
+            ("webexapis", "dingtalk", "hook/", "webhook/send", "ifttt"),
         ),
     ]

@@ -4,6 +4,10 @@
 options followed by a space: ``--password S3cret``, ``--db-password 'x y'``, keytool's
 ``-storepass changeit``. ``--password=S3cret`` is the plain ``password`` rule's work. A bare
 ``-p`` of other programs means anything (a port, ``mkdir -p``), so it stays.
+
+Windows process-creation events (4688, Sysmon 1) and PowerShell logs show Windows' own forms:
+``net use \\srv\\share /user:CORP\\jdoe S3cret``, ``net user svc S3cret /add``, ``cmdkey
+/pass:S3cret`` and ``ConvertTo-SecureString "S3cret" -AsPlainText``.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 
 from logai.sanitize.rule import Rule
 from logai.sanitize.rules.secrets import CONTEXT_PRIORITY, name_before, secret_value_ok, spelled
-from logai.sanitize.validators import is_placeholder_value, line_before
+from logai.sanitize.validators import is_placeholder_value, line_after, line_before, looks_random
 
 __all__ = ["command_rules"]
 
@@ -32,6 +36,76 @@ _OPTION_SPACE = rf"""(?x)
       |{spelled("pwd")})
     [ \t]+{_QUOTED_OR_BARE}
 """
+
+#: ``net user NAME PASSWORD``, ``/user:NAME PASSWORD`` (of ``net use``) and ``/pass:PASSWORD``.
+_WINDOWS_PASSWORD = rf"""(?x)
+    (?:
+        (?P<net_user>(?<![A-Za-z0-9_-]){spelled("net")}1?(?:\.{spelled("exe")})?"?
+          [ \t]+{spelled("user")}[ \t]+(?:"[^"\n]+"|[^\s/"]+)[ \t]+)
+      | (?P<slash_user>/{spelled("user")}:(?:"[^"\n]+"|[^\s"]+)[ \t]+)
+      | /{spelled("pass")}(?:{spelled("word")})?:
+    )
+    (?P<q>")?(?P<value>(?(q)[^"\n]+|[^\s"/*][^\s"]*))
+"""
+#: ``net use`` (or ``net.exe``, ``net1``) before ``/user:``: ``runas /user:x "cmd"`` names a
+#: program after the account, not a password.
+_NET_USE = re.compile(r"(?i)(?<![a-z0-9_-])net1?(?:\.exe)?\"?\s+use\s")
+
+_POWERSHELL_SECURE_STRING = rf"""(?x)
+    {spelled("convertto-securestring")}
+    (?:[ \t]+-(?:[Aa][Ss][Pp][Ll][Aa][Ii][Nn][Tt][Ee][Xx][Tt]|[Ff][Oo][Rr][Cc][Ee]))*
+    [ \t]+(?:-{spelled("string")}[ \t]+)?
+    (?P<q>["'])(?P<value>(?:(?!(?P=q))[^\n])+)(?P=q)
+"""
+
+
+#: Short options that are a password only for the program in front of them (``-p`` is a port
+#: to ssh, ``-a`` an option of many tools): the program word, its other arguments, the option.
+_BEFORE = r"(?<![A-Za-z0-9_.-])"
+_ARGS = r"\b[^\n|;&]*?[ \t]"
+_PROGRAM_OPTION = rf"""(?x)
+    (?:
+        {_BEFORE}sshpass(?:[ \t]+-[A-Za-z]\S*)*?[ \t]+-p[ \t]*
+      | {_BEFORE}redis-cli{_ARGS}-a[ \t]+
+      | {_BEFORE}ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn|exop){_ARGS}-w[ \t]+
+      | {_BEFORE}zip{_ARGS}-P[ \t]+
+      | {_BEFORE}az[ \t]+login{_ARGS}-p[ \t]+
+      | {_BEFORE}openssl{_ARGS}-k[ \t]+
+      | {_BEFORE}curl{_ARGS}(?:-u|--user|-U|--proxy-user)[ \t=]+["']?[^\s:"'@]+:
+    )
+    {_QUOTED_OR_BARE}
+"""
+
+
+#: ``aws configure set aws_session_token VALUE`` (also ``profile.ci.aws_session_token``): the
+#: CLI takes the value after a space, where no assignment rule looks. The secret access key is
+#: the ``aws_secret_access_key`` rule's.
+_AWS_CONFIGURE_SET = r"""(?x)
+    aws[ \t]+configure[ \t]+set[ \t]+(?:[A-Za-z0-9_.-]*\.)?
+    (?:aws_session_token|aws_security_token)[ \t]+
+    (?P<value>[A-Za-z0-9/+=]{16,})
+"""
+
+
+def _program_option_ok(match: re.Match[str]) -> bool:
+    value = match.group("value")
+    return not value.startswith("-") and len(value.strip()) >= 3 and secret_value_ok(value)
+
+
+def _windows_password_ok(match: re.Match[str]) -> bool:
+    value = match.group("value")
+    if not secret_value_ok(value) or len(value.strip()) < 3:
+        return False
+    if match.group("slash_user") is not None and not _NET_USE.search(line_before(match, 300)):
+        return False
+    # "net user count grew": a password is quoted or looks generated, not a plain word
+    return match.group("q") is not None or looks_random(value, min_length=4)
+
+
+def _secure_string_ok(match: re.Match[str]) -> bool:
+    # without -AsPlainText the argument is already an encrypted standard string
+    context = (line_before(match, 120) + line_after(match, 120)).lower()
+    return "-asplaintext" in context and secret_value_ok(match.group("value"))
 
 
 def _mysql_glued_ok(match: re.Match[str]) -> bool:
@@ -93,5 +167,81 @@ def command_rules() -> list[Rule]:
             reach=0,
             priority=CONTEXT_PRIORITY,
             example="+ docker login --username ci --password Xk9-pL2q registry.example.com",
+        ),
+        Rule(
+            name="program_password_option",
+            kind="PASSWORD",
+            pattern=_PROGRAM_OPTION,
+            validator=_program_option_ok,
+            group="value",
+            description=(
+                "Passwords in the short options of the programs that take them: curl -u "
+                "user:PW, sshpass -p, redis-cli -a, ldapsearch -w, zip -P, az login -p, "
+                "openssl -k; other programs' -p, -a and -u stay."
+            ),
+            hints=("sshpass", "redis-cli", "ldap", "zip ", "az login", "openssl", "curl "),
+            reach=0,
+            priority=CONTEXT_PRIORITY,
+            example="+ curl -fsS -u deploy:S3cretPw https://ci.example.com/api/jobs",
+        ),
+        Rule(
+            name="aws_configure_secret",
+            kind="SECRET",
+            pattern=_AWS_CONFIGURE_SET,
+            group="value",
+            description=(
+                "AWS session tokens set on the command line: aws configure set "
+                "aws_session_token VALUE; a variable stays."
+            ),
+            hints=("aws configure set",),
+            reach=0,
+            priority=CONTEXT_PRIORITY,
+            example=(
+                "+ aws configure set aws_session_token IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3Q "
+                "--profile ci"
+            ),
+        ),
+        Rule(
+            name="windows_cli_password",
+            kind="PASSWORD",
+            pattern=_WINDOWS_PASSWORD,
+            validator=_windows_password_ok,
+            group="value",
+            description=(
+                "Passwords in Windows commands: net use \\\\srv\\share /user:CORP\\jdoe "
+                "S3cret, net user svc S3cret /add, cmdkey /pass:S3cret; a * prompt stays."
+            ),
+            # "exe user": net.exe and net1.exe, whose match starts at "net1." before the hint
+            hints=(
+                "net user ",
+                "net0 user ",
+                "exe user ",
+                'exe" user ',
+                "/user:",
+                "/pass:",
+                "/password:",
+            ),
+            reach=len("net1."),
+            reach_chars="NnEeTt1.",
+            priority=CONTEXT_PRIORITY,
+            example=(
+                "Process Command Line: net use \\\\fs01\\share /user:CORP\\jdoe P@ssw0rd1 "
+                "/persistent:no"
+            ),
+        ),
+        Rule(
+            name="powershell_plaintext_password",
+            kind="PASSWORD",
+            pattern=_POWERSHELL_SECURE_STRING,
+            validator=_secure_string_ok,
+            group="value",
+            description=(
+                'PowerShell plaintext passwords: ConvertTo-SecureString "S3cret" -AsPlainText; '
+                "a variable ($env:PW) stays."
+            ),
+            hints=("convertto-securestring",),
+            reach=0,
+            priority=CONTEXT_PRIORITY,
+            example='$cred = ConvertTo-SecureString "Pl@inText99" -AsPlainText -Force',
         ),
     ]

@@ -9,11 +9,16 @@ of one person are one ``<PHONE_n>``.
 
 Base64 hides credentials too: Docker's ``"auth"`` and SMTP's ``AUTH PLAIN`` are the
 ``secret_assignment`` and ``redis_auth`` rules' work, HTTP Basic the ``authorization`` rule's;
-kubeconfig's ``client-key-data`` (a PEM private key) and ``client-certificate-data`` are here.
+kubeconfig's ``client-key-data`` (a PEM private key) and ``client-certificate-data`` are here,
+and so are whole secret files base64-encoded under any name, as Kubernetes Secret ``data``,
+Helm values and environment variables hold them: PEM private keys (``LS0tLS1CRUdJTi...``) and
+Docker registry configs (``eyJhdXRocyI6...``, ``{"auths":``).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from urllib.parse import unquote
 
@@ -58,6 +63,45 @@ _KUBECONFIG_DATA = r"""(?x)
     (?<![A-Za-z0-9-])client-(?:key|certificate)-data["']?[ \t]*[:=][ \t]*["']?
     (?P<value>[A-Za-z0-9+/]{16,}={0,2})
 """
+
+
+#: Base64 of ``-----BEGIN `` starts every encoded PEM block; whether it is a private key (and
+#: not a public certificate) only the decoded text tells.
+_BASE64_PEM_START = "LS0tLS1CRUdJTi"
+#: Base64 of a Docker config's opening ``{"auths":``, compact or indented by ``docker login``
+#: and ``kubectl create secret docker-registry``.
+_BASE64_DOCKER_STARTS = (
+    "eyJhdXRocyI6",  # {"auths":
+    "eyAiYXV0aHMiOg",  # { "auths":
+    "ewogICJhdXRocyI6",  # {\n  "auths":
+    "ewogICAgImF1dGhzIjo",  # {\n    "auths":
+    "ewoJImF1dGhzIjo",  # {\n\t"auths":
+)
+_BASE64_FILE = rf"""(?x)
+    (?<![A-Za-z0-9+/])
+    (?:{_BASE64_PEM_START}|{"|".join(_BASE64_DOCKER_STARTS)})
+    [A-Za-z0-9+/]{{8,}}={{0,2}}
+    (?![A-Za-z0-9+/=])
+"""
+#: A Docker config holds credentials when an entry has one of these fields.
+_DOCKER_CREDENTIAL_FIELDS = re.compile(r'"(?:auth|password|identitytoken|registrytoken)"\s*:')
+
+
+def _base64_prefix(value: str, length: int) -> str:
+    """The text of the first ``length`` characters of base64 ``value`` (whole quanta only)."""
+    head = value[: min(length, len(value)) // 4 * 4]
+    try:
+        return base64.b64decode(head, validate=True).decode("latin-1")
+    except (binascii.Error, ValueError):
+        return ""
+
+
+def _base64_private_key_ok(match: re.Match[str]) -> bool:
+    return "PRIVATE KEY" in _base64_prefix(match.group(), 80)
+
+
+def _docker_config_ok(match: re.Match[str]) -> bool:
+    return _DOCKER_CREDENTIAL_FIELDS.search(_base64_prefix(match.group(), 4000)) is not None
 
 
 #: ``password%3DS3cr3t%21``: a form body or a query string logged inside another URL (a
@@ -151,6 +195,40 @@ def encoded_rules() -> list[Rule]:
             reach=0,
             priority=CONTEXT_PRIORITY,
             example="    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFB",
+        ),
+        Rule(
+            name="base64_private_key",
+            kind="PRIVATE_KEY",
+            pattern=_BASE64_FILE,
+            validator=_base64_private_key_ok,
+            description=(
+                "Base64-encoded PEM private keys under any name (Kubernetes Secret tls.key, "
+                "Helm values, env vars: LS0tLS1CRUdJTi...); encoded certificates and public "
+                "keys stay."
+            ),
+            hints=(_BASE64_PEM_START,),
+            reach=0,
+            priority=CONTEXT_PRIORITY,
+            example=(
+                "  tls.key: LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCk1IY0NBUUVFSUJrZzRMVldNOW51"
+            ),
+        ),
+        Rule(
+            name="docker_config_base64",
+            kind="SECRET",
+            pattern=_BASE64_FILE,
+            validator=_docker_config_ok,
+            description=(
+                "Base64-encoded Docker registry configs with credentials (Kubernetes "
+                ".dockerconfigjson: eyJhdXRocyI6...); one without auth or password stays."
+            ),
+            hints=_BASE64_DOCKER_STARTS,
+            reach=0,
+            priority=CONTEXT_PRIORITY,
+            example=(
+                "  .dockerconfigjson: eyJhdXRocyI6eyJyZWdpc3RyeS5leGFtcGxlLmNvbSI6eyJhdXRoIjoi"
+                "WTJrNldHczVMWEJNTW5FPSJ9fX0="
+            ),
         ),
         Rule(
             name="encoded_password",

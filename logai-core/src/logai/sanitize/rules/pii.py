@@ -284,6 +284,18 @@ def _card_key(value: str) -> str:
 
 # -- US social security numbers ---------------------------------------------------------------
 
+#: A card's verification code (CVV, CVC, CID, "security code") after its name: PCI DSS forbids
+#: storing it at all, and checkout payloads and GraphQL variables log it beside the card.
+_CARD_SECURITY_CODE = r"""(?x)
+    (?P<keyword>
+        [Cc][Vv][VvCc]2?                      # also cardCvv, card_cvv2
+      | [Ss]ecurity[_-]?[Cc]ode|SECURITY_CODE|[Cc]ard[_-]?[Cc]ode|CARD_CODE
+    )
+    (?:\\?["']?[ \t]*[:=][ \t]*\\?["']?|>)
+    (?P<value>[0-9]{3,4})
+    (?![0-9A-Za-z])
+"""
+
 #: Optional context before the number; an undashed number needs it.
 _SSN = r"""(?x)
     (?P<context>
@@ -405,6 +417,23 @@ def pii_rules() -> list[Rule]:
             priority=PII_PRIORITY,
             normalize=_card_key,
             example='payment declined card="4111 1111 1111 1111" amount=12.50',
+        ),
+        Rule(
+            name="card_security_code",
+            kind="CARD_CVV",
+            pattern=_CARD_SECURITY_CODE,
+            group="value",
+            description=(
+                "Card verification codes after their name (cvv, cvc2, securityCode, card_code: "
+                "3 or 4 digits); cvv_check=pass and masked codes stay."
+            ),
+            hints=(
+                *("cvv", "cvc", "securitycode", "security_code", "security code"),
+                *("cardcode", "card_code", "card code"),
+            ),
+            reach=0,
+            priority=PII_PRIORITY,
+            example='checkout {"card":{"number":"4111111111111111","cvv":"123","exp_year":2028}}',
         ),
         Rule(
             name="ssn",

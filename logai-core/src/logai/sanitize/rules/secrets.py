@@ -65,12 +65,17 @@ def _assigned(*names: str) -> tuple[str, ...]:
     return tuple(name + tail for name in names for tail in ("=", ":", '"', "'", " =", " :", "\\"))
 
 
+#: ``api_token       = "..."``: Terraform plans and INI dumps align ``=`` with spaces or a tab.
+#: Only ``key`` and ``token`` names (``secret`` is a hint by itself): each hint is a scan.
+_ALIGNED = tuple(name + tail for name in ("key", "token") for tail in ("  ", "\t"))
+
+
 # -- AWS secret access keys -------------------------------------------------------------------
 
 _AWS_SECRET = rf"""(?x)
     (?:
         (?P<keyword>{_spelled("secret")}[_.-]?(?:{_spelled("access")}[_.-]?)?{_spelled("key")})
-        \\?["']?[ \t]*(?:=>|:=|[:=])[ \t]*\\?["']?
+        (?:\\?["']?[ \t]*(?:=>|:=|[:=])[ \t]*\\?["']?|(?P<space>[ \t]+))   # aws configure set
       | A(?:KIA|SIA)(?<![A-Za-z0-9]....)[A-Z0-9]{{16}}["']?(?:[ \t]*[,:;|/][ \t]*["']?|[ \t]+)
     )
     (?P<value>[A-Za-z0-9/+]{{40}})
@@ -80,8 +85,11 @@ _HEX_ONLY = re.compile(r"[0-9a-fA-F]+")
 
 
 def _aws_secret_ok(match: re.Match[str]) -> bool:
-    # After a bare access key ID, a 40-character hex run is a digest, not a secret key.
-    return match.group("keyword") is not None or not _HEX_ONLY.fullmatch(match.group("value"))
+    # After a bare access key ID, or a name followed by a space only ("secret key 9fceb02d..."),
+    # a 40-character hex run is a digest, not a secret key.
+    if match.group("keyword") is not None and match.group("space") is None:
+        return True
+    return not _HEX_ONLY.fullmatch(match.group("value"))
 
 
 # -- PEM private keys -------------------------------------------------------------------------
@@ -116,7 +124,8 @@ _GENERIC_SECRET = rf"""(?x)
 _KEY_KINDS = (
     "api", "access", "secret", "private", "account", "master", "signing", "encryption", "client",
     "app", "consumer", "subscription", "license", "service", "storage", "ingest", "admin", "auth",
-    "webhook",
+    "webhook", "hmac", "jwt", "session", "cookie", "crypto", "aes", "encrypt", "cipher",
+    "fernet", "shared", "preshared", "unseal", "totp", "otp",
 )  # fmt: skip
 _SECRET_KEY_NAME = re.compile(rf"(?:^|[_.-])(?:{'|'.join(_KEY_KINDS)})[_.-]?key$")
 #: Names ending like a secret's that hold something else: paging cursors, counts, types.
@@ -127,6 +136,26 @@ _NOT_SECRET_NAME = re.compile(
     [_.-]?token$
     """
 )
+
+#: ``SECRET_KEY_BASE=``, ``CLIENT_SECRET_B64=``, ``api_key_hex:``: a secret's name with the
+#: encoding (or Rails' ``_base``) after it; the name before the suffix decides, as above.
+_SUFFIXES = ("base64", "base", "b64", "hex", "pem", "value")
+_SUFFIXED_SECRET = rf"""(?x)
+    (?P<keyword>
+        (?<=[A-Za-z0-9_.-]){_spelled("key")}
+      | {_spelled("secret")}|{_spelled("signature")}|{_spelled("token")}
+    )
+    _(?:{"|".join(_spelled(suffix) for suffix in _SUFFIXES)})
+    {_ASSIGN}
+    {_VALUE}
+"""
+
+
+def _suffixed_secret_ok(match: re.Match[str]) -> bool:
+    # token_hex = secrets.token_hex(32): code that makes a secret, not one (unquoted, the
+    # generic check refuses it too)
+    return "(" not in match.group("value") and _generic_secret_ok(match)
+
 
 # Plain words that follow a secret's name in messages rather than as its value.
 # fmt: off
@@ -167,6 +196,10 @@ def _generic_secret_ok(match: re.Match[str]) -> bool:
     if _NOT_SECRET_NAME.search(name):
         return False
     value = match.group("value")
+    # "auth: passwd-file(bob,...)" (Dovecot), "auth: pam_unix(sshd:auth)": a bare value with a
+    # parenthesis names a module or a function; generated keys and tokens never hold one.
+    if match.group("q") is None and "(" in value:
+        return False
     return _secret_value_ok(value) and looks_random(value, min_length=6)
 
 
@@ -256,11 +289,23 @@ def _url_password_ok(match: re.Match[str]) -> bool:
 
 # -- Authorization headers --------------------------------------------------------------------
 
+
+def _not_after_authorization(length: int) -> str:
+    """Look-behinds, placed after a scheme word ``length`` long, refusing one right after
+    ``Authorization:`` (or ``"Authorization": "``): the first branch takes those, and the
+    second would only repeat its work on every such line."""
+    return "".join(
+        f"(?<!{re.escape(before)}.{{{length}}})" for before in ("ion: ", "ion:", 'on": "', 'on":"')
+    )
+
+
 _AUTHORIZATION = rf"""(?x)
     (?:
         {_spelled("authorization")}\\?["']?[ \t]*[:=][ \t]*\\?["']?
-        (?:(?i:bearer|basic|token|bot|apikey|sso-key|negotiate|ntlm)[ \t]+)?
-      | (?:{_spelled("bearer")}(?<![A-Za-z0-9_-].{{6}})|{_spelled("basic")}(?<![A-Za-z0-9_-].{{5}}))
+        (?:(?i:bearer|basic|token|bot|apikey|sso-key|negotiate|ntlm)[ \t]+
+          |(?i:sharedkey(?:lite)?)[ \t]+[A-Za-z0-9-]+:)?   # Azure Storage: account:signature
+      | (?:{_spelled("bearer")}(?<![A-Za-z0-9_-].{{6}}){_not_after_authorization(6)}
+          |{_spelled("basic")}(?<![A-Za-z0-9_-].{{5}}){_not_after_authorization(5)})
         [ \t]+
     )
     (?P<value>[A-Za-z0-9._~+/=-]{{8,}})
@@ -270,7 +315,14 @@ _AUTHORIZATION = rf"""(?x)
 def _authorization_ok(match: re.Match[str]) -> bool:
     value = match.group("value")
     # SigV4 names its algorithm here; the credential and signature follow as name=value.
-    return not value.upper().startswith("AWS4-HMAC") and looks_random(value)
+    if value.upper().startswith("AWS4-HMAC"):
+        return False
+    # A scheme without its header name (HAProxy's captured headers, a custom header, a JSON
+    # field) is followed by a credential, but ``token_type=Bearer expires_in=3600`` by the
+    # next pair: base64 and tokens hold ``=`` only as padding.
+    if match.group().lower().startswith(("bearer", "basic")) and "=" in value.rstrip("="):
+        return False
+    return looks_random(value)
 
 
 def secret_rules() -> list[Rule]:
@@ -315,10 +367,10 @@ def secret_rules() -> list[Rule]:
             validator=_authorization_ok,
             group="value",
             description=(
-                "Credentials in Authorization headers and after Bearer/Basic "
-                "(Authorization: Bearer ..., Basic dXNlcjpwYXNz)."
+                "Credentials in Authorization headers and after Bearer/Basic under any name "
+                "(Authorization: Bearer ..., X-Auth: Basic dXNlcjpwYXNz, HAProxy {Basic ...})."
             ),
-            hints=("authorization",),
+            hints=("authorization", "basic ", "bearer "),
             priority=AUTHORIZATION_PRIORITY,
             example="GET /api/orders Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l",
             reach=0,
@@ -364,9 +416,29 @@ def secret_rules() -> list[Rule]:
                 "Values of api_key=, X-Api-Key:, client_secret, access_token=, *_token:, "
                 "signature= ... that look generated (not next_token, max_tokens, a plain key)."
             ),
-            hints=("secret", *_assigned("key", "token", "signature", "auth", "sig")),
+            hints=("secret", *_assigned("key", "token", "signature", "auth", "sig"), *_ALIGNED),
             priority=CONTEXT_PRIORITY,
             example="POST /v1/charge X-Api-Key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            reach=0,
+        ),
+        Rule(
+            name="suffixed_secret",
+            kind="SECRET",
+            pattern=_SUFFIXED_SECRET,
+            validator=_suffixed_secret_ok,
+            group="value",
+            description=(
+                "Secrets whose name ends in an encoding: SECRET_KEY_BASE=, CLIENT_SECRET_B64=, "
+                "api_key_hex: (not next_token_b64, a plain key_value)."
+            ),
+            # the name and its suffix: "key_b64" holds the rare "k" the prefilter stops at
+            hints=tuple(
+                f"{name}_{suffix}"
+                for name in ("key", "token", "secret", "signature")
+                for suffix in _SUFFIXES
+            ),
+            priority=CONTEXT_PRIORITY,
+            example="SECRET_KEY_BASE=9f8e7d6c5b4a39281706f5e4d3c2b1a0",
             reach=0,
         ),
     ]

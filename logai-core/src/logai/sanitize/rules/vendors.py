@@ -197,6 +197,20 @@ _VENDORS = (
         hints=("dapi",),
     ),
     _Vendor(
+        "telegram_bot_token",
+        "TELEGRAM_TOKEN",
+        # the bot's numeric ID, a colon, then 35 characters starting with A; in Bot API URLs
+        # glued to "bot" (/bot7123456789:AAF...), so only a digit may not precede it
+        r"(?<![0-9])[0-9]{5,16}:A[A-Za-z0-9_-]{33,34}" + END,
+        "Telegram bot tokens (7123456789:AAF..., also in api.telegram.org/bot.../ URLs).",
+        "telegram: POST https://api.telegram.org/bot7123456789:AAF9xK2mQ8vL3nR7tY1wZ5cB0dH4jE6"
+        "gU2s/sendMessage 200",
+        hints=("0:A",),
+        reach=16,
+        reach_chars="0123456789",
+        random=True,
+    ),
+    _Vendor(
         "twilio_api_key",
         "TWILIO_API_KEY",
         r"(?i:twilio)[^\n]{0,80}?(?<![A-Za-z0-9])(?P<value>SK[0-9a-fA-F]{32})(?![A-Za-z0-9])",

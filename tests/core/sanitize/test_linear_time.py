@@ -20,6 +20,7 @@ UNITS = [
     "0:0:", "+1 ", "1 1 ", "pass=", "token:", "://a:", "/a@", '\\"key\\":\\"', '{"a":', 'x="',
     "Bearer ", "eyJ", "AKIA", "sk-", "-----BEGIN ", "=;", "Pwd={", "Pwd=a b ", "0x", "ab12",
     "_-", "..", "%2B1", "sha256:", "md5", "$2b$", "AUTH ", "IDENTIFIED BY '", "-p", "--password ",
+    "curl ", "zip ", "7z a ", "redis-cli ", "openssl ", "az login ", "ldapsearch ", "auth: ",
 ]  # fmt: skip
 
 

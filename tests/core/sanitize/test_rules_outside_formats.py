@@ -264,6 +264,8 @@ CASES: list[tuple[str, str, str]] = [
         "Ld4pPass",
     ),
     ("program_password_option", "zip -r -P ZipPass99 out.zip dir", "ZipPass99"),
+    ("program_password_option", "7z a -mhe=on -pArch1vePass backup.7z dir/", "Arch1vePass"),
+    ("program_password_option", r"C:\tools\7z.exe x a.7z -p'two words' -o.", "two words"),
     (
         "program_password_option",
         "az login --service-principal -u app -p Q8f8Q~abcdEFGH12 --tenant t",

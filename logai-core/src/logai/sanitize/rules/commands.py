@@ -62,13 +62,16 @@ _POWERSHELL_SECURE_STRING = rf"""(?x)
 #: Short options that are a password only for the program in front of them (``-p`` is a port
 #: to ssh, ``-a`` an option of many tools): the program word, its other arguments, the option.
 _BEFORE = r"(?<![A-Za-z0-9_.-])"
-_ARGS = r"\b[^\n|;&]*?[ \t]"
+#: The program's other arguments before the option: within 400 characters, so that a line
+#: repeating the program's name is not read to its end from each one (quadratic).
+_ARGS = r"\b[^\n|;&]{0,400}?[ \t]"
 _PROGRAM_OPTION = rf"""(?x)
     (?:
         {_BEFORE}sshpass(?:[ \t]+-[A-Za-z]\S*)*?[ \t]+-p[ \t]*
       | {_BEFORE}redis-cli{_ARGS}-a[ \t]+
       | {_BEFORE}ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn|exop){_ARGS}-w[ \t]+
       | {_BEFORE}zip{_ARGS}-P[ \t]+
+      | {_BEFORE}7z[az]?(?:\.exe)?{_ARGS}-p(?=\S)
       | {_BEFORE}az[ \t]+login{_ARGS}-p[ \t]+
       | {_BEFORE}openssl{_ARGS}-k[ \t]+
       | {_BEFORE}curl{_ARGS}(?:-u|--user|-U|--proxy-user)[ \t=]+["']?[^\s:"'@]+:
@@ -124,10 +127,20 @@ _PROMPTING_PROGRAM = re.compile(
 )
 
 
+#: Options whose name glues a word to "pass" (keytool, jarsigner).
+_GLUED = frozenset(
+    {"storepass", "keypass", "srcstorepass", "deststorepass", "srckeypass", "destkeypass"}
+)
+
+
 def _option_ok(match: re.Match[str]) -> bool:
     name = name_before(match)  # "--db-password", "-storepass", or "password" in prose
     if not name.startswith("-") or name.startswith("-" * 3):
         return False
+    option = name.lstrip("-")
+    keyword = match.group("keyword").lower()
+    if option != keyword and option[-len(keyword) - 1] not in "-_." and option not in _GLUED:
+        return False  # 7z's -pSecretPass: a glued value ending like a name, not an option
     if name == "--password" and _PROMPTING_PROGRAM.search(line_before(match, 200, "keyword")):
         return False
     value = match.group("value")
@@ -176,10 +189,25 @@ def command_rules() -> list[Rule]:
             group="value",
             description=(
                 "Passwords in the short options of the programs that take them: curl -u "
-                "user:PW, sshpass -p, redis-cli -a, ldapsearch -w, zip -P, az login -p, "
+                "user:PW, sshpass -p, redis-cli -a, ldapsearch -w, zip -P, 7z -pPW, az login -p, "
                 "openssl -k; other programs' -p, -a and -u stay."
             ),
-            hints=("sshpass", "redis-cli", "ldap", "zip ", "az login", "openssl", "curl "),
+            hints=(
+                "sshpass",
+                "redis-cli",
+                "ldap",
+                "zip ",
+                "az login",
+                "openssl",
+                "curl ",
+                "0z a ",
+                "0z x ",
+                "0z e ",
+                "0z u ",
+                "0za ",
+                "0zr ",
+                "0z exe",
+            ),
             reach=0,
             priority=CONTEXT_PRIORITY,
             example="+ curl -fsS -u deploy:S3cretPw https://ci.example.com/api/jobs",

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from logai.sanitize import Rule, Sanitizer, default_rules
 
@@ -88,3 +90,34 @@ def assert_linear(sanitizer: Sanitizer, head: str, unit: str) -> None:
         cpu_seconds(head + unit * (length // len(unit)) + "_") for length in (5_000, 20_000)
     )
     assert long < 8 * short + 0.005, (short, long)
+
+
+Case = tuple[str, str, str]
+"""A rule's name, a line, and the value in it that the rule alone must redact."""
+
+
+def flatten(cases: Mapping[str, Sequence[tuple[str, str]]]) -> list[Case]:
+    """``{rule: [(line, value), ...]}`` as a list of :data:`Case`."""
+    return [(name, line, value) for name, pairs in cases.items() for line, value in pairs]
+
+
+def table_tests(
+    cases: Sequence[Case], lookalikes: Sequence[str]
+) -> tuple[Callable[..., None], Callable[..., None]]:
+    """The two tests every rule module's tables get, for a module to bind at top level::
+
+        test_rule_redacts, test_lookalikes_stay = table_tests(CASES, LOOKALIKES)
+
+    Each case runs its rule alone (so it proves that rule fired); each look-alike runs the
+    whole default pack (so no rule may touch it).
+    """
+
+    @pytest.mark.parametrize(("name", "line", "value"), cases)
+    def test_rule_redacts(rules_by_name: dict[str, Rule], name: str, line: str, value: str) -> None:
+        assert_redacts(rules_by_name[name], line, value)
+
+    @pytest.mark.parametrize("line", lookalikes)
+    def test_lookalikes_stay(full_pack: Sanitizer, line: str) -> None:
+        assert_untouched(full_pack, line)
+
+    return test_rule_redacts, test_lookalikes_stay

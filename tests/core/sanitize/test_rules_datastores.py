@@ -12,10 +12,10 @@ from logai.sanitize import Rule, Sanitizer
 from tests.core.sanitize.rule_table import (
     assert_family_found_in_full,
     assert_linear,
-    assert_redacts,
-    assert_untouched,
     corpus_entries,
+    flatten,
     split_pack,
+    table_tests,
 )
 
 CASES: dict[str, list[tuple[str, str]]] = {
@@ -199,17 +199,7 @@ LOOKALIKES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "line", "value"),
-    [(name, line, value) for name, cases in CASES.items() for line, value in cases],
-)
-def test_rule_redacts(rules_by_name: dict[str, Rule], name: str, line: str, value: str) -> None:
-    assert_redacts(rules_by_name[name], line, value)
-
-
-@pytest.mark.parametrize("line", LOOKALIKES)
-def test_lookalikes_stay(full_pack: Sanitizer, line: str) -> None:
-    assert_untouched(full_pack, line)
+test_rule_redacts, test_lookalikes_stay = table_tests(flatten(CASES), LOOKALIKES)
 
 
 def test_sql_keeps_keywords_and_quotes(full_pack: Sanitizer) -> None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from logai.sanitize import Rule, Sanitizer
+from logai.sanitize import Sanitizer
 from tests.core.sanitize.rule_table import (
     assert_family_found_in_full,
-    assert_redacts,
-    assert_untouched,
+    table_tests,
 )
 
 RSA_KEY_B64 = (
@@ -374,14 +373,7 @@ LOOKALIKES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "line", "value"), CASES)
-def test_rule_redacts(rules_by_name: dict[str, Rule], name: str, line: str, value: str) -> None:
-    assert_redacts(rules_by_name[name], line, value)
-
-
-@pytest.mark.parametrize("line", LOOKALIKES)
-def test_lookalikes_stay(full_pack: Sanitizer, line: str) -> None:
-    assert_untouched(full_pack, line)
+test_rule_redacts, test_lookalikes_stay = table_tests(CASES, LOOKALIKES)
 
 
 @pytest.mark.parametrize("family", FAMILIES)

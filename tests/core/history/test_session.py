@@ -333,6 +333,33 @@ async def test_closing_right_after_a_twice_cancelled_question_waits_for_its_row(
     assert summary.title == "first"
 
 
+async def test_a_clear_during_an_answer_still_finishes_its_turn() -> None:
+    """/clear while an answer streams starts a new conversation for the next question; the
+    answer under way still ends its own turn (it used to stay "running" for good)."""
+    session = _session(ScriptedProvider(Reply(text="first answer"), Reply(text="second")))
+    events = []
+    first_conversation = None
+    async for event in session.ask("first question"):
+        events.append(event)
+        if len(events) == 1:  # the answer has begun: its row is being written
+            for _ in range(200):
+                if session.conversation_id is not None:
+                    break
+                await asyncio.sleep(0.01)
+            first_conversation = session.conversation_id
+            session.clear()
+    assert isinstance(events[-1], Done)
+    await _ask(session, "second question")
+    second_conversation = session.conversation_id
+    await session.aclose()
+    assert first_conversation is not None and second_conversation not in {None, first_conversation}
+    store = HistoryStore(load_settings().history_dir / "history.sqlite3")
+    first = await store.load(first_conversation)
+    await store.aclose()
+    assert first is not None
+    assert [(t.question, t.status) for t in first.turns] == [("first question", "ok")]
+
+
 def test_config_check_warns_when_the_history_directory_cannot_be_made(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:

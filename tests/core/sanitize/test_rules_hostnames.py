@@ -55,6 +55,8 @@ LOOKALIKES = [
     "2024-01-15 10:00:00,123 INFO worker-3 processed order 12345",
     "listening on 0.0.0.0:8080 and 127-0-0-1.nip.io",
     "Python3.8.10.1.el8.x86_64 installed",
+    "pip wheel numpy-1.26.4.0.dev.local built",
+    "chart 2.1.0.3.rc.internal pushed",
     "fetched lib-1-2-3-4-beta.tar.gz",
     "Mac calvisitor-10-105-162-105.calvisitor.example woke",
 ]

@@ -202,6 +202,7 @@ class _TurnRecorder:
         self._conversation = conversation
         self._before = conversation.mark()
         self._turn_id: int | None = None
+        self._conversation_id: int | None = None
         self._calls: list[NewToolCall] = []
         self._usage: list[NewUsage] = []
         self._redactions: dict[str, int] = {}
@@ -251,9 +252,11 @@ class _TurnRecorder:
             )
         if session.conversation_id is None:
             return
+        # The turn belongs to this conversation even if /clear starts another meanwhile.
+        self._conversation_id = session.conversation_id
         source, target = self._source()
         self._turn_id = await self._store.start_turn(
-            session.conversation_id,
+            self._conversation_id,
             question=self._question,
             model=redact(session.model),
             source=source,
@@ -397,10 +400,9 @@ class _TurnRecorder:
         return [e for e in self._conversation.placeholder_entries() if e.placeholder in used]
 
     async def _write(self, outcome: TurnOutcome) -> None:
-        conversation_id = self._session.conversation_id
-        if conversation_id is None or self._turn_id is None:
+        if self._conversation_id is None or self._turn_id is None:
             return
-        await self._store.finish_turn(conversation_id, self._turn_id, outcome)
+        await self._store.finish_turn(self._conversation_id, self._turn_id, outcome)
 
 
 def replay(conversation: Conversation, messages: Iterable[dict[str, Any]]) -> None:

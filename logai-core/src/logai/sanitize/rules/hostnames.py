@@ -56,7 +56,8 @@ _INTERNAL = tuple(
 #: Labels that make a dotted name a package or a file, not a host (compared in lower case).
 _NOT_HOST_LABELS = frozenset(
     {
-        "final", "release", "ga", "snapshot", "sp", "jar", "war", "ear", "zip", "tar", "gz",
+        "final", "release", "ga", "snapshot", "sp", "dev", "rc", "alpha", "beta", "post", "pre",
+        "nightly", "jar", "war", "ear", "zip", "tar", "gz",
         "tgz", "bz2", "xz", "whl", "rpm", "deb", "apk", "exe", "dll", "so", "dylib", "msi",
         "dmg", "pkg", "bin", "img", "iso", "el6", "el7", "el8", "el9", "amzn1", "amzn2",
         "amzn2023", "x86_64", "aarch64", "noarch", "i386", "i686", "arm64", "amd64", "src",

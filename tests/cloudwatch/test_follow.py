@@ -77,17 +77,26 @@ async def test_against_moto_live_tail_is_noticed_as_partial_and_polling_takes_ov
     assert any("Live Tail is not available" in note for note in notes), notes
 
 
-async def test_an_unknown_operation_falls_back_to_polling(
-    seeded: CloudWatchLogsClient, settings: LogAISettings
-) -> None:
-    client = _NoLiveTail(seeded)
-    cw = CloudWatchSource(settings, client=client, retry=FAST_RETRY)  # type: ignore[arg-type]
+async def _follow_one_new_event(
+    client: Any, seeded: CloudWatchLogsClient, settings: LogAISettings
+) -> tuple[list[str], list[str]]:
+    """Follow GROUP through ``client``, write one event "after", and return what the follow
+    saw of it and the notes it left."""
+    cw = CloudWatchSource(settings, client=client, retry=FAST_RETRY)
     with collect_notes() as notes:
         polls = cw.follow([GROUP], poll_interval=0.01)
         await anext(polls)
         _put(seeded, "after")
         found = await _messages_until(polls, 1)
         await polls.aclose()  # type: ignore[attr-defined]
+    return found, notes
+
+
+async def test_an_unknown_operation_falls_back_to_polling(
+    seeded: CloudWatchLogsClient, settings: LogAISettings
+) -> None:
+    client = _NoLiveTail(seeded)
+    found, notes = await _follow_one_new_event(client, seeded, settings)
 
     assert found == ["after"]
     assert client.live_tail_calls == 1
@@ -97,14 +106,7 @@ async def test_an_unknown_operation_falls_back_to_polling(
 async def test_without_permission_to_list_groups_polling_takes_over(
     seeded: CloudWatchLogsClient, settings: LogAISettings
 ) -> None:
-    client = _NoDescribe(seeded)
-    cw = CloudWatchSource(settings, client=client, retry=FAST_RETRY)  # type: ignore[arg-type]
-    with collect_notes() as notes:
-        polls = cw.follow([GROUP], poll_interval=0.01)
-        await anext(polls)
-        _put(seeded, "after")
-        found = await _messages_until(polls, 1)
-        await polls.aclose()  # type: ignore[attr-defined]
+    found, notes = await _follow_one_new_event(_NoDescribe(seeded), seeded, settings)
 
     assert found == ["after"]
     assert any("logs:DescribeLogGroups" in note and "polling" in note for note in notes), notes
